@@ -1,0 +1,87 @@
+"""Records of the catalog stage: tool entries read from a list, classified by their link.
+
+These are the contract between the catalog readers and every later stage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+__all__ = ["Catalog", "Category", "LinkKind", "Problem", "ToolEntry"]
+
+
+class LinkKind(StrEnum):
+    """What an entry's link points at."""
+
+    REPO = "repo"  # github.com/owner/name
+    SUBPATH = "subpath"  # github.com/owner/name/tree/BRANCH/PATH: a component of a monorepo
+    ORG = "org"  # github.com/ORG: no single repository
+    OTHER_FORGE = "other-forge"  # GitLab, Bitbucket, Codeberg, ...
+    WEBSITE = "website"  # no public repository
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A line of a source that looked like an entry but could not be read as one."""
+
+    line: int
+    text: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class ToolEntry:
+    """One tool of a catalog: a name, its categories and stages, and what its link points at.
+
+    `repo` is "owner/name" as the list spells it (GitHub identity is case-insensitive: compare with
+    `repo_key`). For `subpath` entries `repo` is the parent repository and `subpath` the folder.
+    """
+
+    name: str
+    categories: tuple[str, ...]
+    url: str
+    kind: LinkKind
+    repo: str | None = None
+    subpath: str | None = None
+    forge: str | None = None  # host of an other-forge link, e.g. "gitlab.com"
+    forge_path: str | None = None  # path on that forge, e.g. "group/project"
+    org: str | None = None  # organisation of an `org` entry
+    description: str | None = None
+    stages: tuple[str, ...] = ()
+    pypi: tuple[str, ...] = ()  # PyPI package names, where a catalog file names them
+    line: int | None = None  # first line of the entry in its source
+
+    @property
+    def repo_key(self) -> str | None:
+        """Case-insensitive identity of the repository, or None."""
+        return self.repo.lower() if self.repo else None
+
+    @property
+    def identity(self) -> str:
+        """What makes two entries the same tool: the repository if any, else the link, else the name."""
+        if self.repo_key:
+            return self.repo_key + (f"/{self.subpath.lower()}" if self.subpath else "")
+        return self.url.lower().rstrip("/") or self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    """A category of the list and the pipeline stages it maps to (empty when unmapped)."""
+
+    name: str
+    tools: int
+    stages: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """Everything read from one catalog source."""
+
+    source: str
+    tools: tuple[ToolEntry, ...]
+    categories: tuple[Category, ...] = ()
+    problems: tuple[Problem, ...] = ()
+    taxonomy: str = "study"
+    unmapped_categories: tuple[str, ...] = field(default=())
+    sha256: str | None = None  # hash of the source bytes, recorded with each snapshot

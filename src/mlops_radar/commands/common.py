@@ -1,0 +1,59 @@
+"""Options and output helpers shared by the CLI's commands."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+import click
+
+__all__ = ["db_option", "dump_json", "json_option", "policy_option", "snapshot_option"]
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+db_option = click.option(
+    "--db",
+    "db_url",
+    envvar="MLOPS_RADAR_DB",
+    default=None,
+    metavar="URL",
+    help="Database URL or SQLite path (default: a SQLite file in your user data folder; "
+    "env MLOPS_RADAR_DB). PostgreSQL: postgresql+psycopg://user@host/dbname",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+snapshot_option = click.option(
+    "--snapshot",
+    "snapshot_ref",
+    default="latest",
+    show_default=True,
+    metavar="REF",
+    help="A snapshot id, a date YYYY-MM-DD (the latest complete snapshot that day) or 'latest'.",
+)
+policy_option = click.option(
+    "--policy",
+    "policy",
+    default="radar",
+    show_default=True,
+    metavar="NAME|FILE",
+    help="Gate policy: 'study' (the study's two eliminatory qualifiers), 'radar' (adds ours), "
+    "or a policy file (TOML).",
+)
+
+
+def _default(value: object) -> object:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def dump_json(payload: object) -> None:
+    """Write `payload` as indented JSON to stdout (NaN written as null)."""
+    text = json.dumps(payload, indent=2, ensure_ascii=False, default=_default, allow_nan=True)
+    sys.stdout.write(text.replace("NaN", "null") + "\n")

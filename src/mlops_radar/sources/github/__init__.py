@@ -1,0 +1,1 @@
+"""GitHub GraphQL source: queries, parsing of answers into RepoFacts, and the batched collector."""
