@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
@@ -53,7 +54,18 @@ def _default(value: object) -> object:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+def _without_nan(value: object) -> object:
+    """`value` with float NaN (pandas' missing marker) replaced by None, recursively."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _without_nan(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_without_nan(v) for v in value]
+    return value
+
+
 def dump_json(payload: object) -> None:
-    """Write `payload` as indented JSON to stdout (NaN written as null)."""
-    text = json.dumps(payload, indent=2, ensure_ascii=False, default=_default, allow_nan=True)
-    sys.stdout.write(text.replace("NaN", "null") + "\n")
+    """Write `payload` as indented JSON to stdout (unknown numbers, NaN, written as null)."""
+    text = json.dumps(_without_nan(payload), indent=2, ensure_ascii=False, default=_default)
+    sys.stdout.write(text + "\n")

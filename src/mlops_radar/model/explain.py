@@ -1,0 +1,119 @@
+"""Explanations in words: which signals help a tool most, which hurt it most, and why its ring.
+
+A signal's pull on the score is its weight times (its score - 0.5): above the middle it helps, below
+it hurts, and a missing signal (score 0) hurts by half its weight. The words come from the raw value
+and the in-group percentile, e.g. "stars in the top 10% of Feature Store", "last commit 240 days
+before the snapshot". Only the rows asked for are put into words, so scoring 100,000 tools stays
+fast.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from mlops_radar.model.maturity import Scored
+from mlops_radar.model.policy import GATES
+from mlops_radar.model.weights import SignalSpec
+
+__all__ = ["Explanation", "describe", "explain", "ring_reason"]
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """The three signals that help a tool most and the three that hurt it most, in words."""
+
+    helps: tuple[str, ...]
+    hurts: tuple[str, ...]
+    ring_reason: str
+
+
+def _count(value: float) -> str:
+    return f"{int(value):,}"
+
+
+def _standing(pct: float, group: str) -> str:
+    if pct >= 0.5:
+        return f"in the top {max(10, math.ceil((1.0 - pct) * 10) * 10)}% of {group}"
+    return f"in the bottom {max(10, math.ceil(pct * 10) * 10)}% of {group}"
+
+
+def describe(spec: SignalSpec, value: float, pct: float, group: str) -> str:
+    """One signal of one tool in words."""
+    if math.isnan(value):
+        return f"{spec.label}: unknown (counts as 0)"
+    if spec.name == "days_since_commit":
+        text = f"last commit {int(value)} days before the snapshot"
+    elif spec.name == "issue_closure":
+        return f"{value:.0%} of its issues closed"
+    elif spec.name == "pr_merge":
+        return f"{value:.0%} of its pull requests merged"
+    elif spec.name == "license_clarity":
+        return (
+            "license clearly open source"
+            if value >= 1
+            else (
+                "license open source by manual analysis only"
+                if value > 0.5
+                else "license unclear (needs review)"
+                if value > 0
+                else "license not open source"
+            )
+        )
+    elif spec.name == "not_archived":
+        return "not archived" if value >= 1 else "archived (read-only)"
+    else:
+        text = f"{_count(value)} {spec.label}"
+    return text if math.isnan(pct) else f"{text}, {_standing(pct, group)}"
+
+
+def ring_reason(row: dict[str, Any], completeness: float, score: float) -> str:
+    """Why the row is in its ring, in one sentence."""
+    basis = row["basis"]
+    if basis == "gate":
+        failed = [
+            str(row[f"{g}_reason"])
+            for g in GATES
+            if row[f"{g}_applied"] and row[f"{g}_outcome"] == "fail"
+        ]
+        return "Hold: " + "; ".join(failed)
+    if basis == "review":
+        unknown = [
+            str(row[f"{g}_reason"])
+            for g in GATES
+            if row[f"{g}_applied"] and row[f"{g}_outcome"] == "unknown"
+        ]
+        return "Assess at most until reviewed: " + "; ".join(unknown)
+    if basis == "low_score":
+        return f"Hold: score {score:.0f} is below the Hold threshold"
+    known = f"{completeness:.0%} of the weight known"
+    return f"{row['ring']}: score {score:.0f} with {known}"
+
+
+def explain(scored: Scored, rows: np.ndarray | list[int], top: int = 3) -> list[Explanation]:
+    """Explanations for the given positional rows of `scored.frame`."""
+    result = []
+    frame = scored.frame
+    for i in rows:
+        filled = np.nan_to_num(scored.scores[i], nan=0.0)
+        pull = scored.weights * (filled - 0.5)
+        order = np.argsort(-pull, kind="stable")
+        group = str(frame["group"].iat[i])
+        words = [
+            describe(s, scored.values[i, j], scored.percentiles[i, j], group)
+            for j, s in enumerate(scored.specs)
+        ]
+        helps = tuple(words[j] for j in order[:top] if pull[j] > 0)
+        hurts = tuple(words[j] for j in order[::-1][:top] if pull[j] < 0)
+        row = {str(k): v for k, v in frame.iloc[i].to_dict().items()}
+        result.append(
+            Explanation(
+                helps,
+                hurts,
+                ring_reason(row, float(row["completeness"]), float(row["score"])),
+            )
+        )
+    return result

@@ -1,0 +1,140 @@
+"""Maturity-model settings: dimensions, signals and their weights, ring thresholds.
+
+Plain data parsed from TOML-shaped mappings (the shipped defaults in `model/data/`, or a user file
+read by the caller). A user file overrides the defaults key by key.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mlops_radar.errors import ModelError
+
+__all__ = [
+    "SCALES",
+    "RingRules",
+    "SignalSpec",
+    "Weights",
+    "merge_mappings",
+    "rings_from_mapping",
+    "weights_from_mapping",
+]
+
+SCALES = ("log", "inverse_log", "ratio")
+
+
+@dataclass(frozen=True, slots=True)
+class SignalSpec:
+    """One signal of the model: where it sits, how much it weighs, how it is normalised."""
+
+    name: str
+    dimension: str
+    weight: float
+    scale: str
+    threshold: float
+    percentile: bool
+    label: str
+    optional: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """All weights of the model, plus the robustness settings."""
+
+    dimensions: Mapping[str, float]
+    signals: tuple[SignalSpec, ...]
+    category_share: float = 0.5
+    spread: float = 0.2
+    draws: int = 100
+    seed: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class RingRules:
+    """Score and completeness thresholds of the radar's rings."""
+
+    hold_below: float
+    adopt_score: float
+    adopt_completeness: float
+    trial_score: float
+    trial_completeness: float
+
+
+def merge_mappings(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """`base` with `override` laid over it, recursively for tables."""
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = merge_mappings(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def weights_from_mapping(mapping: Mapping[str, Any], *, source: str) -> Weights:
+    """Build `Weights`; every signal's dimension must be declared with a weight."""
+    dims = mapping.get("dimensions", {})
+    if not isinstance(dims, Mapping) or not dims:
+        raise ModelError(f"{source}: [dimensions] must map dimension names to weights")
+    dimensions = {str(k): _number(v, f"dimensions.{k}", source) for k, v in dims.items()}
+    signals = tuple(
+        _signal(name, spec, dimensions, source) for name, spec in mapping.get("signals", {}).items()
+    )
+    if not signals:
+        raise ModelError(f"{source}: no [signals.*] tables")
+    robustness = mapping.get("robustness", {})
+    share = _number(mapping.get("category_share", 0.5), "category_share", source)
+    if not 0.0 <= share <= 1.0:
+        raise ModelError(f"{source}: category_share must be between 0 and 1")
+    return Weights(
+        dimensions=dimensions,
+        signals=signals,
+        category_share=share,
+        spread=_number(robustness.get("spread", 0.2), "robustness.spread", source),
+        draws=int(_number(robustness.get("draws", 100), "robustness.draws", source)),
+        seed=int(_number(robustness.get("seed", 0), "robustness.seed", source)),
+    )
+
+
+def rings_from_mapping(mapping: Mapping[str, Any], *, source: str) -> RingRules:
+    """Build `RingRules` from the `rings.toml` shape."""
+    adopt, trial = mapping.get("adopt", {}), mapping.get("trial", {})
+    return RingRules(
+        hold_below=_number(mapping.get("hold_below"), "hold_below", source),
+        adopt_score=_number(adopt.get("score"), "adopt.score", source),
+        adopt_completeness=_number(adopt.get("completeness"), "adopt.completeness", source),
+        trial_score=_number(trial.get("score"), "trial.score", source),
+        trial_completeness=_number(trial.get("completeness"), "trial.completeness", source),
+    )
+
+
+def _signal(name: str, spec: Any, dimensions: Mapping[str, float], source: str) -> SignalSpec:
+    if not isinstance(spec, Mapping):
+        raise ModelError(f"{source}: [signals.{name}] must be a table")
+    dimension = spec.get("dimension")
+    if dimension not in dimensions:
+        raise ModelError(f"{source}: signals.{name}.dimension {dimension!r} is not in [dimensions]")
+    scale = spec.get("scale", "log")
+    if scale not in SCALES:
+        raise ModelError(f"{source}: signals.{name}.scale must be one of {', '.join(SCALES)}")
+    threshold = _number(spec.get("threshold", 1), f"signals.{name}.threshold", source)
+    if threshold <= 0:
+        raise ModelError(f"{source}: signals.{name}.threshold must be positive")
+    return SignalSpec(
+        name=name,
+        dimension=str(dimension),
+        weight=_number(spec.get("weight", 1.0), f"signals.{name}.weight", source),
+        scale=str(scale),
+        threshold=threshold,
+        percentile=bool(spec.get("percentile", True)),
+        label=str(spec.get("label", name)),
+        optional=bool(spec.get("optional", False)),
+    )
+
+
+def _number(value: Any, key: str, source: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ModelError(f"{source}: {key} must be a non-negative number, got {value!r}")
+    return float(value)
