@@ -59,7 +59,7 @@ class ToolEntry:
 
     @property
     def identity(self) -> str:
-        """What makes two entries the same tool: the repository if any, else the link, else the name."""
+        """What makes two entries one tool: the repository if any, else the link, else the name."""
         if self.repo_key:
             return self.repo_key + (f"/{self.subpath.lower()}" if self.subpath else "")
         return self.url.lower().rstrip("/") or self.name.lower()

@@ -1,7 +1,8 @@
 """Low-level readers of the 2021 study's files: its daily CSVs and its ODS spreadsheet.
 
-Both the catalog (tools and categories) and the store's import (facts) read these files; this module
-only turns bytes into rows with line numbers, leaving meaning to its callers. Cells are untrusted text.
+Both the catalog (tools and categories) and the store's import (facts) read these files; this
+module only turns bytes into rows with line numbers, leaving meaning to its callers. Cells are
+untrusted text.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree.ElementTree import Element  # noqa: S405 - type only; parsing goes through defusedxml
+from typing import IO
+from xml.etree.ElementTree import Element  # type only: parsing goes through defusedxml
 
 from defusedxml import ElementTree as SafeET
 
@@ -29,15 +31,16 @@ __all__ = [
     "read_study_csv",
 ]
 
-CSV_COLUMNS_12 = (
-    "gspread_row;owner;name;main_branch;total_commits;last_commit_check;fork_count;stars_count;"
-    "watchers_count;license_name;primary_language;is_archived"
-).split(";")
-CSV_COLUMNS_16 = (
-    "gspread_row;use_area;tool_name;repo_owner;repo_name;main_branch;total_commits;last_commit_check;"
-    "fork_count;stars_count;watchers_count;license_name;primary_language;is_archived;open_issues;"
-    "closed_issues"
-).split(";")
+CSV_COLUMNS_12 = [
+    "gspread_row", "owner", "name", "main_branch", "total_commits", "last_commit_check",
+    "fork_count", "stars_count", "watchers_count", "license_name", "primary_language",
+    "is_archived",
+]  # fmt: skip
+CSV_COLUMNS_16 = [
+    "gspread_row", "use_area", "tool_name", "repo_owner", "repo_name", "main_branch",
+    "total_commits", "last_commit_check", "fork_count", "stars_count", "watchers_count",
+    "license_name", "primary_language", "is_archived", "open_issues", "closed_issues",
+]  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,12 +92,12 @@ def read_study_csv(path: Path) -> StudyCsv:
             problems.append((number, f"{len(cells)} fields, expected {len(names)}"))
             continue
         values: dict[str, str | None] = dict.fromkeys(CSV_COLUMNS_16)
-        values.update({n: c for n, c in zip(names, cells, strict=True)})
+        values.update(dict(zip(names, cells, strict=True)))
         rows.append(StudyCsvRow(line=number, values=values))
     return StudyCsv(path=path, layout=layout, rows=tuple(rows), problems=tuple(problems))
 
 
-# --- ODS --------------------------------------------------------------------------------------------
+# --- ODS -----------------------------------------------------------------------------------------
 
 _NS = {
     "table": "urn:oasis:names:tc:opendocument:xmlns:table:1.0",
@@ -102,11 +105,12 @@ _NS = {
     "office": "urn:oasis:names:tc:opendocument:xmlns:office:1.0",
     "xlink": "http://www.w3.org/1999/xlink",
 }
-_T = "{%s}" % _NS["table"]
-_TX = "{%s}" % _NS["text"]
-_OF = "{%s}" % _NS["office"]
-_XL = "{%s}" % _NS["xlink"]
-_MAX_COLUMNS = 64  # cells past this are never data in these sheets; repeats are capped, not expanded
+_T = "{" + _NS["table"] + "}"
+_TX = "{" + _NS["text"] + "}"
+_OF = "{" + _NS["office"] + "}"
+_XL = "{" + _NS["xlink"] + "}"
+# Cells past this column are never data in these sheets; repeats are capped, not expanded.
+_MAX_COLUMNS = 64
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +125,8 @@ class OdsRow:
 def read_ods_sheet(path: Path, sheet: str) -> list[OdsRow]:
     """Rows of one sheet of an ODS file, without expanding repeated empty rows or columns.
 
-    Spreadsheets often declare a million repeated empty rows; they only advance the row counter here.
+    Spreadsheets often declare a million repeated empty rows; here they only advance the row
+    counter.
     """
     try:
         with zipfile.ZipFile(path) as archive, archive.open("content.xml") as content:
@@ -145,7 +150,7 @@ def list_ods_sheets(path: Path) -> list[str]:
         raise CatalogError(f"{path}: not a readable ODS spreadsheet: {exc}") from exc
 
 
-def _rows_of_sheet(content: io.BufferedIOBase | object, sheet: str, path: Path) -> list[OdsRow]:
+def _rows_of_sheet(content: IO[bytes], sheet: str, path: Path) -> list[OdsRow]:
     rows: list[OdsRow] = []
     in_sheet = False
     found = False

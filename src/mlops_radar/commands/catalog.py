@@ -1,7 +1,174 @@
-"""CLI commands of the catalog stage."""
+"""CLI commands of the catalog stage: `catalog show` and `catalog diff`.
+
+Thin on purpose: options are parsed here, the work is `mlops_radar.catalog`'s. Every text that comes
+from a list (names, descriptions, links, problem lines) is untrusted: it reaches the terminal as
+plain `rich.text.Text` with control characters replaced, never as markup.
+"""
 
 from __future__ import annotations
 
-import click
+from collections.abc import Iterable, Sequence
+from pathlib import Path
 
-COMMANDS: list[click.Command] = []
+import click
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from mlops_radar.catalog import (
+    TAXONOMIES,
+    Catalog,
+    CatalogDiff,
+    ToolEntry,
+    diff_catalogs,
+    read_catalog,
+)
+from mlops_radar.catalog.as_json import catalog_as_dict, kind_counts
+from mlops_radar.commands.common import dump_json, json_option
+from mlops_radar.errors import CatalogError
+
+__all__ = ["COMMANDS", "catalog"]
+
+_MAX_DESCRIPTION = 80
+
+
+def _clean(text: str | None) -> str:
+    """Untrusted text made safe for a terminal: control characters (escape codes) replaced."""
+    if text is None:
+        return ""
+    return "".join(ch if ch.isprintable() else "\ufffd" for ch in text)
+
+
+@click.group(
+    "catalog",
+    epilog="""\b
+Examples:
+  mlops-radar catalog show README.md
+  mlops-radar catalog diff README-2021-05-14.md README-2026-08-16.md
+""",
+)
+def catalog() -> None:
+    """Read tool lists (awesome Markdown, catalog YAML, the study's ODS/CSV) and compare them."""
+
+
+@catalog.command(
+    "show",
+    epilog="""\b
+Examples:
+  mlops-radar catalog show README.md                        # a table per category
+  mlops-radar catalog show https://example.org/README.md --json
+  mlops-radar catalog show FerramentasMLOps.ods --taxonomy amershi
+  mlops-radar catalog show README.md --stage-map my-stages.yaml --strict
+""",
+)
+@click.argument("source")
+@click.option(
+    "--taxonomy",
+    type=click.Choice(TAXONOMIES),
+    default="study",
+    show_default=True,
+    help="Pipeline stages to map categories to: the study's Quadro 2 or Amershi et al.'s nine "
+    "stages.",
+)
+@click.option(
+    "--stage-map",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A YAML file extending or overriding the taxonomy's mapping (see docs/catalog.md).",
+)
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Fail (exit 2) when a line looks like an entry but can't be read.",
+)
+@json_option
+def show(source: str, taxonomy: str, stage_map: Path | None, strict: bool, as_json: bool) -> None:
+    """Read SOURCE (a path or an http(s) URL) and list its tools by category."""
+    result = read_catalog(source, taxonomy=taxonomy, stage_map=stage_map)
+    if strict and result.problems:
+        for problem in result.problems:
+            click.echo(
+                _clean(f"{source}:{problem.line}: {problem.reason}: {problem.text}"), err=True
+            )
+        raise CatalogError(f"{source}: {len(result.problems)} problem(s) found (--strict)")
+    if as_json:
+        dump_json(catalog_as_dict(result))
+        return
+    _print_catalog(result, Console())
+
+
+@catalog.command(
+    "diff",
+    epilog="""\b
+Examples:
+  mlops-radar catalog diff README-2021-05-14.md README-2026-08-16.md
+  mlops-radar catalog diff old.md new.md --json
+""",
+)
+@click.argument("old")
+@click.argument("new")
+@json_option
+def diff(old: str, new: str, as_json: bool) -> None:
+    """Tools added, removed, moved between categories and relinked from OLD to NEW."""
+    changes = diff_catalogs(read_catalog(old), read_catalog(new))
+    if as_json:
+        dump_json(changes.as_dict())
+        return
+    _print_diff(changes, Console())
+
+
+def _print_catalog(result: Catalog, console: Console) -> None:
+    for category in result.categories:
+        stages = ", ".join(category.stages) or "unmapped"
+        tools = [t for t in result.tools if category.name in t.categories]
+        console.print(_tool_table(f"{category.name} ({category.tools}) - {stages}", tools))
+    uncategorised = [t for t in result.tools if not t.categories]
+    if uncategorised:
+        console.print(_tool_table(f"(no category) ({len(uncategorised)})", uncategorised))
+    counts = ", ".join(f"{kind} {n}" for kind, n in kind_counts(result).items())
+    console.print(Text(_clean(f"{len(result.tools)} tools from {result.source}: {counts}")))
+    if result.unmapped_categories:
+        unmapped = ", ".join(result.unmapped_categories)
+        console.print(Text(_clean(f"unmapped categories ({result.taxonomy}): {unmapped}")))
+    for problem in result.problems:
+        console.print(Text(_clean(f"line {problem.line}: {problem.reason}: {problem.text}")))
+
+
+def _tool_table(title: str, tools: Iterable[ToolEntry]) -> Table:
+    table = Table(title=Text(_clean(title)), title_justify="left", expand=False)
+    for column in ("tool", "kind", "repository / link", "description"):
+        table.add_column(column, overflow="fold")
+    for tool in tools:
+        where = tool.repo + (f"/{tool.subpath}" if tool.subpath else "") if tool.repo else tool.url
+        description = tool.description or ""
+        if len(description) > _MAX_DESCRIPTION:
+            description = description[: _MAX_DESCRIPTION - 1] + "…"
+        table.add_row(*(Text(_clean(v)) for v in (tool.name, str(tool.kind), where, description)))
+    return table
+
+
+def _print_diff(changes: CatalogDiff, console: Console) -> None:
+    sections: Sequence[tuple[str, list[tuple[str, str, str]]]] = (
+        ("added", [(t.name, ", ".join(t.categories), t.url) for t in changes.added]),
+        ("removed", [(t.name, ", ".join(t.categories), t.url) for t in changes.removed]),
+        (
+            "moved",
+            [
+                (c.new.name, ", ".join(c.old.categories), ", ".join(c.new.categories))
+                for c in changes.moved
+            ],
+        ),
+        ("relinked", [(c.new.name, c.old.url, c.new.url) for c in changes.relinked]),
+    )
+    headers = {"moved": ("from", "to"), "relinked": ("old link", "new link")}
+    for title, rows in sections:
+        table = Table(title=f"{title} ({len(rows)})", title_justify="left")
+        second, third = headers.get(title, ("categories", "link"))
+        for column in ("tool", second, third):
+            table.add_column(column, overflow="fold")
+        for row in rows:
+            table.add_row(*(Text(_clean(v)) for v in row))
+        console.print(table)
+
+
+COMMANDS: list[click.Command] = [catalog]

@@ -1,0 +1,312 @@
+"""Reader of awesome-list Markdown: `## Category` sections of `* [Name](url) - description` entries.
+
+Line-based on purpose: each entry keeps its line number, a malformed line becomes a `Problem`
+instead of stopping the read, and the whole 2026 Awesome MLOps README reads in a few milliseconds.
+What it knows:
+
+- headings (ATX, `#` to `######`): the first heading, when of level 1, is the list's title; any
+  other heading opens a category named by its text, unless it is a resource section (configurable)
+  or lies under one (`# Resources` covers its `## Articles`). Nested headings: the deepest names
+  the category.
+- entries: list items (`*`, `-`, `+`, `1.`), nested or not, whose first link that is not a badge
+  names the tool; the description follows a hyphen, en-dash, em-dash or colon. Badges, images and
+  HTML tags are dropped; `<a href="URL">Name</a>` counts as a link. Links to `#anchors` (tables of
+  contents) are skipped. Fenced code blocks and HTML comments are skipped.
+- problems: in a tool section, a list item that looks like an entry but has no usable link
+  (unclosed, empty name, empty or relative URL), a top-level list item without a link, or an
+  entry-like line without a list marker.
+Not supported (documented in docs/catalog.md): Setext headings, tables of tools.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mlops_radar.catalog.links import is_web_url
+from mlops_radar.catalog.readers import (
+    RawEntry,
+    ReaderResult,
+    ReadOptions,
+    SourceDocument,
+)
+from mlops_radar.catalog.records import Problem
+
+__all__ = ["MarkdownReader", "read_markdown"]
+
+_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*")
+_LIST_ITEM = re.compile(r"([ \t]*)(?:[*+-]|\d{1,9}[.)])[ \t]+(.*)")
+_FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+_HTML_ANCHOR = re.compile(
+    r"""<a\s[^>]*?href\s*=\s*["']([^"']*)["'][^>]*>(.*?)</a\s*>""", re.I | re.S
+)
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
+_EMPHASIS = re.compile(r"`|\*\*|__|(?<!\w)[*_]+|[*_]+(?!\w)")
+_BADGE_LABEL = re.compile(r"\s*(?:!\[[^\[\]]*\]\([^()]*\)\s*)+")
+_BARE_ENTRY = re.compile(r"[ \t]*\[[^\]]+\]\([^)]*\)[ \t]*[-–—:]")
+_SEPARATORS = "-–—:"
+_MAX_ENTRY_CHARS = 4000  # longer list items are not entries: bounded work on hostile input
+_MAX_PROBLEM_TEXT = 300
+_MAX_URL_CHARS = 2048
+_BRACKET_OR_ESCAPE = re.compile(r"\\.|[\[\]]", re.S)
+_TITLE_AND_CLOSE = re.compile(r"""[ \t]*(?:"[^"]*"|'[^']*')?[ \t]*\)""")
+
+
+@dataclass(frozen=True, slots=True)
+class _LinkSpan:
+    label: str
+    dest: str
+    start: int
+    end: int
+    image: bool  # an image `![alt](src)`, or a link whose label is only an image (a badge)
+
+
+class MarkdownReader:
+    """Awesome-list Markdown; recognises any UTF-8 text (it is tried last)."""
+
+    format_name = "markdown"
+
+    def recognises(self, document: SourceDocument) -> bool:
+        """Any UTF-8 text without NUL bytes."""
+        if b"\x00" in document.data[:4096]:
+            return False
+        try:
+            document.data.decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+
+    def read(self, document: SourceDocument, options: ReadOptions) -> ReaderResult:
+        """Read the document's entries and problems."""
+        text = document.data.decode("utf-8").removeprefix("\ufeff")
+        return read_markdown(text, resource_sections=options.resource_sections)
+
+
+def read_markdown(text: str, *, resource_sections: frozenset[str] | None = None) -> ReaderResult:
+    """Entries and problems of an awesome-list Markdown text; never raises on any text."""
+    sections = (
+        resource_sections if resource_sections is not None else ReadOptions().resource_sections
+    )
+    scanner = _Scanner(sections)
+    for number, line in enumerate(text.splitlines(), start=1):
+        scanner.feed(number, line)
+    return ReaderResult(entries=tuple(scanner.entries), problems=tuple(scanner.problems))
+
+
+class _Scanner:
+    """The state of one pass over the lines: fences, comments, the current section."""
+
+    def __init__(self, resource_sections: frozenset[str]) -> None:
+        self.resource_sections = resource_sections
+        self.entries: list[RawEntry] = []
+        self.problems: list[Problem] = []
+        self.fence: str | None = None
+        self.in_comment = False
+        self.seen_heading = False
+        self.category: str | None = None
+        self.resource_level: int | None = None
+        self.original = ""  # the line being read, as written (for problems)
+
+    def feed(self, number: int, line: str) -> None:
+        if self._skipped(line):
+            return
+        self.original = line
+        line = _COMMENT.sub("", line)
+        if "<!--" in line:
+            line = line[: line.index("<!--")]
+            self.in_comment = True
+        heading = _HEADING.fullmatch(line)
+        if heading:
+            self._heading(len(heading.group(1)), _plain(heading.group(2) or ""))
+        elif self.category is not None:
+            self._body_line(number, line)
+
+    def _skipped(self, line: str) -> bool:
+        """True for lines inside a fenced code block or a multi-line HTML comment."""
+        if self.in_comment:
+            if "-->" in line:
+                self.in_comment = False
+            return True
+        fence = _FENCE.match(line)
+        if self.fence is not None:
+            if (
+                fence
+                and fence.group(1)[0] == self.fence[0]
+                and len(fence.group(1)) >= len(self.fence)
+            ):
+                self.fence = None
+            return True
+        if fence:
+            self.fence = fence.group(1)
+            return True
+        return False
+
+    def _heading(self, level: int, title: str) -> None:
+        first = not self.seen_heading
+        self.seen_heading = True
+        if self.resource_level is not None and level > self.resource_level:
+            return  # still inside a resource section
+        self.resource_level = None
+        self.category = None
+        title = re.sub(r"\s+#+$", "", title).strip()
+        if title.casefold() in self.resource_sections:
+            self.resource_level = level
+        elif title and not (first and level == 1):
+            self.category = title
+
+    def _body_line(self, number: int, line: str) -> None:
+        item = _LIST_ITEM.fullmatch(line)
+        if item is None:
+            if _BARE_ENTRY.match(line):
+                self._problem(number, "entry-like line without a list marker ('* ')")
+            return
+        nested = bool(item.group(1))
+        content = item.group(2)
+        if len(content) > _MAX_ENTRY_CHARS:
+            self._problem(number, f"list item longer than {_MAX_ENTRY_CHARS} characters")
+            return
+        self._entry(number, _HTML_ANCHOR.sub(_anchor_as_link, content), nested)
+
+    def _entry(self, number: int, content: str, nested: bool) -> None:
+        links = _links(content)
+        link = next((span for span in links if not span.image), None)
+        if link is None:
+            if "[" in content and "](" in content:
+                self._problem(number, "malformed [name](url) link")
+            elif "[" in content or "](" in content or not nested:
+                self._problem(number, "list item without a [name](url) link")
+            return
+        dest = link.dest.strip()
+        if dest.startswith("#"):
+            return  # a table-of-contents line or a cross-reference
+        name = _plain(link.label)
+        if not name:
+            self._problem(number, "entry has an empty name")
+        elif not dest:
+            self._problem(number, "entry's link has no URL")
+        elif not is_web_url(dest):
+            self._problem(number, "entry's link is not an absolute http(s) URL")
+        elif self.category is not None:
+            description = _description(content[link.end :])
+            self.entries.append(RawEntry(name, (self.category,), dest, number, dest, description))
+
+    def _problem(self, number: int, reason: str) -> None:
+        self.problems.append(Problem(number, self.original.strip()[:_MAX_PROBLEM_TEXT], reason))
+
+
+def _anchor_as_link(match: re.Match[str]) -> str:
+    return f"[{match.group(2)}]({match.group(1)})"
+
+
+def _links(text: str) -> list[_LinkSpan]:
+    """Every inline link and image of `text`, left to right, outermost only."""
+    spans: list[_LinkSpan] = []
+    pairs = _bracket_pairs(text)
+    i = text.find("[")
+    while i != -1:
+        span = _scan_link(text, i, pairs)
+        if span is None:
+            i = text.find("[", i + 1)
+            continue
+        spans.append(span)
+        i = text.find("[", span.end)
+    return spans
+
+
+def _scan_link(text: str, start: int, pairs: dict[int, int]) -> _LinkSpan | None:
+    """The link whose label opens at `text[start] == '['`, or None if none is well formed there."""
+    close = pairs.get(start)
+    if close is None or close + 1 >= len(text) or text[close + 1] != "(":
+        return None
+    dest_end = _destination_end(text, close + 2)
+    if dest_end is None:
+        return None
+    dest_start, dest_stop, end = dest_end
+    label = text[start + 1 : close]
+    dest = text[dest_start:dest_stop]
+    is_image = start > 0 and text[start - 1] == "!"
+    badge = _BADGE_LABEL.fullmatch(label) is not None
+    return _LinkSpan(label, dest, start - 1 if is_image else start, end, is_image or badge)
+
+
+def _bracket_pairs(text: str) -> dict[int, int]:
+    """Index of the matching `]` of every `[` that has one (escaped brackets skipped).
+
+    One pass for the whole text, so that a line of thousands of `[` stays linear.
+    """
+    pairs: dict[int, int] = {}
+    opened: list[int] = []
+    for match in _BRACKET_OR_ESCAPE.finditer(text):
+        char = match.group()
+        if char == "[":
+            opened.append(match.start())
+        elif char == "]" and opened:
+            pairs[opened.pop()] = match.start()
+    return pairs
+
+
+def _destination_end(text: str, i: int) -> tuple[int, int, int] | None:
+    """(start, stop) of a link destination beginning at `i`, and the index after its `)`."""
+    while i < len(text) and text[i] in " \t":
+        i += 1
+    if i < len(text) and text[i] == "<":
+        stop = text.find(">", i)
+        if stop == -1:
+            return None
+        return _after_title(text, i + 1, stop, stop + 1)
+    start, depth = i, 0
+    limit = min(len(text), i + _MAX_URL_CHARS)
+    while i < limit:
+        char = text[i]
+        if char == "\\":
+            i += 2
+            continue
+        if char in " \t":
+            break
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            if depth == 0:
+                return start, i, i + 1
+            depth -= 1
+        i += 1
+    if i >= limit and limit < len(text):
+        return None  # no URL is this long: a malformed link, not a reason to scan on
+    return _after_title(text, start, min(i, len(text)), i)
+
+
+def _after_title(text: str, start: int, stop: int, i: int) -> tuple[int, int, int] | None:
+    """Skip an optional `"title"` and the closing parenthesis."""
+    match = _TITLE_AND_CLOSE.match(text, i)
+    if match is None:
+        return None
+    return start, stop, match.end()
+
+
+def _strip_images(text: str) -> str:
+    if "[" not in text:
+        return text
+    out, last = [], 0
+    for span in _links(text):
+        if span.image:
+            out.append(text[last : span.start])
+            last = span.end
+    out.append(text[last:])
+    return "".join(out)
+
+
+def _plain(text: str) -> str:
+    """Text without images, link syntax, HTML tags, emphasis marks and extra whitespace."""
+    text = _strip_images(text)
+    text = re.sub(r"\[([^\[\]]*)\]\([^()]*\)", r"\1", text)
+    text = _HTML_TAG.sub("", text)
+    text = _EMPHASIS.sub("", text)
+    return " ".join(text.split())
+
+
+def _description(rest: str) -> str | None:
+    """The text after the name's link, badges dropped, without its leading separator."""
+    text = _plain(rest)
+    text = text.lstrip(_SEPARATORS + " \t")
+    return text or None
