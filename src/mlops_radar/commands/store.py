@@ -1,7 +1,250 @@
-"""CLI commands of the store stage."""
+"""CLI commands of the store stage: import, snapshots, history, changes, export."""
 
 from __future__ import annotations
 
+from datetime import date
+from pathlib import Path
+from typing import Any
+
 import click
+import pandas as pd
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from mlops_radar.commands.common import db_option, dump_json, json_option, snapshot_option
+from mlops_radar.errors import StoreError
+from mlops_radar.store import Store
+from mlops_radar.store.changes import SnapshotChanges
+from mlops_radar.store.export import FORMATS, export_snapshot
+from mlops_radar.store.importer import import_files
 
 COMMANDS: list[click.Command] = []
+
+
+def _table(title: str, frame: pd.DataFrame, columns: list[str]) -> Table:
+    """A rich table of `columns`; every cell is escaped (outside text is never markup)."""
+    table = Table(title=escape(title))
+    for name in columns:
+        table.add_column(name)
+    for record in (
+        frame[columns].astype(object).where(frame[columns].notna(), None).to_dict("records")
+    ):
+        table.add_row(*("" if v is None else escape(str(v)) for v in record.values()))
+    return table
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return [{str(k): v for k, v in r.items()} for r in records]
+
+
+@click.command(
+    "import",
+    epilog="""\b
+Examples:
+  mlops-radar import ../shared/data/mlopstools-2021/csvdata/*.csv
+  mlops-radar import FerramentasMLOps.ods --date 2021-05-01
+  mlops-radar import broken.csv --skip-bad --db radar.sqlite3
+""",
+)
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path, dir_okay=False))
+@click.option(
+    "--date",
+    "when",
+    metavar="YYYY-MM-DD",
+    help="Snapshot date (overrides the file name; "
+    "needed for the ODS spreadsheet, whose metadata has no date).",
+)
+@click.option("--skip-bad", is_flag=True, help="Leave out rows that do not parse, and list them.")
+@db_option
+def import_command(
+    files: tuple[Path, ...], when: str | None, skip_bad: bool, db_url: str | None
+) -> None:
+    """Import the study's daily CSVs and its ODS spreadsheet as dated snapshots.
+
+    Each file is one snapshot written in one transaction; a file already imported is skipped.
+    """
+    snapshot_date = _date(when) if when else None
+    with Store.open(db_url) as store:
+        for result in import_files(
+            store,
+            list(files),
+            snapshot_date=snapshot_date,
+            skip_bad=skip_bad,
+            progress=lambda m: click.echo(m, err=True),
+        ):
+            if result.already_imported:
+                click.echo(f"{result.path}: already imported as snapshot {result.snapshot_id}")
+                continue
+            click.echo(
+                f"{result.path}: snapshot {result.snapshot_id} ({result.snapshot_date}), "
+                f"{result.tools} tools, {result.repos} repositories"
+            )
+            for line in result.skipped_rows:
+                click.echo(f"  skipped {line}", err=True)
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise StoreError(f"--date {text!r}: expected YYYY-MM-DD") from None
+
+
+@click.command(
+    "snapshots",
+    epilog="""\b
+Examples:
+  mlops-radar snapshots
+  mlops-radar snapshots --json --db postgresql+psycopg://me@localhost/radar
+""",
+)
+@json_option
+@db_option
+def snapshots_command(as_json: bool, db_url: str | None) -> None:
+    """List the snapshots in the database, oldest first."""
+    with Store.open(db_url) as store:
+        frame = store.snapshots()
+    if as_json:
+        dump_json(_records(frame))
+        return
+    columns = [
+        "id",
+        "snapshot_date",
+        "origin",
+        "status",
+        "tool_count",
+        "repo_count",
+        "error_count",
+        "catalog_source",
+    ]
+    Console().print(_table("Snapshots", frame, columns))
+
+
+@click.command(
+    "history",
+    epilog="""\b
+Examples:
+  mlops-radar history Metaflow
+  mlops-radar history netflix/metaflow --json
+""",
+)
+@click.argument("tool")
+@json_option
+@db_option
+def history_command(tool: str, as_json: bool, db_url: str | None) -> None:
+    """A tool's facts in every snapshot (by name or owner/name, following renames)."""
+    with Store.open(db_url) as store:
+        frame = store.history(tool)
+    if as_json:
+        dump_json(_records(frame))
+        return
+    columns = [
+        "snapshot_date",
+        "origin",
+        "tool",
+        "repo",
+        "outcome",
+        "stars",
+        "forks",
+        "watchers",
+        "total_commits",
+        "license_name",
+        "archived",
+        "last_commit_stale",
+    ]
+    Console().print(_table(f"History of {tool}", frame, columns))
+
+
+@click.command(
+    "changes",
+    epilog="""\b
+Examples:
+  mlops-radar changes                         # the two latest complete snapshots
+  mlops-radar changes 2021-05-09 2021-05-20
+  mlops-radar changes 3 latest --json
+""",
+)
+@click.argument("old", required=False)
+@click.argument("new", required=False)
+@json_option
+@db_option
+def changes_command(old: str | None, new: str | None, as_json: bool, db_url: str | None) -> None:
+    """What changed between two snapshots (default: the two latest complete ones)."""
+    with Store.open(db_url) as store:
+        old, new = _pair(store, old, new)
+        changes = store.changes(old, new)
+    if as_json:
+        dump_json(changes.as_dict())
+        return
+    _print_changes(changes)
+
+
+def _pair(store: Store, old: str | None, new: str | None) -> tuple[str, str]:
+    if old is not None:
+        return old, new or "latest"
+    frame = store.snapshots()
+    done = frame[frame["status"] == "complete"]
+    if len(done) < 2:
+        raise StoreError("changes needs two complete snapshots; there are " + str(len(done)))
+    return str(done["id"].iloc[-2]), str(done["id"].iloc[-1])
+
+
+def _print_changes(changes: SnapshotChanges) -> None:
+    console = Console()
+    console.print(
+        f"Changes from snapshot {changes.old.id} ({changes.old.snapshot_date}) "
+        f"to {changes.new.id} ({changes.new.snapshot_date})"
+    )
+    for title, items in (
+        ("New tools", changes.added),
+        ("Gone tools", changes.removed),
+        ("License changed", changes.license_changed),
+        ("Archived changed", changes.archived_changed),
+        ("Renamed", changes.renamed),
+        ("Became inactive", changes.became_inactive),
+        ("Active again", changes.active_again),
+        ("Largest star gains", changes.star_gains),
+        ("Largest fork gains", changes.fork_gains),
+    ):
+        frame = pd.DataFrame([vars_of(i) for i in items])
+        if frame.empty:
+            console.print(f"{title}: none")
+        else:
+            console.print(_table(title, frame, list(frame.columns)))
+
+
+def vars_of(item: object) -> dict[str, Any]:
+    """A slotted dataclass as a dict."""
+    return {name: getattr(item, name) for name in item.__slots__}  # type: ignore[attr-defined]
+
+
+@click.command(
+    "export",
+    epilog="""\b
+Examples:
+  mlops-radar export --format csv                      # YYYY-MM-DD.csv, the study's layout
+  mlops-radar export --format xlsx --snapshot 2021-05-20 --out radar.xlsx
+  mlops-radar export --format parquet --out exports/
+""",
+)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), required=True, help="Output format.")
+@snapshot_option
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="File or folder to write (default: YYYY-MM-DD.<format> here).",
+)
+@db_option
+def export_command(fmt: str, snapshot_ref: str, out: Path | None, db_url: str | None) -> None:
+    """Export one snapshot for spreadsheets, the study's notebooks, pandas or other tools."""
+    with Store.open(db_url) as store:
+        target = export_snapshot(store, snapshot_ref, fmt, out)
+    click.echo(str(target))
+
+
+COMMANDS.extend(
+    [import_command, snapshots_command, history_command, changes_command, export_command]
+)

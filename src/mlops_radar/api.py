@@ -1,0 +1,61 @@
+"""The Python entry point for notebooks: `mlops_radar.open(db_url)` -> `Radar`.
+
+>>> import mlops_radar
+>>> radar = mlops_radar.open("radar.sqlite3")
+>>> radar.snapshots()                 # one row per snapshot
+>>> radar.facts("2021-05-20")         # one row per tool: the model's input table
+>>> radar.history("Metaflow")         # one row per snapshot for a tool
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from mlops_radar.store import SnapshotInfo, Store
+from mlops_radar.store.changes import SnapshotChanges
+
+__all__ = ["Radar", "open"]
+
+
+class Radar:
+    """A database of snapshots, read as pandas DataFrames."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def snapshots(self) -> pd.DataFrame:
+        """One row per snapshot, oldest first (every status; use `status == "complete"`)."""
+        return self.store.snapshots()
+
+    def snapshot(self, snapshot: str | int = "latest") -> SnapshotInfo:
+        """A complete snapshot by id, date (`YYYY-MM-DD`) or `latest`."""
+        return self.store.resolve_snapshot(snapshot)
+
+    def facts(self, snapshot: str | int = "latest") -> pd.DataFrame:
+        """The tools and facts of one complete snapshot (the model's input table)."""
+        return self.store.tool_facts(self.store.resolve_snapshot(snapshot).id)
+
+    tool_facts = facts
+
+    def history(self, tool: str) -> pd.DataFrame:
+        """A tool's facts in every snapshot, by name or owner/name, following renames."""
+        return self.store.history(tool)
+
+    def changes(self, old: str | int, new: str | int = "latest") -> SnapshotChanges:
+        """What changed between two complete snapshots."""
+        return self.store.changes(old, new)
+
+    def close(self) -> None:
+        """Release the database connections."""
+        self.store.close()
+
+    def __enter__(self) -> Radar:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def open(db_url: str | None = None) -> Radar:
+    """Open a database (None: $MLOPS_RADAR_DB or the default SQLite file)."""
+    return Radar(Store.open(db_url))

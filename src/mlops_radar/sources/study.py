@@ -1,0 +1,342 @@
+"""The 2021 study's files as tools and `RepoFacts`: its daily CSVs and its ODS spreadsheet.
+
+Legacy facts: the commit date is not in these files, so `last_commit_stale` carries the study's own
+verdict for that day (True = last commit older than six months). Cells are untrusted text: they are
+parsed, never evaluated. A row that does not parse becomes a problem `(line, reason)`, never an
+exception, so the importer can name `file:line` and decide (with `--skip-bad`) whether to go on.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from defusedxml import ElementTree as SafeET
+
+from mlops_radar.catalog.records import LinkKind, ToolEntry
+from mlops_radar.catalog.study_files import OdsRow, read_ods_sheet, read_study_csv
+from mlops_radar.errors import CatalogError, SourceError
+from mlops_radar.sources.facts import RepoFacts
+from mlops_radar.sources.outcomes import Outcome, RepoOutcome
+
+__all__ = [
+    "STUDY_STAGES",
+    "StudySnapshot",
+    "StudyTool",
+    "read_study_csv_snapshot",
+    "read_study_ods",
+]
+
+#: Quadro 2 of the study: Awesome MLOps category -> pipeline stages. (The catalog stage owns the
+#: general stage mapping; this copy only serves the study's own files.)
+STUDY_STAGES: dict[str, tuple[str, ...]] = {
+    **dict.fromkeys(
+        (
+            "Data Exploration",
+            "Data Management",
+            "Data Processing",
+            "Data Validation",
+            "Data Visualization",
+            "Simplification Tools",
+        ),
+        ("Data/Model Analysis",),
+    ),
+    "Feature Store": ("Feature Store",),
+    "Model Lifecycle": ("ML Metadata Store", "Monitoring"),
+    "Cron Job Monitoring": ("Monitoring",),
+    "Visual Analysis and Debugging": ("Monitoring",),
+    "Model Serving": ("Model Serving",),
+    "Optimization Tools": ("Model Serving",),
+    "Workflow Tools": ("Pipeline Orchestration",),
+}
+
+_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
+_DATE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
+_MISSING = ("", "None")  # the study wrote Python's str(): None would read "None"
+
+
+@dataclass(frozen=True, slots=True)
+class StudyTool:
+    """A tool of a study file and what the file says beyond `ToolEntry` (for exact round trips)."""
+
+    entry: ToolEntry
+    row: int | None  # gspread_row (CSV) or the sheet's row number (ODS)
+    category: str | None  # the category exactly as written, e.g. "CI/CD "
+
+
+@dataclass(frozen=True, slots=True)
+class StudySnapshot:
+    """Everything one study file says about one day."""
+
+    path: Path
+    layout: str  # "study-csv-12", "study-csv-16" or "study-ods"
+    snapshot_date: date | None
+    tools: tuple[StudyTool, ...]
+    facts: tuple[RepoFacts, ...]  # one per repository (first row wins)
+    outcomes: tuple[RepoOutcome, ...]
+    problems: tuple[tuple[int, str], ...]  # (line or row, reason)
+
+
+class _BadCell(ValueError):
+    """A cell that does not hold what its column promises."""
+
+
+def _text(value: str | None) -> str | None:
+    return None if value is None or value.strip() in _MISSING else value
+
+
+def _int(column: str, value: str | None) -> int | None:
+    text = _text(value)
+    if text is None:
+        return None
+    try:
+        number = float(text.strip()) if "." in text else int(text.strip())
+    except ValueError:
+        raise _BadCell(f"{column} {text!r} is not a whole number") from None
+    if number != int(number) or number < 0:
+        raise _BadCell(f"{column} {text!r} is not a whole number")
+    return int(number)
+
+
+def _bool(column: str, value: str | None) -> bool | None:
+    text = _text(value)
+    if text is None:
+        return None
+    if text.strip() in ("True", "False"):
+        return text.strip() == "True"
+    raise _BadCell(f"{column} {text!r} is not True or False")
+
+
+def date_from_name(path: Path) -> date | None:
+    """The date in a file's name (`2021-05-10.csv`), if any."""
+    found = _DATE_NAME.search(path.name)
+    if not found:
+        return None
+    try:
+        return date.fromisoformat(found.group(1))
+    except ValueError:
+        return None
+
+
+def _csv_tool(values: dict[str, str | None], line: int) -> StudyTool:
+    owner, name = (values["repo_owner"] or "").strip(), (values["repo_name"] or "").strip()
+    if not _NAME.match(owner) or not _NAME.match(name):
+        raise _BadCell(f"repository {owner!r}/{name!r} is not a GitHub owner/name")
+    category = values["use_area"]
+    categories = (category.strip(),) if category and category.strip() else ()
+    tool_name = _text(values["tool_name"]) or name  # the 12-column file names no tool
+    entry = ToolEntry(
+        name=tool_name.strip(),
+        categories=categories,
+        url=f"https://github.com/{owner}/{name}",
+        kind=LinkKind.REPO,
+        repo=f"{owner}/{name}",
+        stages=tuple(s for c in categories for s in STUDY_STAGES.get(c, ())),
+        line=line,
+    )
+    return StudyTool(entry, _int("gspread_row", values["gspread_row"]), category)
+
+
+def _csv_facts(values: dict[str, str | None], repo: str) -> RepoFacts:
+    return RepoFacts(
+        repo=repo,
+        default_branch=_text(values["main_branch"]),
+        total_commits=_int("total_commits", values["total_commits"]),
+        last_commit_stale=_bool("last_commit_check", values["last_commit_check"]),
+        forks=_int("fork_count", values["fork_count"]),
+        stars=_int("stars_count", values["stars_count"]),
+        watchers=_int("watchers_count", values["watchers_count"]),
+        license_name=_text(values["license_name"]),
+        primary_language=_text(values["primary_language"]),
+        archived=_bool("is_archived", values["is_archived"]),
+        open_issues=_int("open_issues", values["open_issues"]),
+        closed_issues=_int("closed_issues", values["closed_issues"]),
+        raw={"source": "study-csv", "row": {k: v for k, v in values.items() if v is not None}},
+    )
+
+
+def read_study_csv_snapshot(path: Path, *, snapshot_date: date | None = None) -> StudySnapshot:
+    """One of the study's daily CSVs (either layout) as tools, facts and outcomes."""
+    try:
+        study = read_study_csv(path)
+    except CatalogError as exc:
+        raise SourceError(str(exc)) from None
+    tools: list[StudyTool] = []
+    facts: dict[str, RepoFacts] = {}
+    problems = list(study.problems)
+    for row in study.rows:
+        try:
+            tool = _csv_tool(row.values, row.line)
+            assert tool.entry.repo is not None
+            found = _csv_facts(row.values, tool.entry.repo)
+        except _BadCell as exc:
+            problems.append((row.line, str(exc)))
+            continue
+        tools.append(tool)
+        facts.setdefault(found.repo.lower(), found)
+    return StudySnapshot(
+        path=path,
+        layout=f"study-csv-{study.layout}",
+        snapshot_date=snapshot_date or date_from_name(path),
+        tools=tuple(tools),
+        facts=tuple(facts.values()),
+        outcomes=tuple(RepoOutcome(f.repo, Outcome.COLLECTED) for f in facts.values()),
+        problems=tuple(sorted(problems)),
+    )
+
+
+# --- ODS --------------------------------------------------------------------------------
+
+
+def _github_link(url: str) -> tuple[LinkKind, str | None, str | None, str | None]:
+    """(kind, repo, subpath, org) of a link in the spreadsheet's Github column."""
+    parts = urlsplit(url.strip())
+    segments = [s for s in parts.path.split("/") if s]
+    if parts.netloc.lower() not in ("github.com", "www.github.com") or not segments:
+        return LinkKind.WEBSITE, None, None, None
+    if len(segments) == 1:
+        return LinkKind.ORG, None, None, segments[0]
+    repo = f"{segments[0]}/{segments[1]}"
+    if len(segments) > 4 and segments[2] == "tree":
+        return LinkKind.SUBPATH, repo, "/".join(segments[4:]), None
+    return LinkKind.REPO, repo, None, None
+
+
+def _cell(row: OdsRow, index: int) -> str | None:
+    return row.cells[index] if index < len(row.cells) else None
+
+
+def _ods_tool(row: OdsRow) -> StudyTool:
+    category, name, url = _cell(row, 0), _cell(row, 1), _cell(row, 2)
+    if not name or not name.strip():
+        raise _BadCell("no tool name (column Nome)")
+    link = (row.links[2] if len(row.links) > 2 else None) or url or ""
+    kind, repo, subpath, org = _github_link(link)
+    categories = (category.strip(),) if category and category.strip() else ()
+    entry = ToolEntry(
+        name=name.strip(),
+        categories=categories,
+        url=link.strip(),
+        kind=kind,
+        repo=repo,
+        subpath=subpath,
+        org=org,
+        stages=tuple(s for c in categories for s in STUDY_STAGES.get(c, ())),
+        line=row.number,
+    )
+    return StudyTool(entry, row.number, category)
+
+
+def _ods_numbers(row: OdsRow) -> dict[str, int | bool | None]:
+    stale = _int("Último commit na master > 6 meses", _cell(row, 4))
+    if stale not in (None, 0, 1):
+        raise _BadCell(f"Último commit na master > 6 meses is {stale}, expected 0 or 1")
+    return {
+        "stars": _int("Estrelas", _cell(row, 1)),
+        "forks": _int("Forks", _cell(row, 2)),
+        "total_commits": _int("Total de commits na master", _cell(row, 3)),
+        "last_commit_stale": None if stale is None else stale == 1,
+    }
+
+
+def ods_date(path: Path) -> date | None:
+    """The date in an ODS file's metadata (dc:date, else meta:creation-date), if any."""
+    names = (
+        "{http://purl.org/dc/elements/1.1/}date",
+        "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}creation-date",
+    )
+    try:
+        with zipfile.ZipFile(path) as archive, archive.open("meta.xml") as meta:
+            root = SafeET.parse(meta).getroot()
+            if root is None:
+                return None
+    except (OSError, KeyError, zipfile.BadZipFile, SafeET.ParseError):
+        return None
+    for name in names:
+        element = root.find(f".//{name}")
+        if element is not None and element.text:
+            try:
+                return date.fromisoformat(element.text.strip()[:10])
+            except ValueError:
+                continue
+    return None
+
+
+def read_study_ods(path: Path, *, snapshot_date: date | None = None) -> StudySnapshot:
+    """The spreadsheet: sheet Ferramentas (tools, hand-analysed license) joined with sheet Github
+    (hand-typed stars, forks, commits and the six-month verdict) by tool name.
+
+    Facts are per repository: a plain repository row wins over a monorepo component's row (Tune's
+    row does not override Ray's). Rows of Github with no numbers (organisations, blank lines) are
+    not facts and not problems.
+    """
+    try:
+        tool_rows = read_ods_sheet(path, "Ferramentas")[1:]
+        number_rows = read_ods_sheet(path, "Github")[1:]
+    except CatalogError as exc:
+        raise SourceError(str(exc)) from None
+    problems: list[tuple[int, str]] = []
+    tools: list[StudyTool] = []
+    for row in tool_rows:
+        try:
+            tools.append(_ods_tool(row))
+        except _BadCell as exc:
+            problems.append((row.number, f"sheet Ferramentas: {exc}"))
+    numbers: dict[str, dict[str, int | bool | None]] = {}
+    for row in number_rows:
+        try:
+            parsed = _ods_numbers(row)
+        except _BadCell as exc:
+            problems.append((row.number, f"sheet Github: {exc}"))
+            continue
+        name = (_cell(row, 0) or "").strip().lower()
+        if name and any(v is not None for v in parsed.values()):
+            numbers.setdefault(name, parsed)
+    facts = _ods_facts(tools, numbers, tool_rows)
+    outcomes = [RepoOutcome(f.repo, Outcome.COLLECTED) for f in facts.values()]
+    outcomes += [
+        RepoOutcome(
+            t.entry.org, Outcome.UNRESOLVED, reason="organisation link: no single repository"
+        )
+        for t in tools
+        if t.entry.kind is LinkKind.ORG and t.entry.org
+    ]
+    return StudySnapshot(
+        path=path,
+        layout="study-ods",
+        snapshot_date=snapshot_date or ods_date(path),
+        tools=tuple(tools),
+        facts=tuple(facts.values()),
+        outcomes=tuple({o.repo.lower(): o for o in outcomes}.values()),
+        problems=tuple(sorted(problems)),
+    )
+
+
+def _ods_facts(
+    tools: list[StudyTool],
+    numbers: dict[str, dict[str, int | bool | None]],
+    tool_rows: list[OdsRow],
+) -> dict[str, RepoFacts]:
+    licenses = {row.number: _text(_cell(row, 3)) for row in tool_rows}
+    facts: dict[str, RepoFacts] = {}
+    # plain repositories first, then components: the first writer of a repository wins
+    ordered = sorted(tools, key=lambda t: t.entry.kind is LinkKind.SUBPATH)
+    for tool in ordered:
+        repo = tool.entry.repo
+        if repo is None or repo.lower() in facts:
+            continue
+        found = numbers.get(tool.entry.name.lower(), {})
+        manual = licenses.get(tool.row or -1)
+        if not found and manual is None:
+            continue
+        facts[repo.lower()] = RepoFacts(
+            repo=repo,
+            license_manual=manual.strip() if manual else None,
+            raw={"source": "study-ods", "sheet_row": tool.row, "numbers": found or None},
+            **found,  # type: ignore[arg-type]
+        )
+    return facts

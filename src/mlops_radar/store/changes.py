@@ -1,0 +1,185 @@
+"""What changed between two snapshots: tools new and gone, licenses, archiving, renames, activity,
+and the largest gains in stars and forks.
+
+Pure functions over two `tool_facts` tables (no database access), so they are easy to test.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import asdict, dataclass
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from mlops_radar.store.records import SnapshotInfo
+
+__all__ = ["FactChange", "Gain", "SnapshotChanges", "ToolRef", "compare", "is_inactive"]
+
+ACTIVITY_MONTHS = 6  # the study's eliminatory rule: no commit in six months = inactive
+TOP_GAINS = 10
+
+
+@dataclass(frozen=True, slots=True)
+class ToolRef:
+    """A tool named in a change."""
+
+    tool: str
+    repo: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class FactChange:
+    """A fact of one repository that changed value."""
+
+    tool: str
+    repo: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Gain:
+    """Growth of a count between the two snapshots."""
+
+    tool: str
+    repo: str
+    old: int
+    new: int
+    gain: int
+
+
+@dataclass(frozen=True, slots=True)
+class SnapshotChanges:
+    """Everything `compare` found, oldest snapshot first."""
+
+    old: SnapshotInfo
+    new: SnapshotInfo
+    added: tuple[ToolRef, ...]
+    removed: tuple[ToolRef, ...]
+    license_changed: tuple[FactChange, ...]
+    archived_changed: tuple[FactChange, ...]
+    renamed: tuple[FactChange, ...]
+    became_inactive: tuple[ToolRef, ...]
+    active_again: tuple[ToolRef, ...]
+    star_gains: tuple[Gain, ...]
+    fork_gains: tuple[Gain, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return asdict(self)
+
+
+def months_before(day: date, months: int) -> date:
+    """The same day `months` calendar months earlier (clamped to the month's last day)."""
+    total = day.year * 12 + day.month - 1 - months
+    year, month = divmod(total, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
+
+
+def is_inactive(row: Any, snapshot_date: date) -> bool | None:
+    """Older than six months: from the last commit date, else the study's own verdict, else None."""
+    last = row.get("last_commit_at")
+    if last is not None and not pd.isna(last):
+        return bool(pd.Timestamp(last).date() < months_before(snapshot_date, ACTIVITY_MONTHS))
+    stale = row.get("last_commit_stale")
+    if stale is None or pd.isna(stale):
+        return None
+    return bool(stale)
+
+
+def _by_identity(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    """One record per tool identity (repository, plus subpath), first row wins."""
+    out: dict[str, dict[str, Any]] = {}
+    for item in table.to_dict("records"):
+        record = {str(k): v for k, v in item.items()}
+        repo = record.get("repo")
+        subpath = record.get("subpath")
+        key = _key(repo) or str(record["tool"]).lower()
+        if isinstance(subpath, str) and subpath:
+            key = f"{key}/{subpath.lower()}"
+        out.setdefault(key, record)
+    return out
+
+
+def _key(repo: Any) -> str | None:
+    return repo.lower() if isinstance(repo, str) and repo else None
+
+
+def _known(value: Any) -> bool:
+    return value is not None and not (not isinstance(value, list | tuple) and pd.isna(value))
+
+
+def _github_name(record: dict[str, Any]) -> str:
+    """The name GitHub answered, else the name asked for (imports do not know renames)."""
+    name = record.get("name_with_owner")
+    return str(name) if _known(name) else str(record["repo"])
+
+
+def _license(record: dict[str, Any], other: dict[str, Any]) -> tuple[Any, Any]:
+    """Compare SPDX ids when both sides have one, else GitHub's names."""
+    for field in ("license_spdx", "license_name"):
+        if _known(record.get(field)) and _known(other.get(field)):
+            return record[field], other[field]
+    return None, None
+
+
+def _ref(record: dict[str, Any]) -> ToolRef:
+    repo = record.get("repo")
+    return ToolRef(str(record["tool"]), repo if isinstance(repo, str) else None)
+
+
+def _gains(pairs: list[tuple[dict[str, Any], dict[str, Any]]], field: str) -> tuple[Gain, ...]:
+    gains = [
+        Gain(str(b["tool"]), str(b["repo"]), int(a[field]), int(b[field]), int(b[field] - a[field]))
+        for a, b in pairs
+        if _known(a.get(field)) and _known(b.get(field)) and b[field] > a[field]
+    ]
+    gains.sort(key=lambda g: (-g.gain, g.repo.lower()))
+    return tuple(gains[:TOP_GAINS])
+
+
+def compare(
+    old: SnapshotInfo, old_table: pd.DataFrame, new: SnapshotInfo, new_table: pd.DataFrame
+) -> SnapshotChanges:
+    """Changes from `old` to `new`; tools are matched by repository (plus subpath), not by name."""
+    before, after = _by_identity(old_table), _by_identity(new_table)
+    pairs = [(before[k], after[k]) for k in after if k in before and _key(after[k].get("repo"))]
+    renamed = []
+    for a, b in pairs:
+        then, now = _github_name(a), _github_name(b)
+        if then.lower() != now.lower():
+            renamed.append(FactChange(str(b["tool"]), str(b["repo"]), then, now))
+    licenses, archived, inactive, active = [], [], [], []
+    for a, b in pairs:
+        then, now = _license(a, b)
+        if then != now:
+            licenses.append(FactChange(str(b["tool"]), str(b["repo"]), then, now))
+        if (
+            _known(a.get("archived"))
+            and _known(b.get("archived"))
+            and a["archived"] != b["archived"]
+        ):
+            archived.append(
+                FactChange(str(b["tool"]), str(b["repo"]), bool(a["archived"]), bool(b["archived"]))
+            )
+        was, now_inactive = is_inactive(a, old.snapshot_date), is_inactive(b, new.snapshot_date)
+        if was is False and now_inactive is True:
+            inactive.append(_ref(b))
+        elif was is True and now_inactive is False:
+            active.append(_ref(b))
+    return SnapshotChanges(
+        old=old,
+        new=new,
+        added=tuple(_ref(r) for k, r in after.items() if k not in before),
+        removed=tuple(_ref(r) for k, r in before.items() if k not in after),
+        license_changed=tuple(licenses),
+        archived_changed=tuple(archived),
+        renamed=tuple(renamed),
+        became_inactive=tuple(inactive),
+        active_again=tuple(active),
+        star_gains=_gains(pairs, "stars"),
+        fork_gains=_gains(pairs, "forks"),
+    )

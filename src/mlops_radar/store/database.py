@@ -1,0 +1,104 @@
+"""Opening a database: URL resolution, engine set-up (SQLite pragmas) and one-line errors.
+
+`None` means `$MLOPS_RADAR_DB` or a SQLite file in the user data folder; a bare path means SQLite;
+anything with `://` is an SQLAlchemy URL (`postgresql+psycopg://...`).
+Messages never show a password.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+import sqlalchemy as sa
+from sqlalchemy.engine import URL, make_url
+
+from mlops_radar.errors import StoreError
+
+__all__ = ["DEFAULT_DB_NAME", "create_engine", "default_db_path", "resolve_url", "safe_url"]
+
+DEFAULT_DB_NAME = "radar.sqlite3"
+_ENV = "MLOPS_RADAR_DB"
+
+
+def default_db_path() -> Path:
+    """The SQLite file used when nothing else is named."""
+    return platformdirs.user_data_path("mlops-radar", appauthor=False) / DEFAULT_DB_NAME
+
+
+def resolve_url(url: str | None) -> URL:
+    """Turn what a person typed (or nothing) into an SQLAlchemy URL."""
+    if url is None or not url.strip():
+        url = os.environ.get(_ENV) or None
+    if url is None:
+        path = default_db_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return URL.create("sqlite+pysqlite", database=str(path))
+    if "://" not in url:
+        path = Path(url).expanduser()
+        if not path.parent.is_dir():
+            raise StoreError(f"{path}: folder {path.parent} does not exist")
+        return URL.create("sqlite+pysqlite", database=str(path.resolve()))
+    try:
+        parsed = make_url(url)
+    except sa.exc.ArgumentError:
+        raise StoreError(
+            "not a database URL or path (expected e.g. a file path or "
+            "postgresql+psycopg://user@host/dbname)"
+        ) from None
+    if parsed.drivername in ("postgresql", "postgres"):
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    if parsed.drivername not in ("sqlite", "sqlite+pysqlite", "postgresql+psycopg"):
+        raise StoreError(
+            f"unsupported database {parsed.drivername!r}: use a SQLite path or postgresql+psycopg://"
+        )
+    return parsed
+
+
+def safe_url(url: URL) -> str:
+    """The URL as it may be shown to a person: password hidden."""
+    return url.render_as_string(hide_password=True)
+
+
+def create_engine(url: URL) -> sa.Engine:
+    """An engine for `url`; SQLite gets WAL, foreign keys and explicit transactions."""
+    if url.get_backend_name() == "sqlite":
+        engine = sa.create_engine(url, connect_args={"timeout": 30})
+        sa.event.listen(engine, "connect", _sqlite_on_connect)
+        sa.event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
+    try:
+        return sa.create_engine(url, pool_pre_ping=True)
+    except ImportError:
+        raise StoreError(
+            "PostgreSQL needs the psycopg driver: pip install 'mlops-radar[postgres]'"
+        ) from None
+
+
+def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, decide where transactions begin (so DDL and reads are
+    # inside them too): https://docs.sqlalchemy.org/en/20/dialects/sqlite.html#pysqlite-serializable
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute(
+        "PRAGMA synchronous=FULL"
+    )  # a returned write survives a crash (FactSink contract)
+    cursor.close()
+
+
+def _sqlite_on_begin(connection: sa.Connection) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def describe_error(exc: BaseException, url: URL) -> str:
+    """The first line of a database error, with any password of `url` masked."""
+    orig = getattr(exc, "orig", None) or exc
+    text = (str(orig).strip().splitlines() or [type(orig).__name__])[0]
+    if url.password:
+        text = text.replace(str(url.password), "***")
+    return text

@@ -1,0 +1,267 @@
+"""Exports of one snapshot: the study's CSV layout, spreadsheets (xlsx, ods), parquet and JSON.
+
+Spreadsheet cells from outside text that start with `=`, `+`, `-`, `@`, a tab or a carriage return
+get a leading `'`, so no spreadsheet program runs them as formulas (csv, xlsx and ods alike).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from mlops_radar.catalog.study_files import CSV_COLUMNS_16
+from mlops_radar.errors import StoreError
+from mlops_radar.sources.facts import FACT_FIELDS
+from mlops_radar.store.changes import is_inactive
+from mlops_radar.store.queries import snapshot_table
+from mlops_radar.store.records import SnapshotInfo
+from mlops_radar.store.store import Store
+
+__all__ = ["FORMATS", "export_snapshot", "neutralise", "study_csv_rows"]
+
+FORMATS = ("csv", "xlsx", "ods", "parquet", "json")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Study column -> our column (the rest of the 16 are computed in `_study_values`).
+_STUDY_FACTS = {
+    "main_branch": "default_branch",
+    "total_commits": "total_commits",
+    "fork_count": "forks",
+    "stars_count": "stars",
+    "watchers_count": "watchers",
+    "license_name": "license_name",
+    "primary_language": "primary_language",
+    "is_archived": "archived",
+    "open_issues": "open_issues",
+    "closed_issues": "closed_issues",
+}
+_USED = {*_STUDY_FACTS.values(), "repo", "last_commit_stale"}
+#: Our columns after the study's 16, in order.
+EXTRA_COLUMNS = (
+    "tool_url",
+    "categories",
+    "stages",
+    "kind",
+    "subpath",
+    "outcome",
+    "origin",
+    "last_commit_stale",
+    *(f for f in FACT_FIELDS if f not in _USED),
+    "tool_description",
+)
+TOOL_SHEET = (
+    "tool",
+    "categories",
+    "stages",
+    "kind",
+    "repo",
+    "subpath",
+    "tool_url",
+    "tool_description",
+    "outcome",
+    "origin",
+)
+
+
+def neutralise(text: str) -> str:
+    """Outside text made safe for a spreadsheet cell (a leading `'` before formula characters)."""
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _missing(value: Any) -> bool:
+    if value is None or isinstance(value, list | tuple):
+        return value is None
+    return bool(pd.isna(value))
+
+
+def _text(value: Any) -> str:
+    """The study's value forms: str() of ints and booleans, ISO dates, lists joined by `|`."""
+    if _missing(value):
+        return ""
+    if isinstance(value, list | tuple):
+        return neutralise("|".join(str(v) for v in value))
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, pd.Timestamp | datetime | date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return neutralise(value)
+    return str(value)
+
+
+def _study_values(row: dict[str, Any], info: SnapshotInfo) -> dict[str, Any]:
+    repo = row["repo"] if isinstance(row["repo"], str) else ""
+    owner, _, name = repo.partition("/")
+    stale = row.get("last_commit_stale")
+    if _missing(stale):
+        stale = is_inactive(row, info.snapshot_date)
+    category = row.get("source_category")
+    if _missing(category):
+        category = "|".join(row["categories"])
+    values = {
+        "gspread_row": row.get("source_row"),
+        "use_area": category or None,
+        "tool_name": row["tool"],
+        "repo_owner": owner or None,
+        "repo_name": name or None,
+        "last_commit_check": stale,
+    }
+    values.update({study: row.get(ours) for study, ours in _STUDY_FACTS.items()})
+    return values
+
+
+def study_csv_rows(table: pd.DataFrame, info: SnapshotInfo) -> list[list[str]]:
+    """Header and rows of the study's 16-column layout plus our `EXTRA_COLUMNS`, as text."""
+    rows = [[*CSV_COLUMNS_16, *EXTRA_COLUMNS]]
+    for item in table.to_dict("records"):
+        row = {str(k): v for k, v in item.items()}
+        study = _study_values(row, info)
+        rows.append(
+            [_text(study[c]) for c in CSV_COLUMNS_16] + [_text(row[c]) for c in EXTRA_COLUMNS]
+        )
+    return rows
+
+
+def _csv_field(text: str) -> str:
+    # The study wrote str() joined by ';' with no quoting; quote only where a reader needs it.
+    if ";" in text or "\n" in text or "\r" in text or text.startswith('"'):
+        return '"' + text.replace('"', '""') + '"'
+    return text
+
+
+def write_study_csv(rows: Iterable[Sequence[str]], out: Path) -> None:
+    """Semicolon-separated, `\\n` line ends, like the study's files."""
+    with out.open("w", encoding="utf-8", newline="") as handle:
+        for row in rows:
+            handle.write(";".join(_csv_field(f) for f in row) + "\n")
+
+
+def _sheets(table: pd.DataFrame) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    tools = [[row[c] for c in TOOL_SHEET] for row in table.to_dict("records")]
+    facts_table = table.assign(_key=table["repo"].str.lower()).dropna(subset=["_key"])
+    facts_table = facts_table.drop_duplicates("_key")
+    facts = [[row[c] for c in FACT_FIELDS] for row in facts_table.to_dict("records")]
+    return {"tools": (list(TOOL_SHEET), tools), "facts": (list(FACT_FIELDS), facts)}
+
+
+def _cell_value(value: Any) -> Any:
+    """A typed cell value: None, bool, int, naive UTC datetime, or neutralised text."""
+    if _missing(value):
+        return None
+    if isinstance(value, bool | int | float) and not isinstance(value, str):
+        return value
+    if hasattr(value, "item") and not isinstance(value, str | pd.Timestamp):  # numpy scalars
+        return value.item()
+    if isinstance(value, pd.Timestamp):
+        return value.tz_convert(None).to_pydatetime() if value.tzinfo else value.to_pydatetime()
+    return _text(value)
+
+
+def write_xlsx(table: pd.DataFrame, out: Path) -> None:
+    """A workbook with a `tools` sheet and a `facts` sheet."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, (header, rows) in _sheets(table).items():
+        sheet = book.create_sheet(name)
+        sheet.append(header)
+        for row in rows:
+            sheet.append([_cell_value(v) for v in row])
+    book.save(out)
+
+
+def _ods_cell(value: Any) -> Any:
+    from odf.table import TableCell
+    from odf.text import P
+
+    value = _cell_value(value)
+    if value is None:
+        return TableCell()
+    if isinstance(value, bool):
+        cell = TableCell(valuetype="boolean", booleanvalue=str(value).lower())
+    elif isinstance(value, int | float):
+        cell = TableCell(valuetype="float", value=value)
+    elif isinstance(value, datetime):
+        cell = TableCell(valuetype="date", datevalue=value.isoformat())
+    else:
+        cell = TableCell(valuetype="string")
+    cell.addElement(P(text=str(value)))
+    return cell
+
+
+def write_ods(table: pd.DataFrame, out: Path) -> None:
+    """An OpenDocument spreadsheet with a `tools` sheet and a `facts` sheet."""
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableRow
+
+    doc = OpenDocumentSpreadsheet()
+    for name, (header, rows) in _sheets(table).items():
+        sheet = Table(name=name)
+        for values in [header, *rows]:
+            line = TableRow()
+            for value in values:
+                line.addElement(_ods_cell(value))
+            sheet.addElement(line)
+        doc.spreadsheet.addElement(sheet)
+    doc.save(str(out))
+
+
+def _json_ready(table: pd.DataFrame) -> list[dict[str, Any]]:
+    records = table.astype(object).where(table.notna(), None).to_dict("records")
+    return [{str(k): _plain(v) for k, v in r.items()} for r in records]
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, pd.Timestamp | datetime | date):
+        return value.isoformat()
+    if hasattr(value, "item") and not isinstance(value, str):
+        return value.item()
+    return value
+
+
+def write_json(table: pd.DataFrame, info: SnapshotInfo, out: Path) -> None:
+    """`{"snapshot": {...}, "tools": [...]}` with the model's columns and our extras."""
+    meta = {k: _plain(v) for k, v in _info_dict(info).items()}
+    payload = {"snapshot": meta, "tools": _json_ready(table)}
+    out.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def _info_dict(info: SnapshotInfo) -> dict[str, Any]:
+    return {name: getattr(info, name) for name in info.__slots__}
+
+
+def write_parquet(table: pd.DataFrame, info: SnapshotInfo, out: Path) -> None:
+    """The snapshot's table with `snapshot_id` and `snapshot_date` columns added."""
+    table.assign(snapshot_id=int(info.id), snapshot_date=info.snapshot_date).to_parquet(
+        out, index=False
+    )
+
+
+def export_snapshot(store: Store, ref: str, fmt: str, out: Path | None = None) -> Path:
+    """Write snapshot `ref` as `fmt` to `out`: a file, a folder, or None (`YYYY-MM-DD.<fmt>`)."""
+    if fmt not in FORMATS:
+        raise StoreError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
+    info = store.resolve_snapshot(ref)
+    with store.transaction() as conn:
+        table = snapshot_table(conn, info)
+    name = f"{info.snapshot_date.isoformat()}.{fmt}"
+    target = out / name if out is not None and out.is_dir() else (out or Path(name))
+    try:
+        if fmt == "csv":
+            write_study_csv(study_csv_rows(table, info), target)
+        elif fmt == "xlsx":
+            write_xlsx(table, target)
+        elif fmt == "ods":
+            write_ods(table, target)
+        elif fmt == "parquet":
+            write_parquet(table, info, target)
+        else:
+            write_json(table, info, target)
+    except OSError as exc:
+        raise StoreError(f"{target}: cannot write: {exc.strerror or exc}") from None
+    return target

@@ -1,0 +1,154 @@
+"""Importing the study's files (daily CSVs, ODS spreadsheet) as `imported` snapshots.
+
+Each file becomes one snapshot, written with its status in ONE transaction: a killed import leaves
+nothing. A file already imported (same content hash) is skipped, so importing twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from mlops_radar.catalog.records import Catalog
+from mlops_radar.errors import StoreError
+from mlops_radar.sources.study import StudySnapshot, read_study_csv_snapshot, read_study_ods
+from mlops_radar.store import schema
+from mlops_radar.store.records import Origin, SnapshotId, SnapshotStatus
+from mlops_radar.store.rows import ToolSource, utcnow, write_batch
+from mlops_radar.store.store import Store, create_snapshot, finish_counts
+
+__all__ = ["ImportResult", "import_files"]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """What happened to one file."""
+
+    path: Path
+    snapshot_id: SnapshotId
+    snapshot_date: date
+    tools: int
+    repos: int
+    already_imported: bool = False
+    skipped_rows: tuple[str, ...] = ()  # "file:line: reason" of bad rows left out (--skip-bad)
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    try:
+        with path.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError as exc:
+        raise StoreError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    return digest.hexdigest()
+
+
+def _read(path: Path, snapshot_date: date | None) -> StudySnapshot:
+    if zipfile.is_zipfile(path):
+        study = read_study_ods(path, snapshot_date=snapshot_date)
+        if study.snapshot_date is None:
+            raise StoreError(
+                f"{path}: the spreadsheet's metadata has no date: pass --date YYYY-MM-DD "
+                "(the day its numbers were typed in)"
+            )
+        return study
+    study = read_study_csv_snapshot(path, snapshot_date=snapshot_date)
+    if study.snapshot_date is None:
+        raise StoreError(
+            f"{path}: no date in the file name (YYYY-MM-DD.csv): pass --date YYYY-MM-DD"
+        )
+    return study
+
+
+def _already(conn: sa.Connection, sha256: str) -> tuple[SnapshotId, date] | None:
+    s = schema.snapshots
+    row = conn.execute(
+        sa.select(s.c.id, s.c.snapshot_date)
+        .where(
+            s.c.catalog_sha256 == sha256,
+            s.c.origin == str(Origin.IMPORTED),
+            s.c.status == str(SnapshotStatus.COMPLETE),
+        )
+        .order_by(s.c.id)
+        .limit(1)
+    ).first()
+    return (SnapshotId(row[0]), row[1]) if row else None
+
+
+def _problem_lines(study: StudySnapshot) -> tuple[str, ...]:
+    return tuple(f"{study.path}:{line}: {reason}" for line, reason in study.problems)
+
+
+def import_file(
+    store: Store,
+    path: Path,
+    *,
+    snapshot_date: date | None = None,
+    skip_bad: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> ImportResult:
+    """Import one study file as one complete snapshot (or nothing)."""
+    sha256 = _sha256(path)
+    with store.transaction() as conn:
+        found = _already(conn, sha256)
+    if found:
+        return ImportResult(path, found[0], found[1], 0, 0, already_imported=True)
+    study = _read(path, snapshot_date)
+    bad = _problem_lines(study)
+    if bad and not skip_bad:
+        more = f" ({len(bad) - 1} more bad rows)" if len(bad) > 1 else ""
+        raise StoreError(f"{bad[0]}{more}; nothing of this file was imported (--skip-bad goes on)")
+    assert study.snapshot_date is not None
+    catalog = Catalog(source=str(path), tools=tuple(t.entry for t in study.tools), sha256=sha256)
+    sources = {i: ToolSource(t.row, t.category) for i, t in enumerate(study.tools)}
+    with store.transaction() as conn:
+        found = _already(conn, sha256)  # again: another process may have imported it meanwhile
+        if found:
+            return ImportResult(path, found[0], found[1], 0, 0, already_imported=True)
+        if progress:
+            progress(f"{path}: writing {len(catalog.tools)} tools, {len(study.facts)} repositories")
+        snapshot_id = create_snapshot(
+            conn,
+            catalog,
+            origin=Origin.IMPORTED,
+            taken_at=datetime.combine(study.snapshot_date, time(), tzinfo=UTC),
+            status=SnapshotStatus.RUNNING,
+            source_format=study.layout,
+            snapshot_date=study.snapshot_date,
+            sources=sources,
+        )
+        write_batch(conn, snapshot_id, study.facts, study.outcomes, fresh=True)
+        conn.execute(
+            schema.snapshots.update()
+            .where(schema.snapshots.c.id == snapshot_id)
+            .values(
+                status=str(SnapshotStatus.COMPLETE),
+                finished_at=utcnow(),
+                **finish_counts(conn, snapshot_id),
+            )
+        )
+    return ImportResult(
+        path, snapshot_id, study.snapshot_date, len(study.tools), len(study.facts), skipped_rows=bad
+    )
+
+
+def import_files(
+    store: Store,
+    paths: Sequence[Path],
+    *,
+    snapshot_date: date | None = None,
+    skip_bad: bool = False,
+    progress: Callable[[str], None] | None = None,
+) -> list[ImportResult]:
+    """Import several files, each in its own transaction, in the order given."""
+    return [
+        import_file(store, p, snapshot_date=snapshot_date, skip_bad=skip_bad, progress=progress)
+        for p in paths
+    ]
