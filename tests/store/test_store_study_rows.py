@@ -17,7 +17,10 @@ HEADER = (
 )
 ROW = ["2", "AutoML", "AutoGluon", "awslabs", "autogluon", "master", "600", "False", "413",
        "3212", "82", "Apache License 2.0", "Python", "False", "89", "346"]  # fmt: skip
-cell_text = st.text(alphabet=st.characters(blacklist_characters=';\n\r"\x00'), max_size=20)
+cell_text = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters=';\n\r"\x00'),
+    max_size=20,
+)
 
 
 @settings(max_examples=150, deadline=None)
@@ -50,4 +53,5 @@ def test_values_become_typed_facts(tmp_path: Path) -> None:
     assert len(study.tools) == 2
     assert study.layout == "study-csv-16"
     assert str(study.snapshot_date) == "2021-05-10"
-    assert study.tools[0].entry.stages == ()  # AutoML is not in Quadro 2
+    # AutoML is not in Quadro 2: the study taxonomy maps it by our proposal (marked as ours)
+    assert study.tools[0].entry.stages == ("Model Training",)

@@ -13,46 +13,30 @@ import zipfile
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from defusedxml import ElementTree as SafeET
 
+from mlops_radar.catalog.links import classify_link
 from mlops_radar.catalog.records import LinkKind, ToolEntry
+from mlops_radar.catalog.stages import load_stage_map
 from mlops_radar.catalog.study_files import OdsRow, read_ods_sheet, read_study_csv
 from mlops_radar.errors import CatalogError, SourceError
 from mlops_radar.sources.facts import RepoFacts
 from mlops_radar.sources.outcomes import Outcome, RepoOutcome
 
 __all__ = [
-    "STUDY_STAGES",
     "StudySnapshot",
     "StudyTool",
     "read_study_csv_snapshot",
     "read_study_ods",
 ]
 
-#: Quadro 2 of the study: Awesome MLOps category -> pipeline stages. (The catalog stage owns the
-#: general stage mapping; this copy only serves the study's own files.)
-STUDY_STAGES: dict[str, tuple[str, ...]] = {
-    **dict.fromkeys(
-        (
-            "Data Exploration",
-            "Data Management",
-            "Data Processing",
-            "Data Validation",
-            "Data Visualization",
-            "Simplification Tools",
-        ),
-        ("Data/Model Analysis",),
-    ),
-    "Feature Store": ("Feature Store",),
-    "Model Lifecycle": ("ML Metadata Store", "Monitoring"),
-    "Cron Job Monitoring": ("Monitoring",),
-    "Visual Analysis and Debugging": ("Monitoring",),
-    "Model Serving": ("Model Serving",),
-    "Optimization Tools": ("Model Serving",),
-    "Workflow Tools": ("Pipeline Orchestration",),
-}
+
+def _stages(categories: tuple[str, ...]) -> tuple[str, ...]:
+    """Pipeline stages of the categories in the default `study` taxonomy (Quadro 2 plus ours)."""
+    stage_map = load_stage_map("study")
+    return tuple(dict.fromkeys(s for c in categories for s in stage_map.stages_of(c)))
+
 
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")
 _DATE_NAME = re.compile(r"(\d{4}-\d{2}-\d{2})")
@@ -135,7 +119,7 @@ def _csv_tool(values: dict[str, str | None], line: int) -> StudyTool:
         url=f"https://github.com/{owner}/{name}",
         kind=LinkKind.REPO,
         repo=f"{owner}/{name}",
-        stages=tuple(s for c in categories for s in STUDY_STAGES.get(c, ())),
+        stages=_stages(categories),
         line=line,
     )
     return StudyTool(entry, _int("gspread_row", values["gspread_row"]), category)
@@ -192,20 +176,6 @@ def read_study_csv_snapshot(path: Path, *, snapshot_date: date | None = None) ->
 # --- ODS --------------------------------------------------------------------------------
 
 
-def _github_link(url: str) -> tuple[LinkKind, str | None, str | None, str | None]:
-    """(kind, repo, subpath, org) of a link in the spreadsheet's Github column."""
-    parts = urlsplit(url.strip())
-    segments = [s for s in parts.path.split("/") if s]
-    if parts.netloc.lower() not in ("github.com", "www.github.com") or not segments:
-        return LinkKind.WEBSITE, None, None, None
-    if len(segments) == 1:
-        return LinkKind.ORG, None, None, segments[0]
-    repo = f"{segments[0]}/{segments[1]}"
-    if len(segments) > 4 and segments[2] == "tree":
-        return LinkKind.SUBPATH, repo, "/".join(segments[4:]), None
-    return LinkKind.REPO, repo, None, None
-
-
 def _cell(row: OdsRow, index: int) -> str | None:
     return row.cells[index] if index < len(row.cells) else None
 
@@ -215,17 +185,19 @@ def _ods_tool(row: OdsRow) -> StudyTool:
     if not name or not name.strip():
         raise _BadCell("no tool name (column Nome)")
     link = (row.links[2] if len(row.links) > 2 else None) or url or ""
-    kind, repo, subpath, org = _github_link(link)
+    found = classify_link(link.strip())
     categories = (category.strip(),) if category and category.strip() else ()
     entry = ToolEntry(
         name=name.strip(),
         categories=categories,
-        url=link.strip(),
-        kind=kind,
-        repo=repo,
-        subpath=subpath,
-        org=org,
-        stages=tuple(s for c in categories for s in STUDY_STAGES.get(c, ())),
+        url=found.url,
+        kind=found.kind,
+        repo=found.repo,
+        subpath=found.subpath,
+        forge=found.forge,
+        forge_path=found.forge_path,
+        org=found.org,
+        stages=_stages(categories),
         line=row.number,
     )
     return StudyTool(entry, row.number, category)
