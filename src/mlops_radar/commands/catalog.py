@@ -24,7 +24,7 @@ from mlops_radar.catalog import (
     read_catalog,
 )
 from mlops_radar.catalog.as_json import catalog_as_dict, kind_counts
-from mlops_radar.commands.common import dump_json, json_option
+from mlops_radar.commands.common import dump_json, json_option, make_console
 from mlops_radar.errors import CatalogError
 
 __all__ = ["COMMANDS", "catalog"]
@@ -94,7 +94,7 @@ def show(source: str, taxonomy: str, stage_map: Path | None, strict: bool, as_js
     if as_json:
         dump_json(catalog_as_dict(result))
         return
-    _print_catalog(result, Console())
+    _print_catalog(result, make_console())
 
 
 @catalog.command(
@@ -114,7 +114,7 @@ def diff(old: str, new: str, as_json: bool) -> None:
     if as_json:
         dump_json(changes.as_dict())
         return
-    _print_diff(changes, Console())
+    _print_diff(changes, make_console())
 
 
 def _print_catalog(result: Catalog, console: Console) -> None:

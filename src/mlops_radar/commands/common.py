@@ -4,14 +4,23 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import sys
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, TypeVar
 
 import click
+from rich.console import Console
 
-__all__ = ["db_option", "dump_json", "json_option", "policy_option", "snapshot_option"]
+__all__ = [
+    "db_option",
+    "dump_json",
+    "json_option",
+    "make_console",
+    "policy_option",
+    "snapshot_option",
+]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -69,3 +78,11 @@ def dump_json(payload: object) -> None:
     """Write `payload` as indented JSON to stdout (unknown numbers, NaN, written as null)."""
     text = json.dumps(_without_nan(payload), indent=2, ensure_ascii=False, default=_default)
     sys.stdout.write(text + "\n")
+
+
+def make_console(*, stderr: bool = False) -> Console:
+    """A rich console; when output is not a terminal (a pipe, a CI log, a notebook cell) tables get
+    160 columns instead of rich's 80, unless COLUMNS says otherwise."""
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() or os.environ.get("COLUMNS") else 160
+    return Console(stderr=stderr, width=width)

@@ -14,7 +14,6 @@ from typing import Any
 
 import click
 import pandas as pd
-from rich.console import Console
 
 from mlops_radar.errors import ConfigError, RadarError
 from mlops_radar.model import Policy, Scored, qualify, score, summarise
@@ -44,7 +43,14 @@ from mlops_radar.report.terminal import (
 )
 from mlops_radar.store import Store
 
-from .common import db_option, dump_json, json_option, policy_option, snapshot_option
+from .common import (
+    db_option,
+    dump_json,
+    json_option,
+    make_console,
+    policy_option,
+    snapshot_option,
+)
 
 __all__ = ["COMMANDS"]
 
@@ -133,7 +139,7 @@ def qualify_command(snapshot_ref: str, policy: str, as_json: bool, db_url: str |
     if as_json:
         dump_json(payload)
         return
-    console = Console()
+    console = make_console()
     console.print(
         qualify_table(records, f"snapshot {loaded.snapshot['date']}, policy {chosen.name}")
     )
@@ -200,7 +206,7 @@ def rank(
         }
         dump_json(payload)
         return
-    console = Console()
+    console = make_console()
     for group in groups:
         console.print(ranking_table(group[grouping], group["tools"], by))
         console.print(robustness_line(group["robustness"]), markup=False)
@@ -253,7 +259,7 @@ def compare(
         dump_json({"snapshot": loaded.snapshot, "tools": records})
         return
     dimensions = list(records[0]["dimensions"])
-    Console().print(compare_table(records, dimensions))
+    make_console().print(compare_table(records, dimensions))
 
 
 @click.command(
@@ -323,7 +329,7 @@ def show(
             "hurts": "; ".join(record["hurts"]),
         }
     sections["history"] = {"snapshots": len(history), **payload["trend"]}
-    Console().print(show_table(str(facts["tool"]), sections))
+    make_console().print(show_table(str(facts["tool"]), sections))
 
 
 def _plain(value: Any) -> Any:

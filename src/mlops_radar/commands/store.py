@@ -8,11 +8,16 @@ from typing import Any
 
 import click
 import pandas as pd
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from mlops_radar.commands.common import db_option, dump_json, json_option, snapshot_option
+from mlops_radar.commands.common import (
+    db_option,
+    dump_json,
+    json_option,
+    make_console,
+    snapshot_option,
+)
 from mlops_radar.errors import StoreError
 from mlops_radar.store import Store
 from mlops_radar.store.changes import SnapshotChanges
@@ -119,7 +124,7 @@ def snapshots_command(as_json: bool, db_url: str | None) -> None:
         "error_count",
         "catalog_source",
     ]
-    Console().print(_table("Snapshots", frame, columns))
+    make_console().print(_table("Snapshots", frame, columns))
 
 
 @click.command(
@@ -154,7 +159,7 @@ def history_command(tool: str, as_json: bool, db_url: str | None) -> None:
         "archived",
         "last_commit_stale",
     ]
-    Console().print(_table(f"History of {tool}", frame, columns))
+    make_console().print(_table(f"History of {tool}", frame, columns))
 
 
 @click.command(
@@ -192,7 +197,7 @@ def _pair(store: Store, old: str | None, new: str | None) -> tuple[str, str]:
 
 
 def _print_changes(changes: SnapshotChanges) -> None:
-    console = Console()
+    console = make_console()
     console.print(
         f"Changes from snapshot {changes.old.id} ({changes.old.snapshot_date}) "
         f"to {changes.new.id} ({changes.new.snapshot_date})"
