@@ -1,0 +1,108 @@
+"""Adaptive batch size, backoff and the plan of a collection."""
+
+from __future__ import annotations
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from mlops_radar.catalog.records import LinkKind, ToolEntry
+from mlops_radar.sources.github.client import RateBudget
+from mlops_radar.sources.github.pacing import HOLD, SEND, Backoff, BatchSizer, PointBudget
+from mlops_radar.sources.github.plan import plan_collection
+from mlops_radar.sources.outcomes import Outcome
+
+
+def test_batch_size_halves_on_failures_and_grows_back_gradually() -> None:
+    sizer = BatchSizer(50, grow_after=2)
+    assert sizer.ladder == (50, 25, 12, 6, 3, 1)
+    sizer.shrink(50)
+    assert sizer.size == 25
+    sizer.shrink(50)  # a second batch of the old size failing too does not halve again
+    assert sizer.size == 25
+    sizer.succeeded()
+    assert sizer.size == 25
+    for _ in range(6):  # 50 failed twice: 2 * 2**2 = 8 successes before trying it again
+        sizer.succeeded()
+        assert sizer.size == 25
+    sizer.succeeded()
+    assert sizer.size == 50
+    for _ in range(10):
+        sizer.shrink(sizer.size)
+    assert sizer.size == 1
+
+
+def test_a_size_that_keeps_failing_is_tried_ever_more_rarely() -> None:
+    sizer = BatchSizer(50, grow_after=2)
+    sizes = []
+    for _ in range(60):
+        sizes.append(sizer.size)
+        if sizer.size > 20:  # GitHub refuses anything over 20 aliases
+            sizer.shrink(sizer.size)
+        else:
+            sizer.succeeded()
+    failures = sum(1 for s in sizes if s > 20)
+    assert failures <= 6
+    assert sizes[-10:].count(12) >= 9
+
+
+def test_backoff_grows_is_capped_jittered_and_resets() -> None:
+    backoff = Backoff(1.0, 8.0, random.Random(1))
+    delays = [backoff.failed() for _ in range(6)]
+    assert 0.5 <= delays[0] < 1.5
+    assert 2.0 <= delays[2] < 6.0
+    assert all(d < 12.0 for d in delays)
+    backoff.succeeded()
+    assert backoff.failed() < 1.5
+    again = Backoff(1.0, 8.0, random.Random(1))
+    assert [again.failed() for _ in range(6)] == delays
+
+
+def entry(name: str, url: str, kind: LinkKind, **fields: str) -> ToolEntry:
+    return ToolEntry(name=name, categories=("C",), url=url, kind=kind, **fields)
+
+
+def test_plan_dedupes_repositories_and_routes_each_kind() -> None:
+    entries = [
+        entry("A", "https://github.com/Acme/A", LinkKind.REPO, repo="Acme/A"),
+        entry("A again", "https://github.com/acme/a", LinkKind.REPO, repo="acme/a"),
+        entry(
+            "A part",
+            "https://github.com/acme/a/tree/main/part",
+            LinkKind.SUBPATH,
+            repo="acme/a",
+            subpath="part",
+        ),
+        entry("B", "https://github.com/b/b", LinkKind.REPO, repo="b/b"),
+        entry("Org", "https://github.com/bigorg", LinkKind.ORG, org="BigOrg"),
+        entry("Site", "https://example.com", LinkKind.WEBSITE),
+        entry("Lab", "https://gitlab.com/x/y", LinkKind.OTHER_FORGE, forge="gitlab.com"),
+    ]
+    plan = plan_collection(entries, done={"b/b"})
+    assert plan.repos == {"acme/a": "Acme/A"}
+    assert plan.orgs == {"bigorg": "BigOrg"}
+    assert [o.outcome for o in plan.skipped] == [Outcome.SKIPPED, Outcome.SKIPPED]
+    assert "gitlab.com" in (plan.skipped[1].reason or "")
+    assert plan.already_done == 1
+    assert plan.total == 4
+
+
+def test_point_budget_probes_first_then_reserves_and_waits_for_the_reset() -> None:
+    now = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
+    budget = PointBudget(per_item=0.1)
+    assert budget.verdict(50, now) == SEND
+    first = budget.reserve(50)
+    assert first == 5
+    assert budget.verdict(50, now) == HOLD  # the budget is unknown until the probe answers
+    budget.release(first)
+    budget.update(RateBudget(remaining=8, reset_at=now + timedelta(seconds=30), cost=5), 50)
+    assert budget.verdict(50, now) == SEND
+    second = budget.reserve(50)
+    assert budget.verdict(50, now) == HOLD  # 8 - 5 reserved = 3 left: wait for that answer
+    budget.release(second)
+    budget.update(RateBudget(remaining=3, reset_at=now + timedelta(seconds=30), cost=5), 50)
+    wait = budget.verdict(50, now)
+    assert isinstance(wait, float)
+    assert 30 <= wait <= 32
+    assert budget.verdict(20, now) == SEND  # a smaller batch still fits the 3 points left
+    assert budget.verdict(50, now + timedelta(seconds=40)) == SEND  # past the reset: probe again
+    assert budget.reported.remaining is None
