@@ -105,7 +105,7 @@ def _open_snapshot(
     return snapshot_id, list(catalog.tools)
 
 
-def _print_summary(summary: CollectSummary, snapshot_id: int, status: str) -> None:
+def print_summary(summary: CollectSummary, snapshot_id: int, status: str) -> None:
     """The closing summary on stdout (plain lines: it is also what scripts and logs keep)."""
     counts = summary.counts
     budget = "?" if summary.budget_left is None else f"{summary.budget_left:,}"
@@ -218,6 +218,30 @@ def collect_command(
         _run(store, snapshot_id, entries, api_url, token, config, err)
 
 
+def run_collection(
+    store: Store,
+    snapshot_id: int,
+    entries: list[ToolEntry],
+    api_url: str,
+    token: Token,
+    config: CollectConfig,
+    err: Console,
+) -> tuple[CollectSummary, SnapshotStatus]:
+    """Collect `entries` into snapshot `snapshot_id` with a progress bar on `err`, and close it:
+    complete, or partial when stopped at --max-wait, interrupted or failed (then re-raised)."""
+    bar = _ProgressBar(err)
+    collector = Collector(GitHubClient(api_url, token), store.sink(snapshot_id), config, bar)
+    try:
+        with bar.progress:
+            summary = collector.run(entries)
+    except BaseException:
+        store.finish_snapshot(snapshot_id, SnapshotStatus.PARTIAL)
+        raise
+    status = SnapshotStatus.PARTIAL if summary.partial else SnapshotStatus.COMPLETE
+    store.finish_snapshot(snapshot_id, status)
+    return summary, status
+
+
 def _run(
     store: Store,
     snapshot_id: int,
@@ -227,13 +251,9 @@ def _run(
     config: CollectConfig,
     err: Console,
 ) -> None:
-    bar = _ProgressBar(err)
-    collector = Collector(GitHubClient(api_url, token), store.sink(snapshot_id), config, bar)
     try:
-        with bar.progress:
-            summary = collector.run(entries)
+        summary, status = run_collection(store, snapshot_id, entries, api_url, token, config, err)
     except KeyboardInterrupt:
-        store.finish_snapshot(snapshot_id, SnapshotStatus.PARTIAL)
         click.echo(
             f"interrupted: snapshot {snapshot_id} is partial; "
             "run `mlops-radar collect --resume` to finish it",
@@ -241,12 +261,9 @@ def _run(
         )
         sys.exit(130)
     except BaseException:
-        store.finish_snapshot(snapshot_id, SnapshotStatus.PARTIAL)
         click.echo(f"snapshot {snapshot_id} left partial; `collect --resume` finishes it", err=True)
         raise
-    status = SnapshotStatus.PARTIAL if summary.partial else SnapshotStatus.COMPLETE
-    store.finish_snapshot(snapshot_id, status)
-    _print_summary(summary, snapshot_id, str(status))
+    print_summary(summary, snapshot_id, str(status))
     if summary.partial:
         click.echo("run `mlops-radar collect --resume` to finish this snapshot", err=True)
         sys.exit(EXIT_PARTIAL)

@@ -1,7 +1,107 @@
-"""CLI commands of the demo stage."""
+"""`mlops-radar demo`: the whole pipeline, offline, against the GitHub simulator.
+
+It runs the real path (catalog -> collect over HTTP -> store -> model -> report) on a seeded,
+simulated population: nothing is faked but GitHub itself, and the output says so.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import tempfile
+from pathlib import Path
+
 import click
+from rich.console import Console
+
+from mlops_radar.catalog import read_catalog
+from mlops_radar.commands.collect import print_summary, run_collection
+from mlops_radar.commands.common import db_option, make_console
+from mlops_radar.commands.model import rank
+from mlops_radar.sources.github.summary import CollectConfig
+from mlops_radar.sources.github.token import Token
+from mlops_radar.store import Store
 
 COMMANDS: list[click.Command] = []
+
+_BANNER = (
+    "SIMULATED DATA: these tools, repositories and numbers are synthetic, served by mlops-radar's "
+    "GitHub simulator on 127.0.0.1. Nothing here describes a real project."
+)
+# The simulator accepts any bearer token; this one is not a secret and is never stored.
+_DEMO_TOKEN = "demo-token-for-the-local-simulator"  # noqa: S105
+
+
+@click.command(
+    "demo",
+    epilog="""\b
+Examples:
+  mlops-radar demo                         # 120 simulated tools, throwaway database
+  mlops-radar demo --size 400 --seed 7     # another population
+  mlops-radar demo --db demo.sqlite3       # keep the database for other commands
+  mlops-radar rank --db demo.sqlite3 --stage Monitoring
+""",
+)
+@click.option(
+    "--size",
+    type=click.IntRange(10, 20_000),
+    default=120,
+    show_default=True,
+    help="Number of simulated repositories.",
+)
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the population.")
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=5,
+    show_default=True,
+    help="Tools shown per category.",
+)
+@db_option
+@click.pass_context
+def demo(ctx: click.Context, size: int, seed: int, top: int, db_url: str | None) -> None:
+    """Run the whole pipeline offline against the GitHub simulator and print the ranking.
+
+    Starts the simulator on 127.0.0.1 with a seeded population shaped like a real list
+    (categories, skewed stars, some stale, archived and "Other"-licensed repositories), writes it
+    as an awesome-list Markdown, reads that with the catalog reader, collects it over HTTP with
+    the real collector into a database (a throwaway one unless --db), scores it and prints the
+    ranking per category. No token and no network needed.
+    """
+    from github_simulator import Population, Simulator, SimulatorConfig
+
+    out = make_console()
+    err = make_console(stderr=True)
+    out.print(f"[bold yellow]{_BANNER}[/]")
+    today = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    population = Population.synthetic(size, seed, now=today)
+    with tempfile.TemporaryDirectory(prefix="mlops-radar-demo-") as folder:
+        catalog_path = Path(folder) / "awesome-simulated-mlops.md"
+        catalog_path.write_text(population.to_markdown(), encoding="utf-8")
+        database = db_url or str(Path(folder) / "demo.sqlite3")
+        err.print("starting the GitHub simulator (loads GitHub's schema, a few seconds)...")
+        with Simulator(SimulatorConfig(population=population)) as simulator:
+            _collect(catalog_path, database, simulator.url, err)
+        ctx.invoke(rank, db_url=database, top=top)
+        out.print(f"[bold yellow]{_BANNER}[/]")
+        if db_url:
+            out.print(f"database kept: {db_url} (try `mlops-radar qualify --db {db_url}`)")
+
+
+def _collect(catalog_path: Path, database: str, api_url: str, err: Console) -> None:
+    """catalog -> collect -> store, exactly as `mlops-radar collect` does it."""
+    catalog = read_catalog(str(catalog_path))
+    with Store.open(database) as store:
+        snapshot_id = store.begin_snapshot(catalog, origin="collected")
+        summary, status = run_collection(
+            store,
+            snapshot_id,
+            list(catalog.tools),
+            api_url,
+            Token(_DEMO_TOKEN, source="demo"),
+            CollectConfig(),
+            err,
+        )
+    print_summary(summary, snapshot_id, str(status))
+
+
+COMMANDS.append(demo)
