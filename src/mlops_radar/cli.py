@@ -39,7 +39,9 @@ class _RadarGroup(click.Group):
             sys.exit(130)
 
 
-@click.group(cls=_RadarGroup, epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    cls=_RadarGroup, epilog=_EPILOG, context_settings={"help_option_names": ["-h", "--help"]}
+)
 @click.version_option(__version__, prog_name="mlops-radar")
 def main() -> None:
     """Which open-source MLOps tools are mature enough to adopt, and why."""

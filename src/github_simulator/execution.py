@@ -1,0 +1,205 @@
+"""Running a validated document over the population with graphql-core.
+
+`Directory` answers name lookups the way GitHub does: case-insensitive, following renames, hiding
+repositories the faults mark missing. `execute_plan` runs one request and shapes its errors
+(`NOT_FOUND` per alias, the other aliases answered).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import threading
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import graphql
+
+from github_simulator.analysis import DocumentPlan
+from github_simulator.faults import Faults
+from github_simulator.population import Population, SimRepo
+from github_simulator.shapes import ErrorEntry, not_found
+from github_simulator.views import OwnerView, RepositoryView, connection
+
+__all__ = ["VIEWER_LOGIN", "Directory", "NotFoundError", "execute_plan"]
+
+VIEWER_LOGIN = "simulated-user"
+
+
+class NotFoundError(Exception):
+    """An object a query names does not exist; becomes a `NOT_FOUND` error for that alias."""
+
+    def __init__(self, kind: str, name: str) -> None:
+        super().__init__(f"{kind} {name} not found")
+        self.kind = kind
+        self.name = name
+
+
+class Directory:
+    """The population as GitHub's name lookups see it, after the `missing`/`renamed` faults."""
+
+    def __init__(self, population: Population, faults: Faults) -> None:
+        self.population = population
+        self._repos = {r.key: r for r in population.repos if r.key not in faults.missing}
+        self._redirects: dict[str, str] = {}
+        for old, new in faults.renamed.items():
+            repo = population.get(old) or population.get(new)
+            if repo is None:
+                raise ValueError(f"renamed repository {old} -> {new}: neither is in the population")
+            owner, _, name = new.partition("/")
+            moved = dataclasses.replace(repo, owner=owner, name=name)
+            self._repos.pop(repo.key, None)
+            self._repos[moved.key] = moved
+            self._redirects[old] = moved.key
+        self._by_owner: dict[str, list[SimRepo]] = {}
+        for repo in self._repos.values():
+            self._by_owner.setdefault(repo.owner.lower(), []).append(repo)
+        self.queried: Counter[str] = Counter()
+        self._lock = threading.Lock()
+
+    def lookup(self, owner: str, name: str, *, follow_renames: bool = True) -> SimRepo | None:
+        """The repository `owner/name` (any case), or None; counts the query."""
+        key = f"{owner}/{name}".lower()
+        with self._lock:
+            self.queried[key] += 1
+        repo = self._repos.get(key)
+        if repo is None and follow_renames and key in self._redirects:
+            repo = self._repos.get(self._redirects[key])
+        return repo
+
+    def clear_queries(self) -> None:
+        """Forget the per-repository query counts."""
+        with self._lock:
+            self.queried.clear()
+
+    def view(self, owner: str, name: str, *, follow_renames: bool = True) -> RepositoryView | None:
+        repo = self.lookup(owner, name, follow_renames=follow_renames)
+        return None if repo is None else RepositoryView(repo, self)
+
+    def owned_by(self, login: str) -> list[SimRepo]:
+        return list(self._by_owner.get(login.lower(), ()))
+
+    def is_org(self, login: str) -> bool:
+        return self.population.is_org(login)
+
+    def owner(self, login: str) -> OwnerView | None:
+        """The organization or user `login`, spelled as the population spells it, or None."""
+        repos = self.owned_by(login)
+        if repos:
+            return OwnerView(repos[0].owner, self.is_org(login), self)
+        return OwnerView(login, True, self) if self.is_org(login) else None
+
+
+@dataclass
+class QueryRoot:
+    """The `Query` type's fields; `rate_limit` is this request's `rateLimit` answer."""
+
+    directory: Directory
+    rate_limit: dict[str, Any]
+
+    def repository(
+        self, info: Any, owner: str, name: str, followRenames: bool = True
+    ) -> RepositoryView:
+        view = self.directory.view(owner, name, follow_renames=followRenames)
+        if view is None:
+            raise NotFoundError("Repository", f"{owner}/{name}")
+        return view
+
+    def organization(self, info: Any, login: str) -> OwnerView:
+        owner = self.directory.owner(login)
+        if owner is None or owner.typename != "Organization":
+            raise NotFoundError("Organization", login)
+        return owner
+
+    def user(self, info: Any, login: str) -> OwnerView:
+        owner = self.directory.owner(login)
+        if owner is None or owner.typename != "User":
+            raise NotFoundError("User", login)
+        return owner
+
+    def repositoryOwner(self, info: Any, login: str) -> OwnerView | None:
+        return self.directory.owner(login)
+
+    def rateLimit(self, info: Any, dryRun: bool = False) -> dict[str, Any]:
+        return self.rate_limit
+
+    def viewer(self, info: Any) -> OwnerView:
+        """The token's user: every token is the same simulated user."""
+        return OwnerView(VIEWER_LOGIN, False, self.directory)
+
+
+def resolve_field(source: Any, info: graphql.GraphQLResolveInfo, **args: Any) -> Any:
+    """graphql-core's default resolver, with a zero value for unmodelled non-null fields."""
+    value = graphql.default_field_resolver(source, info, **args)
+    if value is None and isinstance(info.return_type, graphql.GraphQLNonNull):
+        return _zero(info.return_type.of_type)
+    return value
+
+
+_SCALAR_ZEROS: dict[str, Any] = {
+    "Boolean": False,
+    "Int": 0,
+    "Float": 0.0,
+    "String": "",
+    "ID": "",
+    "HTML": "",
+    "URI": "https://github.com/",
+    "DateTime": "1970-01-01T00:00:00Z",
+    "GitTimestamp": "1970-01-01T00:00:00Z",
+    "GitObjectID": "0" * 40,
+}
+
+
+def _zero(kind: Any) -> Any:
+    """A placeholder for a non-null field the simulator does not model: false, 0, "", [],
+    the enum's first value or an empty connection; None (an execution error) otherwise."""
+    if isinstance(kind, graphql.GraphQLList):
+        return []
+    if isinstance(kind, graphql.GraphQLEnumType):
+        return next(iter(kind.values))
+    name = getattr(kind, "name", "")
+    if name.endswith("Connection"):
+        return connection((), {}, 0)
+    return _SCALAR_ZEROS.get(name)
+
+
+def resolve_type(value: Any, info: Any, abstract_type: Any) -> str:
+    """The concrete GitHub type of a view (or of a dict carrying `__typename`)."""
+    if isinstance(value, Mapping):
+        return str(value["__typename"])
+    return str(value.typename)
+
+
+def execute_plan(
+    schema: graphql.GraphQLSchema,
+    plan: DocumentPlan,
+    variables: Mapping[str, Any] | None,
+    operation_name: str | None,
+    root: QueryRoot,
+) -> tuple[dict[str, Any] | None, list[ErrorEntry]]:
+    """Run the planned document; `(data, errors)` with errors shaped like GitHub's."""
+    assert plan.document is not None
+    result = graphql.execute(
+        schema,
+        plan.document,
+        root_value=root,
+        variable_values=dict(variables or {}),
+        operation_name=operation_name,
+        field_resolver=resolve_field,
+        type_resolver=resolve_type,
+    )
+    if not isinstance(result, graphql.ExecutionResult):  # pragma: no cover - no async resolvers
+        raise TypeError("the simulator's resolvers are synchronous")
+    return result.data, [_shape(error) for error in result.errors or ()]
+
+
+def _shape(error: graphql.GraphQLError) -> ErrorEntry:
+    locations = [{"line": loc.line, "column": loc.column} for loc in error.locations or ()]
+    path = list(error.path or ())
+    if isinstance(error.original_error, NotFoundError):
+        return not_found(error.original_error.kind, error.original_error.name, path, locations)
+    entry: ErrorEntry = {"message": error.message, "locations": locations}
+    if path:
+        entry["path"] = path
+    return entry
