@@ -5,12 +5,16 @@
 >>> radar.snapshots()                 # one row per snapshot
 >>> radar.facts("2021-05-20")         # one row per tool: the model's input table
 >>> radar.history("Metaflow")         # one row per snapshot for a tool
+>>> radar.scores("latest")            # maturity score, ring, completeness per tool and category
+>>> radar.qualify("latest", policy="study")   # gates and the study's measures per tool
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from mlops_radar.model import Policy, qualify, score
+from mlops_radar.model.config import default_rings, default_weights, named_policy
 from mlops_radar.store import SnapshotInfo, Store
 from mlops_radar.store.changes import SnapshotChanges
 
@@ -41,6 +45,37 @@ class Radar:
         """A tool's facts in every snapshot, by name or owner/name, following renames."""
         return self.store.history(tool)
 
+    def qualify(
+        self, snapshot: str | int = "latest", policy: str | Policy = "radar"
+    ) -> pd.DataFrame:
+        """Per tool: gates with reasons, status, the study's qualifiers, attractiveness and rank.
+
+        `policy` is "radar" (default), "study" (the study's two gates) or a `Policy` object.
+        """
+        info = self.store.resolve_snapshot(snapshot)
+        table = self.store.tool_facts(info.id)
+        return qualify(table, info.snapshot_date, _policy(policy))
+
+    def scores(
+        self,
+        snapshot: str | int = "latest",
+        policy: str | Policy = "radar",
+        grouping: str = "category",
+    ) -> pd.DataFrame:
+        """Maturity scores, one row per (tool, category) or (tool, stage): score, dimension scores,
+        completeness, ring and rank within the group. Weights and rings are the shipped defaults."""
+        info = self.store.resolve_snapshot(snapshot)
+        table = self.store.tool_facts(info.id)
+        scored = score(
+            table,
+            info.snapshot_date,
+            _policy(policy),
+            default_weights(),
+            default_rings(),
+            grouping=grouping,
+        )
+        return scored.frame
+
     def changes(self, old: str | int, new: str | int = "latest") -> SnapshotChanges:
         """What changed between two complete snapshots."""
         return self.store.changes(old, new)
@@ -54,6 +89,10 @@ class Radar:
 
     def __exit__(self, *_exc: object) -> None:
         self.close()
+
+
+def _policy(policy: str | Policy) -> Policy:
+    return named_policy(policy) if isinstance(policy, str) else policy
 
 
 def open(db_url: str | None = None) -> Radar:
