@@ -41,8 +41,11 @@ def _standing(pct: float, group: str) -> str:
     return f"in the bottom {max(10, math.ceil(pct * 10) * 10)}% of {group}"
 
 
-def describe(spec: SignalSpec, value: float, pct: float, group: str) -> str:
-    """One signal of one tool in words."""
+def describe(
+    spec: SignalSpec, value: float, pct: float, group: str, pull: float | None = None
+) -> str:
+    """One signal of one tool in words. `pull` (its push on the score) explains a standing that
+    seems to point the other way: a signal scores on its in-group percentile AND a global scale."""
     if math.isnan(value):
         return f"{spec.label}: unknown (counts as 0)"
     if spec.name == "days_since_commit":
@@ -67,7 +70,14 @@ def describe(spec: SignalSpec, value: float, pct: float, group: str) -> str:
         return "not archived" if value >= 1 else "archived (read-only)"
     else:
         text = f"{_count(value)} {spec.label}"
-    return text if math.isnan(pct) else f"{text}, {_standing(pct, group)}"
+    if math.isnan(pct):
+        return text
+    standing = f"{text}, {_standing(pct, group)}"
+    if pull is not None and pull < 0 and pct >= 0.5:
+        return f"{standing}, but low on the global scale"
+    if pull is not None and pull > 0 and pct < 0.5:
+        return f"{standing}, but high on the global scale"
+    return standing
 
 
 def ring_reason(row: dict[str, Any], completeness: float, score: float) -> str:
@@ -103,7 +113,7 @@ def explain(scored: Scored, rows: np.ndarray | list[int], top: int = 3) -> list[
         order = np.argsort(-pull, kind="stable")
         group = str(frame["group"].iat[i])
         words = [
-            describe(s, scored.values[i, j], scored.percentiles[i, j], group)
+            describe(s, scored.values[i, j], scored.percentiles[i, j], group, float(pull[j]))
             for j, s in enumerate(scored.specs)
         ]
         helps = tuple(words[j] for j in order[:top] if pull[j] > 0)
