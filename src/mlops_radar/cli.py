@@ -1,6 +1,7 @@
 """The `mlops-radar` command line: a thin layer that parses options and calls the library.
 
-Each command lives in `mlops_radar.commands.<stage>`; this module assembles them into one group and turns
+Each command lives in `mlops_radar.commands.<stage>`; this module assembles them into one group and
+turns
 the project's own errors into one clear line on stderr (exit status 2) instead of a traceback.
 """
 

@@ -1,6 +1,7 @@
 """The project's own error hierarchy.
 
-Library exceptions (httpx, SQLAlchemy, zipfile, YAML, ...) are wrapped into these at the edge of each
+Library exceptions (httpx, SQLAlchemy, zipfile, YAML, ...) are wrapped into these at the edge of
+each
 stage, so the CLI can show a person one clear line instead of a traceback.
 """
 

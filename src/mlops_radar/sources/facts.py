@@ -1,8 +1,9 @@
 """Facts about one repository at one moment: the contract between sources, store and model.
 
 Every source (GitHub GraphQL, the study's legacy files, later PyPI and license texts) produces
-`RepoFacts`; the store keeps one row per repository per snapshot with these typed columns plus the raw
-JSON; the model reads a table whose columns are these field names. Missing data is `None`, never 0 or "".
+`RepoFacts`; the store keeps one row per repository per snapshot with these typed columns plus the
+raw JSON; the model reads a table whose columns are these field names. Missing data is `None`,
+never 0 or "".
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ class RepoFacts:
     default_branch: str | None = None
     total_commits: int | None = None  # commits on the default branch
     last_commit_at: datetime | None = None  # date of the default branch's last commit (UTC)
-    # The study's own verdict where the commit date is not known (legacy imports): True means the last
-    # commit was OLDER than six months on the snapshot's day.
+    # The study's own verdict where the commit date is not known (legacy imports): True means the
+    # last commit was OLDER than six months on the snapshot's day.
     last_commit_stale: bool | None = None
     stars: int | None = None
     forks: int | None = None
@@ -55,7 +56,7 @@ class RepoFacts:
     topics: tuple[str, ...] | None = None
     disk_usage_kb: int | None = None
     mentionable_users: int | None = None
-    # The source's answer for this repository, kept so facts can be re-derived without collecting again.
+    # The source's answer for this repository, kept to re-derive facts without collecting again.
     raw: dict[str, Any] | None = None
 
     def as_row(self) -> dict[str, Any]:

@@ -30,7 +30,7 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class RepoOutcome:
-    """The outcome for one repository key ("owner/name", or the org / URL for unresolved entries)."""
+    """The outcome for one repository key ("owner/name", or the org or URL of unresolved ones)."""
 
     repo: str
     outcome: Outcome
@@ -43,7 +43,7 @@ class FactSink(Protocol):
     """Where a collector writes what it learns. Every call is durable when it returns."""
 
     def done_repos(self) -> set[str]:
-        """Repository keys (lower-case owner/name) already finished in this snapshot (for --resume)."""
+        """Repository keys (lower-case owner/name) finished in this snapshot (for --resume)."""
         ...
 
     def write(self, facts: Iterable[RepoFacts], outcomes: Iterable[RepoOutcome]) -> None:
