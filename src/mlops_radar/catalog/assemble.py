@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 
-from mlops_radar.catalog.links import classify_link
+from mlops_radar.catalog.links import classify_link, tool_entry
 from mlops_radar.catalog.readers import Override, RawEntry, ReaderResult
 from mlops_radar.catalog.records import Catalog, Category, Problem, ToolEntry
 from mlops_radar.catalog.stages import StageMap, category_key
@@ -57,17 +57,11 @@ def _unique(values: Iterable[str]) -> tuple[str, ...]:
 
 
 def _tool(entry: RawEntry) -> ToolEntry:
-    link = classify_link(entry.link)
-    return ToolEntry(
-        name=entry.name,
-        categories=entry.categories,
-        url=entry.url or link.url,
-        kind=link.kind,
-        repo=link.repo,
-        subpath=link.subpath,
-        forge=link.forge,
-        forge_path=link.forge_path,
-        org=link.org,
+    return tool_entry(
+        entry.name,
+        entry.categories,
+        classify_link(entry.link),
+        url=entry.url,
         description=entry.description,
         pypi=entry.pypi,
         line=entry.line,

@@ -11,11 +11,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
-from mlops_radar.catalog.records import LinkKind
+from mlops_radar.catalog.records import LinkKind, ToolEntry
 
-__all__ = ["OTHER_FORGES", "RESERVED_GITHUB_PATHS", "Link", "classify_link", "is_web_url"]
+__all__ = [
+    "OTHER_FORGES",
+    "RESERVED_GITHUB_PATHS",
+    "Link",
+    "classify_link",
+    "is_web_url",
+    "tool_entry",
+]
 
 GITHUB_HOSTS = frozenset({"github.com", "www.github.com"})
 
@@ -64,6 +72,23 @@ def is_web_url(url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def tool_entry(name: str, categories: tuple[str, ...], link: Link, **fields: Any) -> ToolEntry:
+    """A catalog entry whose link fields come from a classified `link`; `fields` add the rest
+    (description, stages, line, ...) and may override the URL."""
+    return ToolEntry(
+        name=name,
+        categories=categories,
+        url=fields.pop("url", None) or link.url,
+        kind=link.kind,
+        repo=link.repo,
+        subpath=link.subpath,
+        forge=link.forge,
+        forge_path=link.forge_path,
+        org=link.org,
+        **fields,
+    )
 
 
 def classify_link(url: str) -> Link:

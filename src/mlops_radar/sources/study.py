@@ -16,7 +16,7 @@ from pathlib import Path
 
 from defusedxml import ElementTree as SafeET
 
-from mlops_radar.catalog.links import classify_link
+from mlops_radar.catalog.links import classify_link, tool_entry
 from mlops_radar.catalog.records import LinkKind, ToolEntry
 from mlops_radar.catalog.stages import load_stage_map
 from mlops_radar.catalog.study_files import OdsRow, read_ods_sheet, read_study_csv
@@ -187,19 +187,7 @@ def _ods_tool(row: OdsRow) -> StudyTool:
     link = (row.links[2] if len(row.links) > 2 else None) or url or ""
     found = classify_link(link.strip())
     categories = (category.strip(),) if category and category.strip() else ()
-    entry = ToolEntry(
-        name=name.strip(),
-        categories=categories,
-        url=found.url,
-        kind=found.kind,
-        repo=found.repo,
-        subpath=found.subpath,
-        forge=found.forge,
-        forge_path=found.forge_path,
-        org=found.org,
-        stages=_stages(categories),
-        line=row.number,
-    )
+    entry = tool_entry(name.strip(), categories, found, stages=_stages(categories), line=row.number)
     return StudyTool(entry, row.number, category)
 
 
