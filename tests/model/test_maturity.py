@@ -55,6 +55,25 @@ def test_group_percentile_against_hand_values() -> None:
     assert lower[:4] == pytest.approx([1.0, 0.75, 0.5, 0.25])
 
 
+def test_tools_passing_every_gate_rank_before_the_others(make_table, radar) -> None:
+    stale = datetime(2020, 10, 1, tzinfo=UTC)  # seven and a half months before the snapshot
+    big = {"forks": 9_000, "watchers": 2_000, "total_commits": 30_000, "mentionable_users": 900}
+    table = make_table(
+        [
+            full(90_000, tool="famous-but-stale", last_commit_at=stale, **big),
+            full(50, tool="small-and-active"),
+            full(80_000, tool="famous-unclear-license", license_spdx="NOASSERTION"),
+        ]
+    )
+    frame = run(table, radar).frame.set_index("tool")
+    assert frame.loc["famous-but-stale", "score"] > frame.loc["small-and-active", "score"]
+    assert frame.loc["small-and-active", "rank"] == 1
+    assert frame.loc["famous-but-stale", "ring"] == "Hold"
+    # needs review and eliminated share the second tier, ordered by score
+    assert frame.loc["famous-but-stale", "rank"] == 2
+    assert frame.loc["famous-unclear-license", "rank"] == 3
+
+
 def test_full_data_scores_and_completeness(make_table, radar) -> None:
     scored = run(make_table([full(100), full(1000)]), radar)
     frame = scored.frame

@@ -27,6 +27,22 @@ _BANNER = (
     "SIMULATED DATA: these tools, repositories and numbers are synthetic, served by mlops-radar's "
     "GitHub simulator on 127.0.0.1. Nothing here describes a real project."
 )
+# Categories of the real Awesome MLOps list, so the simulated tools map onto every pipeline stage of
+# the study's taxonomy (Quadro 2 plus our marked proposals) as a real list would.
+_CATEGORIES = (
+    "AutoML",
+    "CI/CD for Machine Learning",
+    "Cron Job Monitoring",
+    "Data Management",
+    "Data Processing",
+    "Data Validation",
+    "Drift Detection",
+    "Feature Store",
+    "Hyperparameter Tuning",
+    "Model Lifecycle",
+    "Model Serving",
+    "Workflow Tools",
+)
 # The simulator accepts any bearer token; this one is not a secret and is never stored.
 _DEMO_TOKEN = "demo-token-for-the-local-simulator"  # noqa: S105
 
@@ -73,7 +89,7 @@ def demo(ctx: click.Context, size: int, seed: int, top: int, db_url: str | None)
     err = make_console(stderr=True)
     out.print(f"[bold yellow]{_BANNER}[/]")
     today = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
-    population = Population.synthetic(size, seed, now=today)
+    population = Population.synthetic(size, seed, categories=_CATEGORIES, now=today)
     with tempfile.TemporaryDirectory(prefix="mlops-radar-demo-") as folder:
         catalog_path = Path(folder) / "awesome-simulated-mlops.md"
         catalog_path.write_text(population.to_markdown(), encoding="utf-8")

@@ -93,12 +93,15 @@ def _dimension_scores(
 
 
 def _rank_within_groups(frame: pd.DataFrame) -> np.ndarray:
-    """1-based rank by score, then completeness, then tool name, inside each group."""
+    """1-based rank inside each group: tools that pass every gate first, then by score,
+    completeness and tool name. Tools needing review and eliminated ones share the second tier,
+    ordered by score, so missing gate data never lifts a tool above its fully known twin."""
     order = np.lexsort(
         (
             frame["tool"].astype(str).to_numpy(),
             -frame["completeness"].to_numpy(),
             -frame["score"].to_numpy(),
+            (frame["status"] != "qualified").to_numpy(),
             frame["group"].astype(str).to_numpy(),
         )
     )

@@ -122,9 +122,15 @@ def ranking_groups(
     column = BY_COLUMNS[by]
     result = []
     for name in groups:
-        members = frame[frame["group"] == name].assign(_name=lambda f: f["tool"].astype(str))
+        members = frame[frame["group"] == name].assign(
+            _name=lambda f: f["tool"].astype(str), _held=lambda f: f["status"] != "qualified"
+        )
+        # Tools that pass every gate come first; those needing review or failing a gate follow,
+        # by score (so a tool that is unknown on a gate never outranks its fully known twin).
         members = members.sort_values(
-            [column, "completeness", "_name"], ascending=[False, False, True], na_position="last"
+            ["_held", column, "completeness", "_name"],
+            ascending=[True, False, False, True],
+            na_position="last",
         )
         shown = members.index[: top if top else None]
         tools = []
