@@ -17,7 +17,7 @@ import numpy as np
 
 from mlops_radar.model.maturity import Scored
 from mlops_radar.model.policy import GATES
-from mlops_radar.model.weights import SignalSpec
+from mlops_radar.model.weights import RingRules, SignalSpec
 
 __all__ = ["Explanation", "describe", "explain", "ring_reason"]
 
@@ -80,9 +80,25 @@ def describe(
     return standing
 
 
-def ring_reason(row: dict[str, Any], completeness: float, score: float) -> str:
+def ring_reason(
+    row: dict[str, Any], completeness: float, score: float, rings: RingRules | None = None
+) -> str:
     """Why the row is in its ring, in one sentence."""
     basis = row["basis"]
+    if basis in ("trial_floor", "assess_floor") and rings is not None:
+        reached = (
+            "Adopt"
+            if score >= rings.adopt_score and completeness >= rings.adopt_completeness
+            else "Trial"
+        )
+        wanted = "Adopt" if basis == "trial_floor" else "Trial"
+        floor = rings.adopt_min_stars if basis == "trial_floor" else rings.trial_min_stars
+        stars = row.get("stars")
+        have = "unknown stars" if stars is None or math.isnan(stars) else f"{int(stars):,} stars"
+        return (
+            f"{row['ring']}: score {score:.0f} reaches {reached}, but {have} is below the "
+            f"{int(floor):,} that {wanted} asks as evidence of adoption"
+        )
     if basis == "gate":
         failed = [
             str(row[f"{g}_reason"])
@@ -123,7 +139,7 @@ def explain(scored: Scored, rows: np.ndarray | list[int], top: int = 3) -> list[
             Explanation(
                 helps,
                 hurts,
-                ring_reason(row, float(row["completeness"]), float(row["score"])),
+                ring_reason(row, float(row["completeness"]), float(row["score"]), scored.rings),
             )
         )
     return result

@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from mlops_radar.errors import ModelError
+from mlops_radar.model.columns import number
 from mlops_radar.model.gates import evaluate_gates
 from mlops_radar.model.normalise import signal_score
 from mlops_radar.model.policy import GATES, Policy
@@ -48,6 +49,7 @@ class Scored:
     seed: int
     spread: float
     draws: int
+    rings: RingRules | None = None  # the thresholds the rings were assigned with
 
 
 def effective_weights(specs: tuple[SignalSpec, ...], weights: Weights) -> np.ndarray:
@@ -154,8 +156,10 @@ def score(
     )
     for name, column in _dimension_scores(filled, specs, w).items():
         frame[name] = column
+    stars = number(table, "stars").to_numpy()[positions]
+    frame["stars"] = stars
     frame["ring"], frame["basis"] = assign_rings(
-        frame["score"].to_numpy(), frame["completeness"].to_numpy(), status, rings
+        frame["score"].to_numpy(), frame["completeness"].to_numpy(), status, rings, stars
     )
     for gate in GATES:
         for part in ("outcome", "reason", "applied"):
@@ -173,4 +177,5 @@ def score(
         seed=weights.seed,
         spread=weights.spread,
         draws=weights.draws,
+        rings=rings,
     )

@@ -1,9 +1,10 @@
 """Radar rings (Adopt, Trial, Assess, Hold) from score, completeness and gate status.
 
 Hold if a gate failed, or the score is below `hold_below`; Adopt and Trial need both a score and a
-completeness threshold (a high score on scant data is not a recommendation); a tool that needs
-review is capped at Assess until a person resolves its unknown gate. Thresholds:
-`model/data/rings.toml`.
+completeness threshold (a high score on scant data is not a recommendation) and a floor of stars as
+evidence of adoption (scores are relative to the category: a small category's leader may have a
+handful of stars); a tool that needs review is capped at Assess until a person resolves its unknown
+gate. Thresholds: `model/data/rings.toml`.
 """
 
 from __future__ import annotations
@@ -18,17 +19,39 @@ RINGS = ("Adopt", "Trial", "Assess", "Hold")
 
 
 def assign_rings(
-    score: np.ndarray, completeness: np.ndarray, status: np.ndarray, rules: RingRules
+    score: np.ndarray,
+    completeness: np.ndarray,
+    status: np.ndarray,
+    rules: RingRules,
+    stars: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """(ring, basis) per row; basis says why: gate | low_score | review | adopt | trial | assess."""
+    """(ring, basis) per row; basis says why: gate | low_score | review | adopt | trial |
+    trial_floor (Adopt's score, too few stars) | assess_floor (Trial's score, too few stars) |
+    assess. `stars` NaN (unknown) never passes a floor."""
+    if stars is None:
+        stars = np.full(len(score), np.nan)
     eliminated = status == "eliminated"
     review = status == "needs_review"
     low = score < rules.hold_below
     adopt = (score >= rules.adopt_score) & (completeness >= rules.adopt_completeness)
     trial = (score >= rules.trial_score) & (completeness >= rules.trial_completeness)
-    conditions = [eliminated, low, review & (adopt | trial), adopt, trial]
-    ring = np.select(conditions, ["Hold", "Hold", "Assess", "Adopt", "Trial"], default="Assess")
+    adopt_floor = (rules.adopt_min_stars <= 0) | (stars >= rules.adopt_min_stars)
+    trial_floor = (rules.trial_min_stars <= 0) | (stars >= rules.trial_min_stars)
+    conditions = [
+        eliminated,
+        low,
+        review & (adopt | trial),
+        adopt & adopt_floor,
+        adopt & trial_floor,
+        trial & trial_floor,
+        adopt | trial,
+    ]
+    ring = np.select(
+        conditions, ["Hold", "Hold", "Assess", "Adopt", "Trial", "Trial", "Assess"], "Assess"
+    )
     basis = np.select(
-        conditions, ["gate", "low_score", "review", "adopt", "trial"], default="assess"
+        conditions,
+        ["gate", "low_score", "review", "adopt", "trial_floor", "trial", "assess_floor"],
+        default="assess",
     )
     return ring, basis

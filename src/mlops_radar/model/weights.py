@@ -60,6 +60,8 @@ class RingRules:
     adopt_completeness: float
     trial_score: float
     trial_completeness: float
+    adopt_min_stars: float = 0.0  # evidence of adoption a ring asks for (0: no floor)
+    trial_min_stars: float = 0.0
 
 
 def merge_mappings(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -107,6 +109,8 @@ def rings_from_mapping(mapping: Mapping[str, Any], *, source: str) -> RingRules:
         adopt_completeness=_number(adopt.get("completeness"), "adopt.completeness", source),
         trial_score=_number(trial.get("score"), "trial.score", source),
         trial_completeness=_number(trial.get("completeness"), "trial.completeness", source),
+        adopt_min_stars=_number(adopt.get("min_stars", 0), "adopt.min_stars", source),
+        trial_min_stars=_number(trial.get("min_stars", 0), "trial.min_stars", source),
     )
 
 
