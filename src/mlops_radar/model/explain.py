@@ -31,6 +31,17 @@ class Explanation:
     ring_reason: str
 
 
+#: Labels of the shipped count signals, for a count of one ("1 release in the last year").
+_SINGULAR = {
+    "stars": "star",
+    "forks": "fork",
+    "watchers": "watcher",
+    "commits": "commit",
+    "releases in the last year": "release in the last year",
+    "mentionable users": "mentionable user",
+}
+
+
 def _count(value: float) -> str:
     return f"{int(value):,}"
 
@@ -69,7 +80,8 @@ def describe(
     elif spec.name == "not_archived":
         return "not archived" if value >= 1 else "archived (read-only)"
     else:
-        text = f"{_count(value)} {spec.label}"
+        label = _SINGULAR.get(spec.label, spec.label) if int(value) == 1 else spec.label
+        text = f"{_count(value)} {label}"
     if math.isnan(pct):
         return text
     standing = f"{text}, {_standing(pct, group)}"
