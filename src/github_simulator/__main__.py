@@ -7,6 +7,7 @@ the simulator in a subprocess can read where to connect.
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -25,6 +26,7 @@ Examples:
   python -m github_simulator --size 500 --error-rate 0.1 --missing acme/gone \\
       --rename old-org/tool=new-org/tool --markdown list.md
   python -m github_simulator --fixture tests/data/repos.yaml --primary-limit 100
+  SIM_TOKEN=s3cret python -m github_simulator --token-env SIM_TOKEN --forbidden acme/private
 """
 
 
@@ -47,7 +49,22 @@ def parser() -> argparse.ArgumentParser:
         "--max-repositories", type=int, help="502 (timeout) above this many repository fields"
     )
     p.add_argument("--missing", action="append", default=[], metavar="OWNER/NAME")
+    p.add_argument(
+        "--forbidden",
+        action="append",
+        default=[],
+        metavar="OWNER/NAME",
+        help="answer this repository FORBIDDEN (SAML-protected organisation); repeatable",
+    )
     p.add_argument("--rename", action="append", default=[], metavar="OLD=NEW")
+    p.add_argument(
+        "--token-env",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="accept only the token in this environment variable (repeatable; default: any "
+        "token); other tokens get 401 Bad credentials",
+    )
     p.add_argument("--primary-limit", type=int, default=5000, help="points per window")
     p.add_argument("--reset-seconds", type=float, default=3600, help="primary window length")
     p.add_argument("--secondary-limit", type=int, default=2000, help="requests per minute")
@@ -77,6 +94,7 @@ def config_from(args: argparse.Namespace) -> SimulatorConfig:
         reset_rate=args.reset_rate,
         max_repositories=args.max_repositories,
         missing=frozenset(args.missing),
+        forbidden=frozenset(args.forbidden),
         renamed=renamed,
     )
     return SimulatorConfig(
@@ -86,7 +104,25 @@ def config_from(args: argparse.Namespace) -> SimulatorConfig:
         reset_seconds=args.reset_seconds,
         secondary_limit_per_minute=args.secondary_limit,
         port=args.port,
+        tokens=accepted_tokens(args.token_env),
     )
+
+
+def accepted_tokens(names: list[str], environ: dict[str, str] | None = None) -> list[str] | None:
+    """The tokens held by the environment variables `names` (None: accept any token).
+
+    Tokens come only from the environment, never from the command line, where `ps` shows them.
+    """
+    if not names:
+        return None
+    environ = dict(os.environ) if environ is None else environ
+    tokens = []
+    for name in names:
+        value = environ.get(name, "").strip()
+        if not value:
+            raise ValueError(f"--token-env {name}: the variable is not set or empty")
+        tokens.append(value)
+    return tokens
 
 
 def main(argv: list[str] | None = None) -> int:

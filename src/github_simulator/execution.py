@@ -1,8 +1,8 @@
 """Running a validated document over the population with graphql-core.
 
 `Directory` answers name lookups the way GitHub does: case-insensitive, following renames, hiding
-repositories the faults mark missing. `execute_plan` runs one request and shapes its errors
-(`NOT_FOUND` per alias, the other aliases answered).
+repositories the faults mark missing, refusing those they mark forbidden. `execute_plan` runs one
+request and shapes its errors (`NOT_FOUND` or `FORBIDDEN` per alias, the other aliases answered).
 """
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ import graphql
 from github_simulator.analysis import DocumentPlan
 from github_simulator.faults import Faults
 from github_simulator.population import Population, SimRepo
-from github_simulator.shapes import ErrorEntry, not_found
+from github_simulator.shapes import ErrorEntry, forbidden, not_found
 from github_simulator.views import OwnerView, RepositoryView, connection
 
-__all__ = ["VIEWER_LOGIN", "Directory", "NotFoundError", "execute_plan"]
+__all__ = ["VIEWER_LOGIN", "Directory", "ForbiddenError", "NotFoundError", "execute_plan"]
 
 VIEWER_LOGIN = "simulated-user"
 
@@ -36,11 +36,21 @@ class NotFoundError(Exception):
         self.name = name
 
 
+class ForbiddenError(Exception):
+    """The token may not read a repository a query names; becomes a `FORBIDDEN` error."""
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"repository {name} is forbidden")
+        self.name = name
+
+
 class Directory:
-    """The population as GitHub's name lookups see it, after the `missing`/`renamed` faults."""
+    """The population as GitHub's name lookups see it, after the `missing`, `renamed` and
+    `forbidden` faults."""
 
     def __init__(self, population: Population, faults: Faults) -> None:
         self.population = population
+        self._faults = faults
         self._repos = {r.key: r for r in population.repos if r.key not in faults.missing}
         self._redirects: dict[str, str] = {}
         for old, new in faults.renamed.items():
@@ -74,7 +84,12 @@ class Directory:
             self.queried.clear()
 
     def view(self, owner: str, name: str, *, follow_renames: bool = True) -> RepositoryView | None:
+        """The repository `owner/name` (any case), or None; raises `ForbiddenError` when the
+        faults forbid the name as asked or the repository it resolves to."""
         repo = self.lookup(owner, name, follow_renames=follow_renames)
+        asked = f"{owner}/{name}"
+        if self._faults.is_forbidden(asked, *(() if repo is None else (repo.key,))):
+            raise ForbiddenError(asked)
         return None if repo is None else RepositoryView(repo, self)
 
     def owned_by(self, login: str) -> list[SimRepo]:
@@ -199,6 +214,8 @@ def _shape(error: graphql.GraphQLError) -> ErrorEntry:
     path = list(error.path or ())
     if isinstance(error.original_error, NotFoundError):
         return not_found(error.original_error.kind, error.original_error.name, path, locations)
+    if isinstance(error.original_error, ForbiddenError):
+        return forbidden(path, locations)
     entry: ErrorEntry = {"message": error.message, "locations": locations}
     if path:
         entry["path"] = path

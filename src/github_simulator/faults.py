@@ -25,6 +25,7 @@ class Fault(enum.Enum):
     CONNECTION_RESET = "reset"
     MALFORMED_JSON = "malformed"
     SECONDARY_LIMIT = "secondary"
+    FORBIDDEN = "forbidden"
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,8 @@ class Faults:
     - `malformed_on`: answer HTTP 200 with truncated JSON.
     - `secondary_on`: answer one secondary-rate-limit 403 with `retry-after: retry_after`.
     - `missing`: `owner/name`s answered `NOT_FOUND` even if the population has them.
+    - `forbidden`: `owner/name`s answered `FORBIDDEN` (an organisation's SAML or IP allow-list
+      protection): the alias answers null with GitHub's error, the other aliases are answered.
     - `renamed`: old `owner/name` -> new `owner/name`; the repository is served under the new
       name, and queries by the old name answer with the new `nameWithOwner`.
     """
@@ -55,12 +58,19 @@ class Faults:
     secondary_on: frozenset[int] = frozenset()
     retry_after: int = 1
     missing: frozenset[str] = frozenset()
+    forbidden: frozenset[str] = frozenset()
     renamed: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for name in ("error_on", "reset_on", "malformed_on", "secondary_on"):
             object.__setattr__(self, name, frozenset(getattr(self, name)))
-        object.__setattr__(self, "missing", frozenset(_lower(self.missing)))
+        for name in ("missing", "forbidden"):
+            names = getattr(self, name)
+            if isinstance(names, str):
+                raise TypeError(f"Faults.{name} is a collection of owner/name, not one string")
+            object.__setattr__(self, name, frozenset(_lower(names)))
+        if both := sorted(self.missing & self.forbidden):
+            raise ValueError(f"a repository cannot be both missing and forbidden: {both[0]}")
         object.__setattr__(
             self, "renamed", {old.lower(): new for old, new in dict(self.renamed).items()}
         )
@@ -90,6 +100,10 @@ class Faults:
     def too_big(self, repository_fields: int) -> bool:
         """Whether a query with this many `repository` fields times out (502)."""
         return self.max_repositories is not None and repository_fields > self.max_repositories
+
+    def is_forbidden(self, *keys: str) -> bool:
+        """Whether any of these `owner/name`s (any case) is answered `FORBIDDEN`."""
+        return any(key.lower() in self.forbidden for key in keys)
 
     def _draw(self, request_number: int, kind: str) -> float:
         return random.Random(f"{self.seed}:{request_number}:{kind}").random()

@@ -19,6 +19,7 @@ from typing import Any
 
 from github_simulator.config import SimulatorConfig
 from github_simulator.service import Answer, GraphQLService, json_answer
+from github_simulator.shapes import DOCS_URL
 from github_simulator.stats import SimulatorStats
 
 __all__ = ["Simulator"]
@@ -77,9 +78,11 @@ class _Handler(BaseHTTPRequestHandler):
         if self.path.split("?")[0].rstrip("/") != "/rate_limit":
             self._send(json_answer(404, {"message": "Not Found"}))
             return
-        budget = self.server.service.budget_for(self.headers.get("authorization", ""))
+        authorization = self.headers.get("authorization", "")
+        budget = self.server.service.budget_for(authorization)
         if budget is None:
-            self._send(json_answer(401, {"message": "Requires authentication"}))
+            message = "Bad credentials" if authorization.strip() else "Requires authentication"
+            self._send(json_answer(401, {"message": message, "documentation_url": DOCS_URL}))
             return
         resource = {
             "limit": budget.limit,

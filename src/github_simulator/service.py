@@ -1,14 +1,16 @@
 """One GraphQL request, from headers and body to an answer, as GitHub would give it.
 
-The order of checks follows GitHub: authentication, (injected transport faults), parsing and
-validation, pagination and node limits, the secondary limit, the query-size timeout, the primary
-budget, then execution. `GraphQLService` is independent of HTTP, so the server stays thin.
+The order of checks follows GitHub: authentication (any token, or only the configured ones),
+(injected transport faults), parsing and validation, pagination and node limits, the secondary
+limit, the query-size timeout, the primary budget, then execution. `GraphQLService` is
+independent of HTTP, so the server stays thin.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import threading
 import time
@@ -68,6 +70,9 @@ class GraphQLService:
             config.primary_limit, config.reset_seconds, config.secondary_limit_per_minute
         )
         self.recorder = StatsRecorder()
+        self._token_digests = (
+            None if config.tokens is None else tuple(_digest(token) for token in config.tokens)
+        )
         self._plans: OrderedDict[tuple[str, str | None], DocumentPlan] = OrderedDict()
         self._lock = threading.Lock()
         self._in_flight = 0
@@ -91,7 +96,7 @@ class GraphQLService:
 
     def _handle(self, headers: Mapping[str, str], body: bytes) -> Answer:
         number = self.recorder.start_request()
-        token = _token(headers.get("authorization", ""))
+        token = self._authenticate(headers.get("authorization", ""))
         if token is None:
             return self._finish(_unauthorized(headers.get("authorization")))
         if self.faults.latency > 0:
@@ -106,8 +111,26 @@ class GraphQLService:
 
     def budget_for(self, authorization: str) -> Budget | None:
         """The caller's primary budget (for `GET /rate_limit`), or None when unauthenticated."""
-        token = _token(authorization)
+        token = self._authenticate(authorization)
         return None if token is None else self.limiter.budget(token)
+
+    def _authenticate(self, authorization: str) -> str | None:
+        """The budget key of an accepted `Authorization` header, or None (answer 401).
+
+        Accepted tokens are compared by SHA-256 digest with `hmac.compare_digest`, against every
+        accepted digest, so the time taken says nothing about the token.
+        """
+        token = _credentials(authorization)
+        if token is None:
+            return None
+        digest = _digest(token)
+        if self._token_digests is not None:
+            matched = False
+            for accepted in self._token_digests:
+                matched |= hmac.compare_digest(accepted, digest)
+            if not matched:
+                return None
+        return digest.hex()[:24]
 
     def _finish(self, answer: Answer) -> Answer:
         self.recorder.answered(answer.status)
@@ -209,18 +232,26 @@ class GraphQLService:
         }
         root = QueryRoot(self.directory, rate_limit)
         data, errors = execute_plan(self.schema, plan, variables, operation_name, root)
+        for error in errors:
+            if error.get("type") == "FORBIDDEN":
+                self.recorder.fault(Fault.FORBIDDEN)
         payload: dict[str, Any] = {"data": data}
         if errors:
             payload["errors"] = errors
         return json_answer(200, payload, headers)
 
 
-def _token(authorization: str) -> str | None:
-    """A key for the token in `Authorization: bearer <token>` (a hash: never the token)."""
+def _credentials(authorization: str) -> str | None:
+    """The token of `Authorization: bearer <token>` (or `token <token>`), or None."""
     scheme, _, token = authorization.strip().partition(" ")
     if scheme.lower() not in ("bearer", "token") or not token.strip():
         return None
-    return hashlib.sha256(token.strip().encode()).hexdigest()[:24]
+    return token.strip()
+
+
+def _digest(token: str) -> bytes:
+    """What the simulator keeps of a token: its SHA-256 digest (budgets are keyed by a prefix)."""
+    return hashlib.sha256(token.encode()).digest()
 
 
 def _unauthorized(authorization: str | None) -> Answer:

@@ -13,10 +13,13 @@ import graphql
 from graphql import language as gl
 
 __all__ = [
+    "DOCS_URL",
+    "FORBIDDEN_MESSAGE",
     "RATE_LIMIT_MESSAGE",
     "SECONDARY_LIMIT_MESSAGE",
     "TIMEOUT_MESSAGE",
     "ErrorEntry",
+    "forbidden",
     "github_validation_error",
     "location_of",
     "not_found",
@@ -35,6 +38,10 @@ RATE_LIMIT_MESSAGE = (
 SECONDARY_LIMIT_MESSAGE = (
     "You have exceeded a secondary rate limit. Please wait a few minutes before you try again. "
     "If you reach out to GitHub Support for help, please include the request ID {request_id}."
+)
+FORBIDDEN_MESSAGE = (
+    "Resource protected by organization SAML enforcement. You must grant your Personal Access "
+    "token access to this organization."
 )
 DOCS_URL = "https://docs.github.com/graphql"
 SECONDARY_DOCS_URL = (
@@ -125,6 +132,18 @@ def not_found(kind: str, name: str, path: list[Any], locations: list[dict[str, i
     else:
         message = f"Could not resolve to {_article(kind)} {kind} with the login of '{name}'."
     return {"type": "NOT_FOUND", "path": path, "locations": locations, "message": message}
+
+
+def forbidden(path: list[Any], locations: list[dict[str, int]]) -> ErrorEntry:
+    """GitHub's error for an alias the token may not read (SAML-protected organisation); the
+    alias answers null, the rest of the query is answered (HTTP 200)."""
+    return {
+        "type": "FORBIDDEN",
+        "path": path,
+        "extensions": {"saml_failure": True},
+        "locations": locations,
+        "message": FORBIDDEN_MESSAGE,
+    }
 
 
 def _article(kind: str) -> str:
