@@ -16,7 +16,15 @@ from collections.abc import Sequence
 import click
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, ProgressColumn, Task, TextColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TextColumn,
+    TimeRemainingColumn,
+)
 from rich.text import Text
 
 from mlops_radar.catalog import read_catalogs
@@ -56,7 +64,7 @@ class _ProgressBar:
         self.progress = Progress(
             TextColumn("[bold]collect"),
             BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
+            MofNCompleteColumn(),  # "0/?" until the plan knows the total
             TextColumn("{task.fields[requests]} requests, {task.fields[points]} points"),
             TextColumn("budget {task.fields[budget]}"),
             TimeRemainingColumn(),
