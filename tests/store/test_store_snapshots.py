@@ -223,4 +223,4 @@ def test_migrations_are_recorded_once(db_url: str) -> None:
     Store.open(db_url).close()
     with Store.open(db_url) as store, store.transaction() as conn:
         rows = conn.execute(sa.text("SELECT version, name FROM schema_migrations")).all()
-    assert [r[0] for r in rows] == [1]
+    assert [r[0] for r in rows] == [1, 2]

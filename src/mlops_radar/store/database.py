@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,19 @@ from sqlalchemy.engine import URL, make_url
 
 from mlops_radar.errors import StoreError
 
-__all__ = ["DEFAULT_DB_NAME", "create_engine", "default_db_path", "resolve_url", "safe_url"]
+__all__ = [
+    "DEFAULT_DB_NAME",
+    "IMMEDIATE",
+    "create_engine",
+    "default_db_path",
+    "resolve_url",
+    "safe_url",
+]
+
+#: Execution option of a connection whose SQLite transactions take the write lock at `BEGIN`
+#: (`BEGIN IMMEDIATE`): a transaction that reads, then writes, then waits for another writer would
+#: otherwise fail with "database is locked" instead of waiting. No effect on PostgreSQL.
+IMMEDIATE = "mlops_radar_begin_immediate"
 
 DEFAULT_DB_NAME = "radar.sqlite3"
 _ENV = "MLOPS_RADAR_DB"
@@ -83,7 +96,7 @@ def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
     # inside them too): https://docs.sqlalchemy.org/en/20/dialects/sqlite.html#pysqlite-serializable
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _journal_mode_wal(cursor)
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(
         "PRAGMA synchronous=FULL"
@@ -91,8 +104,26 @@ def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
     cursor.close()
 
 
+def _journal_mode_wal(cursor: sqlite3.Cursor, wait: float = 30.0) -> None:
+    """Switch to WAL, retrying while another process holds the lock that the switch needs.
+
+    SQLite answers "database is locked" at once (the busy timeout does not apply) when two processes
+    open a fresh file together and both switch it; once the file is in WAL the pragma is a no-op.
+    """
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
+
+
 def _sqlite_on_begin(connection: sa.Connection) -> None:
-    connection.exec_driver_sql("BEGIN")
+    immediate = connection.get_execution_options().get(IMMEDIATE, False)
+    connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def describe_error(exc: BaseException, url: URL) -> str:

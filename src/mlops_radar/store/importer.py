@@ -2,6 +2,8 @@
 
 Each file becomes one snapshot, written with its status in ONE transaction: a killed import leaves
 nothing. A file already imported (same content hash) is skipped, so importing twice changes nothing.
+The database enforces it (a unique index, migration step 2): two processes importing a file at once
+end with one snapshot; the loser's transaction rolls back and it reports "already imported".
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from mlops_radar.catalog.records import Catalog
 from mlops_radar.errors import StoreError
 from mlops_radar.sources.study import StudySnapshot, read_study_csv_snapshot, read_study_ods
 from mlops_radar.store import schema
+from mlops_radar.store.database import describe_error
 from mlops_radar.store.records import Origin, SnapshotId, SnapshotStatus
 from mlops_radar.store.rows import ToolSource, utcnow, write_batch
 from mlops_radar.store.store import Store, create_snapshot, finish_counts
@@ -68,14 +71,11 @@ def _read(path: Path, snapshot_date: date | None) -> StudySnapshot:
 
 
 def _already(conn: sa.Connection, sha256: str) -> tuple[SnapshotId, date] | None:
+    """The imported snapshot of this content hash (the unique index allows one at most)."""
     s = schema.snapshots
     row = conn.execute(
         sa.select(s.c.id, s.c.snapshot_date)
-        .where(
-            s.c.catalog_sha256 == sha256,
-            s.c.origin == str(Origin.IMPORTED),
-            s.c.status == str(SnapshotStatus.COMPLETE),
-        )
+        .where(s.c.catalog_sha256 == sha256, s.c.origin == str(Origin.IMPORTED))
         .order_by(s.c.id)
         .limit(1)
     ).first()
@@ -108,12 +108,56 @@ def import_file(
     assert study.snapshot_date is not None
     catalog = Catalog(source=str(path), tools=tuple(t.entry for t in study.tools), sha256=sha256)
     sources = {i: ToolSource(t.row, t.category) for i, t in enumerate(study.tools)}
+    try:
+        snapshot_id = _write(store, study, catalog, sources, progress)
+    except sa.exc.IntegrityError as exc:
+        # Another process committed the same file between our check and our insert: the unique
+        # index `ux_snapshots_imported_sha256` refused ours, and our transaction rolled back whole.
+        return _already_result(store, path, sha256, refused=exc)
+    if snapshot_id is None:
+        return _already_result(store, path, sha256, refused=None)
+    return ImportResult(
+        path, snapshot_id, study.snapshot_date, len(study.tools), len(study.facts), skipped_rows=bad
+    )
+
+
+def _already_result(
+    store: Store, path: Path, sha256: str, *, refused: sa.exc.IntegrityError | None
+) -> ImportResult:
+    """The result for a file found already imported by the write transaction (or its insert)."""
     with store.transaction() as conn:
-        found = _already(conn, sha256)  # again: another process may have imported it meanwhile
-        if found:
-            return ImportResult(path, found[0], found[1], 0, 0, already_imported=True)
+        found = _already(conn, sha256)
+    if found is None:  # not our file's duplicate after all: a real error, one line
+        reason = (
+            describe_error(refused, store.engine.url)
+            if refused
+            else "its snapshot was deleted meanwhile"
+        )
+        raise StoreError(f"{path}: not imported: database {store.label}: {reason}")
+    return ImportResult(path, found[0], found[1], 0, 0, already_imported=True)
+
+
+def _write(
+    store: Store,
+    study: StudySnapshot,
+    catalog: Catalog,
+    sources: dict[int, ToolSource],
+    progress: Callable[[str], None] | None,
+) -> SnapshotId | None:
+    """Write the snapshot, its rows and its `complete` status in one transaction.
+
+    None when the file is already there (checked again inside the transaction, which on SQLite holds
+    the write lock from its start; on PostgreSQL a racing insert meets the unique index instead).
+    """
+    assert study.snapshot_date is not None
+    assert catalog.sha256 is not None
+    with store.transaction(immediate=True, passing=(sa.exc.IntegrityError,)) as conn:
+        if _already(conn, catalog.sha256):
+            return None
         if progress:
-            progress(f"{path}: writing {len(catalog.tools)} tools, {len(study.facts)} repositories")
+            progress(
+                f"{study.path}: writing {len(catalog.tools)} tools, {len(study.facts)} repositories"
+            )
         snapshot_id = create_snapshot(
             conn,
             catalog,
@@ -134,9 +178,7 @@ def import_file(
                 **finish_counts(conn, snapshot_id),
             )
         )
-    return ImportResult(
-        path, snapshot_id, study.snapshot_date, len(study.tools), len(study.facts), skipped_rows=bad
-    )
+    return snapshot_id
 
 
 def import_files(

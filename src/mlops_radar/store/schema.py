@@ -3,7 +3,8 @@
 Tables: `snapshots`, `tools` (the catalog entries of each snapshot), `repo_facts` (one row per
 repository per snapshot: a typed column per `FACT_FIELDS` name plus the raw JSON), `repo_outcomes`
 (how each repository's collection ended, errors included) and `renames` (old -> new names seen in a
-snapshot). Times are stored as naive UTC. No column holds configuration or credentials.
+snapshot). An imported file's content hash (`catalog_sha256` of an `imported` snapshot) is unique.
+Times are stored as naive UTC. No column holds configuration or credentials.
 """
 
 from __future__ import annotations
@@ -58,6 +59,14 @@ snapshots = sa.Table(
     sa.CheckConstraint("status IN ('running', 'partial', 'complete')", name="ck_snapshots_status"),
     sa.Index("ix_snapshots_status_date", "status", "snapshot_date"),
     sa.Index("ix_snapshots_sha256", "catalog_sha256"),
+    # migration step 2: a file's content is imported at most once, even by racing processes
+    sa.Index(
+        "ux_snapshots_imported_sha256",
+        "catalog_sha256",
+        unique=True,
+        sqlite_where=sa.text("origin = 'imported'"),
+        postgresql_where=sa.text("origin = 'imported'"),
+    ),
 )
 
 

@@ -21,6 +21,7 @@ from mlops_radar.errors import StoreError
 from mlops_radar.sources.outcomes import Outcome
 from mlops_radar.store import schema
 from mlops_radar.store.database import (
+    IMMEDIATE,
     create_engine,
     describe_error,
     resolve_url,
@@ -77,11 +78,23 @@ class Store:
         self.close()
 
     @contextmanager
-    def transaction(self) -> Iterator[sa.Connection]:
-        """One transaction; database errors become a one-line StoreError."""
+    def transaction(
+        self, *, immediate: bool = False, passing: tuple[type[Exception], ...] = ()
+    ) -> Iterator[sa.Connection]:
+        """One transaction; database errors become a one-line StoreError.
+
+        `immediate` takes SQLite's write lock at the start (for a transaction that reads, then
+        writes what it read); errors of the types in `passing` reach the caller as they are (after
+        the rollback), for a caller that knows what they mean (the importer's unique violation).
+        """
         try:
-            with self.engine.begin() as conn:
+            with (
+                self.engine.connect() as conn,
+                conn.execution_options(**{IMMEDIATE: immediate}).begin(),
+            ):
                 yield conn
+        except passing:
+            raise
         except sa.exc.SQLAlchemyError as exc:
             raise StoreError(
                 f"database {self.label}: {describe_error(exc, self.engine.url)}"
