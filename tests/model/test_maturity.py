@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from mlops_radar.errors import ModelError
 from mlops_radar.model import explain, qualify, score
 from mlops_radar.model.config import default_rings, default_weights, weights_from_toml
+from mlops_radar.model.explain import unknown_everywhere
 from mlops_radar.model.normalise import group_percentile
 
 SNAP = date(2021, 5, 20)
@@ -221,3 +222,20 @@ def test_stars_only_never_outranks_full_data_with_the_same_stars(
     assert lone["score"] <= twin["score"] + 1e-9
     assert lone["rank"] > twin["rank"]
     assert lone["completeness"] < twin["completeness"]
+
+
+def test_signals_unknown_for_every_tool_are_named_once_not_in_each_explanation(
+    make_table, radar
+) -> None:
+    rows = [full(100), full(5000), full(20)]
+    for row in rows:
+        del row["mentionable_users"]  # a source that does not collect it (the study's CSVs)
+    rows[0]["releases_last_year"] = None  # unknown for one tool only: that one is telling
+    scored = run(make_table(rows), radar)
+    assert unknown_everywhere(scored) == ("mentionable users",)
+    words = [w for e in explain(scored, list(range(3))) for w in (*e.helps, *e.hurts)]
+    assert not any("mentionable users" in w for w in words)
+    (first,) = explain(scored, [0])
+    assert any(w.startswith("releases in the last year: unknown") for w in first.hurts)
+    # it still counts 0 for every tool: nobody is complete
+    assert (scored.frame["completeness"] < 1).all()

@@ -25,6 +25,7 @@ from mlops_radar.model.config import (
     policy_from_toml,
     weights_from_toml,
 )
+from mlops_radar.model.explain import unknown_everywhere
 from mlops_radar.model.views import (
     BY_COLUMNS,
     find_rows,
@@ -198,11 +199,13 @@ def rank(
     scored = _score(loaded, chosen, _weights(weights_file), grouping)
     measures = qualify(loaded.table, loaded.snapshot_date, chosen)
     groups = ranking_groups(scored, measures, by=by, group=stage or category, top=top)
+    unknown = unknown_everywhere(scored)
     if as_json:
         payload: dict[str, Any] = {
             "snapshot": {**loaded.snapshot, "policy": chosen.name},
             "grouping": grouping,
             "groups": groups,
+            "unknown_everywhere": list(unknown),
         }
         dump_json(payload)
         return
@@ -210,6 +213,12 @@ def rank(
     for group in groups:
         console.print(ranking_table(group[grouping], group["tools"], by))
         console.print(robustness_line(group["robustness"]), markup=False)
+    if unknown:
+        console.print(
+            f"not known for any tool of this snapshot (each counts 0 for every tool, lowering "
+            f"completeness alike, and is left out of the explanations): {', '.join(unknown)}",
+            markup=False,
+        )
 
 
 def _tool_rows(loaded: _Loaded, scored: Scored, name: str) -> list[int]:

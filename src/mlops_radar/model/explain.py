@@ -19,7 +19,7 @@ from mlops_radar.model.maturity import Scored
 from mlops_radar.model.policy import GATES
 from mlops_radar.model.weights import RingRules, SignalSpec
 
-__all__ = ["Explanation", "describe", "explain", "ring_reason"]
+__all__ = ["Explanation", "describe", "explain", "ring_reason", "unknown_everywhere"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,10 +131,28 @@ def ring_reason(
     return f"{row['ring']}: score {score:.0f} with {known}"
 
 
+def _unknown_columns(scored: Scored) -> np.ndarray:
+    """Per signal: unknown for every row (a source that does not collect it, e.g. the study's
+    CSVs have no commit dates). Such a signal still counts 0 for every tool, but it says nothing
+    about one tool against another, so explanations leave it out and name it once instead."""
+    if not len(scored.values):
+        return np.zeros(len(scored.specs), dtype=bool)
+    everywhere: np.ndarray = np.isnan(scored.values).all(axis=0)
+    return everywhere
+
+
+def unknown_everywhere(scored: Scored) -> tuple[str, ...]:
+    """Labels of the signals unknown for every tool of the scoring."""
+    gone = _unknown_columns(scored)
+    return tuple(spec.label for j, spec in enumerate(scored.specs) if gone[j])
+
+
 def explain(scored: Scored, rows: np.ndarray | list[int], top: int = 3) -> list[Explanation]:
-    """Explanations for the given positional rows of `scored.frame`."""
+    """Explanations for the given positional rows of `scored.frame` (signals unknown for every
+    tool are left out: see `unknown_everywhere`)."""
     result = []
     frame = scored.frame
+    uniform = _unknown_columns(scored)
     for i in rows:
         filled = np.nan_to_num(scored.scores[i], nan=0.0)
         pull = scored.weights * (filled - 0.5)
@@ -144,8 +162,9 @@ def explain(scored: Scored, rows: np.ndarray | list[int], top: int = 3) -> list[
             describe(s, scored.values[i, j], scored.percentiles[i, j], group, float(pull[j]))
             for j, s in enumerate(scored.specs)
         ]
-        helps = tuple(words[j] for j in order[:top] if pull[j] > 0)
-        hurts = tuple(words[j] for j in order[::-1][:top] if pull[j] < 0)
+        telling = [j for j in order if not uniform[j]]
+        helps = tuple(words[j] for j in telling[:top] if pull[j] > 0)
+        hurts = tuple(words[j] for j in telling[::-1][:top] if pull[j] < 0)
         row = {str(k): v for k, v in frame.iloc[i].to_dict().items()}
         result.append(
             Explanation(
