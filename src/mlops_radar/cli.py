@@ -14,6 +14,7 @@ import click
 from mlops_radar import __version__
 from mlops_radar.commands import catalog, collect, demo, model, store
 from mlops_radar.errors import RadarError
+from mlops_radar.report.terminal import printable
 
 __all__ = ["main"]
 
@@ -33,7 +34,8 @@ class _RadarGroup(click.Group):
         try:
             return super().invoke(ctx)
         except RadarError as exc:
-            click.echo(f"error: {exc}", err=True)
+            # messages can quote untrusted text (a list's line, a repository's name)
+            click.echo(f"error: {printable(str(exc))}", err=True)
             sys.exit(2)
         except KeyboardInterrupt:
             click.echo("interrupted", err=True)

@@ -75,3 +75,36 @@ def test_show_table_sections() -> None:
     text = render(show_table("[b]t", {"facts": {"stars": 3, "repo": "o/[x]"}}))
     assert "[b]t" in text
     assert "o/[x]" in text
+
+
+def test_control_sequences_in_outside_text_never_reach_the_terminal() -> None:
+    """A repository description or name could carry ANSI/OSC sequences (clear the screen, retitle
+    the window, fake a line); they are shown as U+FFFD, never sent to the terminal."""
+    evil = "tool\x1b[2J\x1b]0;pwned\x07\u202eeman"
+    row = {
+        "tool": evil,
+        "ring": "Adopt",
+        "ring_reason": evil,
+        "value": 70.0,
+        "completeness": 1.0,
+        "rank": 1,
+        "helps": [evil],
+        "hurts": [],
+    }
+    out = render(ranking_table("Cat\x1b[31m", [row], "maturity"))
+    assert "\x1b" not in out
+    assert "\x07" not in out
+    assert "\u202e" not in out
+    assert "tool\ufffd[2J\ufffd]0;pwned" in out
+
+
+def test_cli_errors_are_printed_without_control_characters(tmp_path) -> None:
+    from click.testing import CliRunner
+
+    from mlops_radar.cli import main
+
+    bad = tmp_path / "list\x1b[2J.md"
+    result = CliRunner().invoke(main, ["catalog", "show", str(bad)])
+    assert result.exit_code == 2
+    assert "\x1b" not in result.output
+    assert "list\ufffd[2J.md" in result.output

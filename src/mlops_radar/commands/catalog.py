@@ -26,6 +26,7 @@ from mlops_radar.catalog import (
 from mlops_radar.catalog.as_json import catalog_as_dict, kind_counts
 from mlops_radar.commands.common import dump_json, json_option, make_console
 from mlops_radar.errors import CatalogError
+from mlops_radar.report.terminal import printable
 
 __all__ = ["COMMANDS", "catalog"]
 
@@ -34,9 +35,7 @@ _MAX_DESCRIPTION = 80
 
 def _clean(text: str | None) -> str:
     """Untrusted text made safe for a terminal: control characters (escape codes) replaced."""
-    if text is None:
-        return ""
-    return "".join(ch if ch.isprintable() else "\ufffd" for ch in text)
+    return "" if text is None else printable(text).replace("\n", "\ufffd")
 
 
 @click.group(

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 
 import click
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -31,6 +30,7 @@ from mlops_radar.catalog import read_catalogs
 from mlops_radar.catalog.records import ToolEntry
 from mlops_radar.commands.common import db_option
 from mlops_radar.errors import CollectError
+from mlops_radar.report.terminal import printable, safe
 from mlops_radar.sources.github.client import DEFAULT_API_URL, GitHubClient
 from mlops_radar.sources.github.collector import Collector
 from mlops_radar.sources.github.summary import CollectConfig, CollectSummary, ProgressStatus
@@ -90,7 +90,7 @@ class _ProgressBar:
 
     def waiting(self, seconds: float, reason: str) -> None:
         self.progress.update(
-            self.task, wait_until=time.monotonic() + seconds, wait_reason=escape(reason)
+            self.task, wait_until=time.monotonic() + seconds, wait_reason=safe(reason)
         )
 
 
@@ -104,12 +104,12 @@ def _open_snapshot(
         info = store.resumable_snapshot()
         if info is None:
             raise CollectError("--resume: no running or partial collected snapshot to resume")
-        source = escape(str(info.catalog_source))
+        source = safe(str(info.catalog_source))
         out.print(f"resuming snapshot {info.id} ({info.status}, catalog {source})")
         return info.id, store.snapshot_tools(info.id)
     catalog = read_catalogs(list(catalogs) or [DEFAULT_CATALOG])
     snapshot_id = store.begin_snapshot(catalog, origin="collected")
-    out.print(f"snapshot {snapshot_id}: {len(catalog.tools)} tools from {escape(catalog.source)}")
+    out.print(f"snapshot {snapshot_id}: {len(catalog.tools)} tools from {safe(catalog.source)}")
     return snapshot_id, list(catalog.tools)
 
 
@@ -138,7 +138,7 @@ def print_summary(summary: CollectSummary, snapshot_id: int, status: str) -> Non
         lines.append(f"  unresolved {org.repo}: {org.reason}{hint}")
     if summary.stop_reason:
         lines.append(f"  stopped: {summary.stop_reason}")
-    click.echo("\n".join(lines))
+    click.echo(printable("\n".join(lines)))  # names and reasons come from GitHub: untrusted
 
 
 @click.command(

@@ -8,7 +8,6 @@ from typing import Any
 
 import click
 import pandas as pd
-from rich.markup import escape
 from rich.table import Table
 
 from mlops_radar.commands.common import (
@@ -19,6 +18,7 @@ from mlops_radar.commands.common import (
     snapshot_option,
 )
 from mlops_radar.errors import StoreError
+from mlops_radar.report.terminal import safe
 from mlops_radar.store import Store
 from mlops_radar.store.changes import SnapshotChanges
 from mlops_radar.store.export import FORMATS, export_snapshot
@@ -29,13 +29,13 @@ COMMANDS: list[click.Command] = []
 
 def _table(title: str, frame: pd.DataFrame, columns: list[str]) -> Table:
     """A rich table of `columns`; every cell is escaped (outside text is never markup)."""
-    table = Table(title=escape(title))
+    table = Table(title=safe(title))
     for name in columns:
         table.add_column(name)
     for record in (
         frame[columns].astype(object).where(frame[columns].notna(), None).to_dict("records")
     ):
-        table.add_row(*("" if v is None else escape(str(v)) for v in record.values()))
+        table.add_row(*("" if v is None else safe(str(v)) for v in record.values()))
     return table
 
 
