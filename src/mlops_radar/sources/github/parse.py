@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 from mlops_radar.errors import SourceError
 from mlops_radar.sources.facts import RepoFacts
@@ -22,6 +22,9 @@ RELEASE_YEAR = timedelta(days=365)
 
 class AnswerError(SourceError):
     """A repository's answer has a value of the wrong type (the message names the field)."""
+
+
+_T = TypeVar("_T")
 
 
 def parse_timestamp(value: object, field: str) -> datetime | None:
@@ -53,22 +56,23 @@ def _walk(node: Mapping[str, Any] | None, path: str) -> object:
     return value
 
 
-def _int(node: Mapping[str, Any], path: str) -> int | None:
+def _typed(node: Mapping[str, Any], path: str, kind: type[_T], what: str) -> _T | None:
+    """The value at `path` if it is a `kind` (None if null or absent); anything else is an
+    AnswerError naming the field. A JSON boolean is not accepted as an integer."""
     value = _walk(node, path)
     if value is None:
         return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise AnswerError(f"{path}: expected an integer, got {type(value).__name__}")
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise AnswerError(f"{path}: expected {what}, got {type(value).__name__}")
     return value
+
+
+def _int(node: Mapping[str, Any], path: str) -> int | None:
+    return _typed(node, path, int, "an integer")
 
 
 def _str(node: Mapping[str, Any], path: str) -> str | None:
-    value = _walk(node, path)
-    if value is None:
-        return None
-    if not isinstance(value, str):
-        raise AnswerError(f"{path}: expected a string, got {type(value).__name__}")
-    return value
+    return _typed(node, path, str, "a string")
 
 
 def _text(node: Mapping[str, Any], path: str) -> str | None:
@@ -78,12 +82,7 @@ def _text(node: Mapping[str, Any], path: str) -> str | None:
 
 
 def _bool(node: Mapping[str, Any], path: str) -> bool | None:
-    value = _walk(node, path)
-    if value is None:
-        return None
-    if not isinstance(value, bool):
-        raise AnswerError(f"{path}: expected a boolean, got {type(value).__name__}")
-    return value
+    return _typed(node, path, bool, "a boolean")
 
 
 def _time(node: Mapping[str, Any], path: str) -> datetime | None:
