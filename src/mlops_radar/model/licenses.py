@@ -74,7 +74,7 @@ def judge_license(
         return LicenseVerdict(
             "unknown", None, f"license {name!r} not recognised: needs review", 0.25
         )
-    prefix = f"GitHub says {said!r}" if said else "GitHub names no license"
+    prefix = f"GitHub says {said!r}" if said else "no license from GitHub"
     if manual:
         candidates = _from_manual(manual, policy.licenses)
         accepted = [c for c in candidates if _accepted(c, policy)]
