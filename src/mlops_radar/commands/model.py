@@ -7,6 +7,7 @@ the model (the model reads no clock), and prints JSON or rich tables. Logic live
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 import click
 import pandas as pd
 
+from mlops_radar.catalog.stages import load_stage_map
 from mlops_radar.errors import ConfigError, RadarError
 from mlops_radar.model import Policy, Scored, qualify, score, summarise
 from mlops_radar.model.config import (
@@ -107,6 +109,20 @@ def _load(db_url: str | None, snapshot_ref: str) -> _Loaded:
     return _Loaded(store, snapshot, info.snapshot_date, store.tool_facts(info.id))
 
 
+def _restaged(loaded: _Loaded, taxonomy: str | None, stage_map: Path | None) -> _Loaded:
+    """`loaded` with each tool's stages mapped again from its categories under another taxonomy
+    (or a user stage map); unchanged when neither is asked for."""
+    if taxonomy is None and stage_map is None:
+        return loaded
+    mapping = load_stage_map(taxonomy or "study", stage_map)
+    table = loaded.table.copy()
+    table["stages"] = [
+        list(dict.fromkeys(s for c in (cats or ()) for s in mapping.stages_of(c)))
+        for cats in table["categories"]
+    ]
+    return dataclasses.replace(loaded, table=table)
+
+
 def _score(loaded: _Loaded, policy: Policy, weights: Weights, grouping: str) -> Scored:
     return score(
         loaded.table, loaded.snapshot_date, policy, weights, default_rings(), grouping=grouping
@@ -160,6 +176,7 @@ Examples:
   mlops-radar rank --category "Feature Store" --top 5
   mlops-radar rank --stage "Model Serving" --by study-rank --json
   mlops-radar rank --weights my-weights.toml
+  mlops-radar rank --by-stage --taxonomy amershi    # Amershi et al.'s nine stages
 """
 )
 @snapshot_option
@@ -174,6 +191,19 @@ Examples:
 @click.option("--category", default=None, help="Only this category.")
 @click.option("--stage", default=None, help="Rank within pipeline stages instead (only this one).")
 @click.option("--by-stage", is_flag=True, help="Rank within every pipeline stage.")
+@click.option(
+    "--taxonomy",
+    type=click.Choice(["study", "amershi"]),
+    default=None,
+    help="Map categories to stages with this taxonomy instead of the stages stored with the "
+    "snapshot (study: the study's Quadro 2 plus our proposals; amershi: Amershi et al.'s nine).",
+)
+@click.option(
+    "--stage-map",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A stage map file (YAML) extending or overriding the taxonomy.",
+)
 @click.option("--top", type=click.IntRange(min=1), default=None, help="Show the first N per group.")
 @weights_option
 @json_option
@@ -185,6 +215,8 @@ def rank(
     category: str | None,
     stage: str | None,
     by_stage: bool,
+    taxonomy: str | None,
+    stage_map: Path | None,
     top: int | None,
     weights_file: str | None,
     as_json: bool,
@@ -193,7 +225,7 @@ def rank(
     """Rank tools within each category (or stage), with ring, explanation and robustness."""
     if category and (stage or by_stage):
         raise ConfigError("--category and --stage exclude each other")
-    loaded = _load(db_url, snapshot_ref)
+    loaded = _restaged(_load(db_url, snapshot_ref), taxonomy, stage_map)
     chosen = _policy(policy)
     grouping = "stage" if (stage or by_stage) else "category"
     scored = _score(loaded, chosen, _weights(weights_file), grouping)
