@@ -106,3 +106,14 @@ def test_point_budget_probes_first_then_reserves_and_waits_for_the_reset() -> No
     assert budget.verdict(20, now) == SEND  # a smaller batch still fits the 3 points left
     assert budget.verdict(50, now + timedelta(seconds=40)) == SEND  # past the reset: probe again
     assert budget.reported.remaining is None
+
+
+def test_a_late_answer_never_raises_the_budget_within_a_window() -> None:
+    reset = datetime(2026, 1, 1, 1, tzinfo=UTC)
+    budget = PointBudget()
+    budget.update(RateBudget(limit=5000, remaining=4900, reset_at=reset, cost=5), 50)
+    budget.update(RateBudget(limit=5000, remaining=4905, reset_at=reset, cost=5), 50)  # older
+    assert budget.reported.remaining == 4900
+    later = reset + timedelta(hours=1)  # a new window: its budget is taken as reported
+    budget.update(RateBudget(limit=5000, remaining=4995, reset_at=later, cost=5), 50)
+    assert budget.reported.remaining == 4995

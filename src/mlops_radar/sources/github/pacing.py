@@ -133,7 +133,15 @@ class PointBudget:
         """Take the budget an answer reported, and learn the cost per alias from it."""
         if budget.cost is not None and size:
             self._per_item = budget.cost / size
-        if budget.remaining is not None:
+        if budget.remaining is None:
+            return
+        current = self.reported
+        late = (
+            current.remaining is not None
+            and current.reset_at == budget.reset_at
+            and budget.remaining > current.remaining
+        )
+        if not late:  # with requests in flight, an older answer can arrive after a newer one
             self.reported = budget
 
     def after_reset(self) -> None:
