@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 
 import click
 from rich.console import Console
@@ -234,11 +235,16 @@ def run_collection(
     token: Token,
     config: CollectConfig,
     err: Console,
+    *,
+    now: Callable[[], datetime] | None = None,
 ) -> tuple[CollectSummary, SnapshotStatus]:
     """Collect `entries` into snapshot `snapshot_id` with a progress bar on `err`, and close it:
     complete, or partial when stopped at --max-wait, interrupted or failed (then re-raised)."""
     bar = _ProgressBar(err)
-    collector = Collector(GitHubClient(api_url, token), store.sink(snapshot_id), config, bar)
+    clock = {"now": now} if now is not None else {}
+    collector = Collector(
+        GitHubClient(api_url, token), store.sink(snapshot_id), config, bar, **clock
+    )
     try:
         with bar.progress:
             summary = collector.run(entries)

@@ -54,6 +54,7 @@ Examples:
   mlops-radar demo                         # 120 simulated tools, throwaway database
   mlops-radar demo --size 400 --seed 7     # another population
   mlops-radar demo --db demo.sqlite3       # keep the database for other commands
+  mlops-radar demo --date 2026-01-01       # the same output on any day
   mlops-radar rank --db demo.sqlite3 --stage Monitoring
 """,
 )
@@ -66,6 +67,15 @@ Examples:
 )
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of the population.")
 @click.option(
+    "--date",
+    "on_date",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    metavar="YYYY-MM-DD",
+    help="Pretend today is this day (the population's dates and the snapshot's), so the output "
+    "is the same whenever it runs. Default: today.",
+)
+@click.option(
     "--top",
     type=click.IntRange(min=1),
     default=5,
@@ -74,7 +84,14 @@ Examples:
 )
 @db_option
 @click.pass_context
-def demo(ctx: click.Context, size: int, seed: int, top: int, db_url: str | None) -> None:
+def demo(
+    ctx: click.Context,
+    size: int,
+    seed: int,
+    on_date: dt.datetime | None,
+    top: int,
+    db_url: str | None,
+) -> None:
     """Run the whole pipeline offline against the GitHub simulator and print the ranking.
 
     Starts the simulator on 127.0.0.1 with a seeded population shaped like a real list
@@ -88,7 +105,9 @@ def demo(ctx: click.Context, size: int, seed: int, top: int, db_url: str | None)
     out = make_console()
     err = make_console(stderr=True)
     out.print(f"[bold yellow]{_BANNER}[/]")
-    today = dt.datetime.now(dt.UTC).replace(hour=0, minute=0, second=0, microsecond=0)
+    today = (on_date or dt.datetime.now(dt.UTC)).replace(
+        hour=0, minute=0, second=0, microsecond=0, tzinfo=dt.UTC
+    )
     population = Population.synthetic(size, seed, categories=_CATEGORIES, now=today)
     with tempfile.TemporaryDirectory(prefix="mlops-radar-demo-") as folder:
         catalog_path = Path(folder) / "awesome-simulated-mlops.md"
@@ -96,18 +115,20 @@ def demo(ctx: click.Context, size: int, seed: int, top: int, db_url: str | None)
         database = db_url or str(Path(folder) / "demo.sqlite3")
         err.print("starting the GitHub simulator (loads GitHub's schema, a few seconds)...")
         with Simulator(SimulatorConfig(population=population)) as simulator:
-            _collect(catalog_path, database, simulator.url, err)
+            _collect(catalog_path, database, simulator.url, err, today)
         ctx.invoke(rank, db_url=database, top=top)
         out.print(f"[bold yellow]{_BANNER}[/]")
         if db_url:
             out.print(f"database kept: {db_url} (try `mlops-radar qualify --db {db_url}`)")
 
 
-def _collect(catalog_path: Path, database: str, api_url: str, err: Console) -> None:
+def _collect(
+    catalog_path: Path, database: str, api_url: str, err: Console, today: dt.datetime
+) -> None:
     """catalog -> collect -> store, exactly as `mlops-radar collect` does it."""
     catalog = read_catalog(str(catalog_path))
     with Store.open(database) as store:
-        snapshot_id = store.begin_snapshot(catalog, origin="collected")
+        snapshot_id = store.begin_snapshot(catalog, origin="collected", taken_at=today)
         summary, status = run_collection(
             store,
             snapshot_id,
@@ -116,6 +137,7 @@ def _collect(catalog_path: Path, database: str, api_url: str, err: Console) -> N
             Token(_DEMO_TOKEN, source="demo"),
             CollectConfig(),
             err,
+            now=lambda: today,
         )
     print_summary(summary, snapshot_id, str(status))
 
