@@ -34,7 +34,7 @@ def assemble_catalog(
     problems = [problem for result in results for problem in result.problems]
     entries, override_problems = _apply_overrides(entries, overrides)
     tools = _merged(_tool(entry) for entry in entries)
-    tools = [replace(tool, stages=_stages(tool.categories, stage_map)) for tool in tools]
+    tools = [replace(tool, stages=stage_map.stages_for(tool.categories)) for tool in tools]
     categories = _categories(tools, stage_map)
     return Catalog(
         source=source,
@@ -83,11 +83,6 @@ def _merged(tools: Iterable[ToolEntry]) -> list[ToolEntry]:
             description=first.description or tool.description,
         )
     return list(by_identity.values())
-
-
-def _stages(categories: Sequence[str], stage_map: StageMap) -> tuple[str, ...]:
-    wanted = {stage for category in categories for stage in stage_map.stages_of(category)}
-    return tuple(stage for stage in stage_map.stages if stage in wanted)
 
 
 def _categories(tools: Sequence[ToolEntry], stage_map: StageMap) -> tuple[Category, ...]:

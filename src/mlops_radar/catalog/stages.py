@@ -9,7 +9,7 @@ never dropped.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -46,6 +46,12 @@ class StageMap:
         key = category_key(category)
         key = self.aliases.get(key, key)
         return self.mapping.get(key, ())
+
+    def stages_for(self, categories: Iterable[str]) -> tuple[str, ...]:
+        """Stages of a tool listed in `categories`: each once, in pipeline order. The one rule for
+        a tool's stages (the catalog, the study's files and a re-staged snapshot all use it)."""
+        wanted = {stage for category in categories for stage in self.stages_of(category)}
+        return tuple(stage for stage in self.stages if stage in wanted)
 
     def is_proposed(self, category: str) -> bool:
         """True when the category's mapping is ours rather than the taxonomy's source."""

@@ -116,10 +116,7 @@ def _restaged(loaded: _Loaded, taxonomy: str | None, stage_map: Path | None) -> 
         return loaded
     mapping = load_stage_map(taxonomy or "study", stage_map)
     table = loaded.table.copy()
-    table["stages"] = [
-        list(dict.fromkeys(s for c in (cats or ()) for s in mapping.stages_of(c)))
-        for cats in table["categories"]
-    ]
+    table["stages"] = [list(mapping.stages_for(cats or ())) for cats in table["categories"]]
     return dataclasses.replace(loaded, table=table)
 
 

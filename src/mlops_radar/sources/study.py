@@ -34,8 +34,7 @@ __all__ = [
 
 def _stages(categories: tuple[str, ...]) -> tuple[str, ...]:
     """Pipeline stages of the categories in the default `study` taxonomy (Quadro 2 plus ours)."""
-    stage_map = load_stage_map("study")
-    return tuple(dict.fromkeys(s for c in categories for s in stage_map.stages_of(c)))
+    return load_stage_map("study").stages_for(categories)
 
 
 _NAME = re.compile(r"^[A-Za-z0-9_.-]{1,100}$")

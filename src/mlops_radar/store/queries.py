@@ -12,13 +12,15 @@ import sqlalchemy as sa
 from mlops_radar.catalog.records import LinkKind, ToolEntry
 from mlops_radar.errors import StoreError
 from mlops_radar.sources.facts import FACT_FIELDS, FACT_TYPES
+from mlops_radar.sources.facttable import FactTable
 from mlops_radar.store import schema
-from mlops_radar.store.records import SnapshotInfo, SnapshotStatus
+from mlops_radar.store.records import Origin, SnapshotInfo, SnapshotStatus
 from mlops_radar.store.rows import chunks
 
 __all__ = [
     "TOOL_COLUMNS",
     "TOOL_EXTRA_COLUMNS",
+    "fact_table",
     "history",
     "snapshot_table",
     "snapshot_tools",
@@ -109,6 +111,28 @@ def snapshot_table(conn: sa.Connection, info: SnapshotInfo) -> pd.DataFrame:
         row.update({name: (found[name] if found else None) for name in _FACT_ONLY})
         rows.append(row)
     return typed_frame(rows, (*TOOL_COLUMNS, *_FACT_ONLY, *TOOL_EXTRA_COLUMNS))
+
+
+#: Columns each layout of the study's files holds (the collected ones hold every GitHub fact).
+_STUDY_COLUMNS = {
+    "study-csv-12": (
+        "default_branch", "total_commits", "last_commit_stale", "forks", "stars", "watchers",
+        "license_name", "primary_language", "archived",
+    ),
+    "study-ods": ("stars", "forks", "total_commits", "last_commit_stale", "license_manual"),
+}  # fmt: skip
+_STUDY_COLUMNS["study-csv-16"] = (*_STUDY_COLUMNS["study-csv-12"], "open_issues", "closed_issues")
+_GITHUB_COLUMNS = tuple(f for f in _FACT_ONLY if f not in ("last_commit_stale", "license_manual"))
+
+
+def fact_table(conn: sa.Connection, info: SnapshotInfo) -> FactTable:
+    """The model's input for one snapshot: `tool_facts` with the columns its sources collect."""
+    if info.origin is Origin.IMPORTED:
+        sources: tuple[str, ...] = ("study",)
+        collected = _STUDY_COLUMNS.get(info.source_format or "", ())
+    else:
+        sources, collected = ("github",), _GITHUB_COLUMNS
+    return FactTable(tool_facts(conn, info), info.snapshot_date, sources, frozenset(collected))
 
 
 def snapshot_tools(conn: sa.Connection, snapshot_id: int) -> list[ToolEntry]:

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from mlops_radar.catalog.records import Catalog, ToolEntry
 from mlops_radar.errors import StoreError
+from mlops_radar.sources.facttable import FactTable
 from mlops_radar.sources.outcomes import Outcome
 from mlops_radar.store import schema
 from mlops_radar.store.database import (
@@ -203,6 +204,13 @@ class Store:
 
         with self.transaction() as conn:
             return tool_facts(conn, snapshot_info(conn, snapshot_id))
+
+    def fact_table(self, snapshot_id: int) -> FactTable:
+        """The model's input for one snapshot: its table, date, sources and collected columns."""
+        from mlops_radar.store.queries import fact_table
+
+        with self.transaction() as conn:
+            return fact_table(conn, snapshot_info(conn, snapshot_id))
 
     def history(self, tool: str) -> pd.DataFrame:
         """One row per snapshot for a tool name or owner/name (any case, following renames)."""
