@@ -38,10 +38,12 @@ import pandas as pd
 import sqlalchemy as sa
 
 from mlops_radar.catalog.records import Catalog, LinkKind, ToolEntry
-from mlops_radar.sources.facts import RepoFacts
+from mlops_radar.sources.factsets import FactRecord
+from mlops_radar.sources.github.groups.core import CORE, GitHubCore
+from mlops_radar.sources.github.groups.topics import TOPICS, GitHubTopics
 from mlops_radar.sources.outcomes import Outcome, RepoOutcome
 from mlops_radar.store import Store, schema
-from mlops_radar.store.rows import facts_row, outcome_row
+from mlops_radar.store.rows import fact_row, outcome_row
 
 LOCAL_PG = "postgresql+psycopg://postgres@127.0.0.1:55432/postgres"
 BATCH = 100
@@ -63,9 +65,10 @@ def catalog(repos: int) -> Catalog:
     return Catalog(source="synthetic", tools=tools, sha256="0" * 64)
 
 
-def facts(i: int, day: int) -> RepoFacts:
-    return RepoFacts(
-        repo=f"owner{i}/repo{i}",
+def facts(i: int, day: int) -> list[FactRecord]:
+    """What the GitHub source records for one repository: its core and its topics."""
+    repo, moment = f"owner{i}/repo{i}", START + timedelta(days=day)
+    core = GitHubCore(
         name_with_owner=f"owner{i}/repo{i}",
         url=f"https://github.com/owner{i}/repo{i}",
         description=f"Synthetic tool number {i}",
@@ -83,9 +86,12 @@ def facts(i: int, day: int) -> RepoFacts:
         fork=False,
         open_issues=i % 50,
         closed_issues=i % 300,
-        topics=("mlops", f"t{i % 10}"),
-        raw={"stargazerCount": 10 * i + day, "id": f"R_{i}"},
     )
+    raw = {"stargazerCount": 10 * i + day, "id": f"R_{i}"}
+    return [
+        FactRecord(CORE, repo, moment, core, raw),
+        FactRecord(TOPICS, repo, moment, GitHubTopics(topics=("mlops", f"t{i % 10}"))),
+    ]
 
 
 def write_snapshots(store: Store, snapshots: int, repos: int) -> None:
@@ -96,7 +102,7 @@ def write_snapshots(store: Store, snapshots: int, repos: int) -> None:
         for first in range(0, repos, BATCH):
             ids = range(first, min(first + BATCH, repos))
             sink.write(
-                [facts(i, day) for i in ids],
+                [record for i in ids for record in facts(i, day)],
                 [RepoOutcome(f"owner{i}/repo{i}", Outcome.COLLECTED) for i in ids],
             )
         store.finish_snapshot(sid, "complete")
@@ -107,19 +113,18 @@ def naive_write(store: Store, repos: int, day: int) -> None:
     sid = store.begin_snapshot(catalog(repos), origin="collected", taken_at=START - timedelta(day))
     for i in range(repos):
         with store.engine.begin() as conn:
-            conn.execute(schema.repo_facts.insert().values(**facts_row(sid, facts(i, day))))
-            conn.execute(
-                schema.repo_outcomes.insert().values(
-                    **outcome_row(sid, RepoOutcome(f"owner{i}/repo{i}", Outcome.COLLECTED))
-                )
-            )
+            for record in facts(i, day):
+                table = schema.fact_table(record.fact_set)
+                conn.execute(table.insert().values(**fact_row(sid, record)))
+            outcome = RepoOutcome(f"owner{i}/repo{i}", Outcome.COLLECTED)
+            conn.execute(schema.outcomes.insert().values(**outcome_row(sid, "github", outcome, 1)))
     store.finish_snapshot(sid, "complete")
 
 
 def naive_history(store: Store, repo_key: str) -> pd.DataFrame:
     """The baseline: every fact row into pandas, then filter."""
     with store.engine.connect() as conn:
-        table = pd.read_sql(sa.select(schema.repo_facts), conn)
+        table = pd.read_sql(sa.select(schema.fact_table(CORE)), conn)
     return table[table["repo_key"] == repo_key]
 
 

@@ -37,6 +37,7 @@ COMMAND_MODULES: dict[str, str] = {
     "history": "store",
     "changes": "store",
     "export": "store",
+    "db": "db",
     "qualify": "model",
     "rank": "model",
     "compare": "model",

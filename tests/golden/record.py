@@ -37,13 +37,17 @@ def _run(args: list[str]) -> str:
 
     result = CliRunner().invoke(main, args, catch_exceptions=False, env={"COLUMNS": "200"})
     if result.exit_code != 0:
-        raise RuntimeError(f"mlops-radar {' '.join(args)} exited {result.exit_code}: {result.output}")
+        raise RuntimeError(
+            f"mlops-radar {' '.join(args)} exited {result.exit_code}: {result.output}"
+        )
     return result.stdout
 
 
 def _normalise(value: Any, tmp: str) -> Any:
     if isinstance(value, dict):
-        return {k: ("<volatile>" if k in _VOLATILE else _normalise(v, tmp)) for k, v in value.items()}
+        return {
+            k: ("<volatile>" if k in _VOLATILE else _normalise(v, tmp)) for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_normalise(v, tmp) for v in value]
     if isinstance(value, str):
@@ -60,7 +64,10 @@ def _study_commands(db: str) -> Iterator[tuple[str, list[str]]]:
     yield "study-snapshots", ["snapshots", "--json"]
     for day in ("2021-05-01", "2021-05-09", "2021-05-20"):
         for policy in ("study", "radar"):
-            yield f"study-qualify-{day}-{policy}", ["qualify", "--snapshot", day, "--policy", policy]
+            yield (
+                f"study-qualify-{day}-{policy}",
+                ["qualify", "--snapshot", day, "--policy", policy],
+            )
         yield f"study-rank-{day}", ["rank", "--snapshot", day]
     yield "study-rank-latest-by-stage", ["rank", "--by-stage"]
     yield "study-rank-amershi", ["rank", "--by-stage", "--taxonomy", "amershi"]

@@ -11,8 +11,8 @@ import graphql
 import pytest
 
 from github_simulator import Faults, Population, Simulator, SimulatorConfig
-from mlops_radar.sources.facts import RepoFacts
-from mlops_radar.sources.outcomes import RepoOutcome
+from mlops_radar.sources.factsets import FactRecord, FactSet, RepoKey
+from mlops_radar.sources.outcomes import Outcome, RepoOutcome, StoredOutcome, StoredState
 
 SCHEMA = Path(__file__).resolve().parents[3] / "shared" / "data" / "github" / "schema.graphql"
 
@@ -26,21 +26,45 @@ def github_schema() -> graphql.GraphQLSchema:
 
 
 class MemorySink:
-    """A FactSink that keeps every write, to check that nothing is lost or written twice."""
+    """A FactSink that keeps every write, to check that nothing is lost or written twice.
+
+    `done` marks keys finished by an earlier run (outcome collected, nothing stored)."""
 
     def __init__(self, done: Iterable[str] = ()) -> None:
         self.done = set(done)
-        self.writes: list[tuple[list[RepoFacts], list[RepoOutcome]]] = []
+        self.writes: list[tuple[list[FactRecord], list[RepoOutcome]]] = []
 
-    def done_repos(self) -> set[str]:
-        return set(self.done)
+    def stored(self, fact_sets: Iterable[FactSet] = ()) -> StoredState:
+        outcomes = {RepoKey(k): StoredOutcome(Outcome.COLLECTED, 1) for k in self.done}
+        for outcome in self.outcomes:
+            key = RepoKey(outcome.repo.lower())
+            before = outcomes.get(key)
+            again = before is not None and before.outcome is Outcome.FAILED
+            attempts = before.attempts + 1 if again else 1
+            outcomes[key] = StoredOutcome(outcome.outcome, attempts)
+        present: dict[RepoKey, set[str]] = {}
+        for record in self.facts:
+            present.setdefault(record.key, set()).add(record.fact_set.name)
+        return StoredState(
+            outcomes=outcomes,
+            present={k: frozenset(v) for k, v in present.items()},
+            lookup=self.values,
+        )
 
-    def write(self, facts: Iterable[RepoFacts], outcomes: Iterable[RepoOutcome]) -> None:
+    def values(self, fact_set: FactSet, keys: Iterable[str]) -> dict[RepoKey, Any]:
+        wanted = {k.lower() for k in keys}
+        return {f.key: f.values for f in self.facts if f.fact_set == fact_set and f.key in wanted}
+
+    def write(self, facts: Iterable[FactRecord], outcomes: Iterable[RepoOutcome]) -> None:
         self.writes.append((list(facts), list(outcomes)))
 
     @property
-    def facts(self) -> list[RepoFacts]:
+    def facts(self) -> list[FactRecord]:
         return [f for facts, _ in self.writes for f in facts]
+
+    def of(self, fact_set_name: str) -> dict[str, Any]:
+        """Records of one fact set by repository as asked."""
+        return {f.repo: f.values for f in self.facts if f.fact_set.name == fact_set_name}
 
     @property
     def outcomes(self) -> list[RepoOutcome]:

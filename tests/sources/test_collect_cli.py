@@ -46,8 +46,8 @@ def write_catalog(path: Path, names: list[str]) -> Path:
 def stored(db: Path) -> tuple[list[str], list[str], list[str]]:
     """Fact keys, outcome keys and snapshot statuses in the SQLite file (read only)."""
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-        facts = [r[0] for r in conn.execute("SELECT repo_key FROM repo_facts")]
-        outcomes = [r[0] for r in conn.execute("SELECT repo_key FROM repo_outcomes")]
+        facts = [r[0] for r in conn.execute("SELECT repo_key FROM facts_github_core")]
+        outcomes = [r[0] for r in conn.execute("SELECT repo_key FROM outcomes")]
         statuses = [r[0] for r in conn.execute("SELECT status FROM snapshots ORDER BY id")]
     return facts, outcomes, statuses
 

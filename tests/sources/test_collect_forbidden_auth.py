@@ -17,11 +17,12 @@ import pytest
 
 from github_simulator import Faults, Population, Simulator, SimulatorConfig
 from mlops_radar.catalog.records import LinkKind, ToolEntry
+from mlops_radar.sources.collector import Collector
 from mlops_radar.sources.github.client import GitHubClient
-from mlops_radar.sources.github.collector import Collector
-from mlops_radar.sources.github.summary import CollectConfig
+from mlops_radar.sources.github.source import GitHubSource
 from mlops_radar.sources.github.token import Token
 from mlops_radar.sources.outcomes import Outcome
+from mlops_radar.sources.summary import CollectConfig
 
 SRC = Path(__file__).resolve().parents[2] / "src"
 RIGHT = "ghp_RightTokenForTheGuardedSimulator42"
@@ -108,8 +109,8 @@ def collect_cli(
 def stored(db: Path) -> tuple[list[str], list[tuple[str, str, str | None]], list[str]]:
     """Fact keys, (key, outcome, reason) rows and snapshot statuses in the SQLite file."""
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as conn:
-        facts = [r[0] for r in conn.execute("SELECT repo_key FROM repo_facts")]
-        outcomes = list(conn.execute("SELECT repo_key, outcome, reason FROM repo_outcomes"))
+        facts = [r[0] for r in conn.execute("SELECT repo_key FROM facts_github_core")]
+        outcomes = list(conn.execute("SELECT repo_key, outcome, reason FROM outcomes"))
         statuses = [r[0] for r in conn.execute("SELECT status FROM snapshots ORDER BY id")]
     return facts, outcomes, statuses
 
@@ -129,7 +130,7 @@ def test_forbidden_repositories_end_once_with_githubs_reason(
 ) -> None:
     config = CollectConfig(seed=1, backoff_base=0.01, backoff_cap=0.05)
     client = GitHubClient(guarded.url, Token(RIGHT, "TEST"))
-    summary = Collector(client, memory_sink, config).run(entries(guarded.names))
+    summary = Collector(GitHubSource(client), memory_sink, config).run(entries(guarded.names))
 
     outcomes = memory_sink.outcomes
     assert Counter(o.repo.lower() for o in outcomes) == Counter(n.lower() for n in guarded.names)
@@ -137,7 +138,7 @@ def test_forbidden_repositories_end_once_with_githubs_reason(
     assert forbidden == sorted((n, SAML) for n in guarded.forbidden)
     others = Counter(o.outcome for o in outcomes if o.outcome is not Outcome.FORBIDDEN)
     assert others == Counter({Outcome.COLLECTED: 197})
-    facts = Counter(f.repo.lower() for f in memory_sink.facts)
+    facts = Counter(f.repo.lower() for f in memory_sink.facts if f.fact_set.name == "github.core")
     expected = {n.lower() for n in guarded.names} - {n.lower() for n in guarded.forbidden}
     assert facts == Counter(dict.fromkeys(expected, 1))
     assert summary.counts[Outcome.FORBIDDEN] == 3

@@ -11,28 +11,22 @@ import httpx
 import pytest
 
 from mlops_radar.errors import CollectError
-from mlops_radar.sources.github.client import (
-    AuthFailed,
-    GitHubClient,
-    GraphQLAnswer,
-    QueryRejected,
-    RateLimited,
-    RetryLater,
-    ShrinkBatch,
-)
+from mlops_radar.sources.github.client import AuthFailed, GitHubClient, GraphQLAnswer, QueryRejected
 from mlops_radar.sources.github.token import Token
+from mlops_radar.sources.protocol import RateLimited, RetryLater, ShrinkBatch
 
 SECRET = "ghp_unit_secret_value_123"
 NOW = 1_800_000_000.0
 
 
-def ask(handler: Callable[[httpx.Request], httpx.Response]) -> GraphQLAnswer:
+def ask(handler: Callable[[httpx.Request], httpx.Response], **options: int) -> GraphQLAnswer:
     async def go() -> GraphQLAnswer:
         client = GitHubClient(
             "http://127.0.0.1:1/graphql",
             Token(SECRET, "TEST"),
             transport=httpx.MockTransport(handler),
             clock=lambda: NOW,
+            **options,
         )
         async with client:
             return await client.query("query { viewer { login } }", {"o0": "a"})
@@ -126,10 +120,53 @@ def test_malformed_json_and_resets_are_retried() -> None:
     def reset(request: httpx.Request) -> httpx.Response:
         raise httpx.RemoteProtocolError("peer closed connection", request=request)
 
-    with pytest.raises(RetryLater, match="connection failed"):
+    with pytest.raises(RetryLater, match="connection failed") as caught:
         ask(reset)
-    with pytest.raises(RetryLater, match="500"):
+    assert caught.value.transport  # nothing came back: counted towards an outage
+    with pytest.raises(RetryLater, match="500") as caught:
         ask(reply(500, body={}))
+    assert not caught.value.transport
+
+
+def test_no_data_at_all_is_retried_smaller_not_a_rejected_query() -> None:
+    body = {"data": None, "errors": [{"message": "Timeout on validation of query"}]}
+    with pytest.raises(ShrinkBatch, match="no data"):
+        ask(reply(body=body))
+
+
+def test_an_answer_over_the_size_cap_is_cut_and_retried_smaller() -> None:
+    big = json.dumps({"data": {"r0": {"description": "x" * 5000}}}).encode()
+    with pytest.raises(ShrinkBatch, match="cap"):
+        ask(reply(body=big), max_body=1000)
+
+    def streamed(request: httpx.Request) -> httpx.Response:  # no content-length
+        return httpx.Response(200, stream=httpx.ByteStream(big), headers={})
+
+    with pytest.raises(ShrinkBatch, match="cap"):
+        ask(streamed, max_body=1000)
+
+
+@pytest.mark.parametrize("value", ["1e308", "inf", "99999999999999999999"])
+def test_an_absurd_retry_after_is_kept_for_max_wait_to_refuse(value: str) -> None:
+    body = {"message": "You have exceeded a secondary rate limit."}
+    with pytest.raises(RateLimited) as caught:
+        ask(reply(403, body=body, headers={"retry-after": value}))
+    assert caught.value.seconds > 10**15
+
+
+def test_a_reset_in_the_far_future_or_nonsense_budgets_are_not_believed() -> None:
+    headers = {"x-ratelimit-remaining": "7", "x-ratelimit-reset": "99999999999999"}
+    answer = ask(reply(body={"data": {"r0": None, "rateLimit": {"cost": 10**9,
+                                                                "remaining": -1}}},
+                       headers=headers))  # fmt: skip
+    assert answer.budget.reset_at is None
+    assert answer.budget.cost is None
+    assert answer.budget.remaining == 7  # the header's, as the body's is nonsense
+
+
+def test_an_unusable_api_url_is_one_line() -> None:
+    with pytest.raises(CollectError, match="not a URL"):
+        GitHubClient("http://[::1", Token(SECRET, "TEST"))
 
 
 def test_secondary_limit_waits_retry_after() -> None:

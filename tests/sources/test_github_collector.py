@@ -9,18 +9,14 @@ import httpx
 import pytest
 
 from mlops_radar.catalog.records import LinkKind, ToolEntry
+from mlops_radar.sources.collector import Collector
 from mlops_radar.sources.github.client import GitHubClient, QueryRejected
-from mlops_radar.sources.github.collector import Collector
-from mlops_radar.sources.github.queries import (
-    MAX_BATCH,
-    org_query,
-    org_variables,
-    repo_query,
-    repo_variables,
-)
-from mlops_radar.sources.github.summary import CollectConfig, CollectSummary, ProgressStatus
+from mlops_radar.sources.github.documents import BatchShape, batch_document, batch_variables
+from mlops_radar.sources.github.groups import DEFAULT_GROUPS
+from mlops_radar.sources.github.source import GitHubSource
 from mlops_radar.sources.github.token import Token
 from mlops_radar.sources.outcomes import Outcome
+from mlops_radar.sources.summary import CollectConfig, CollectSummary, ProgressStatus
 
 TOKEN = Token("sim-token", "TEST")
 AUTH = {"Authorization": "bearer sim-token"}
@@ -35,10 +31,12 @@ def repo_entries(names: list[str]) -> list[ToolEntry]:
     ]
 
 
-def collect(url: str, entries: list[ToolEntry], sink, progress=None, **config) -> CollectSummary:
+def collect(
+    url: str, entries: list[ToolEntry], sink, progress=None, groups=DEFAULT_GROUPS, **config
+) -> CollectSummary:
     settings = {"seed": 1, "backoff_base": 0.01, "backoff_cap": 0.05, **config}
-    collector = Collector(GitHubClient(url, TOKEN), sink, CollectConfig(**settings), progress)
-    return collector.run(entries)
+    source = GitHubSource(GitHubClient(url, TOKEN), groups=groups)
+    return Collector(source, sink, CollectConfig(**settings), progress).run(entries)
 
 
 class Recorder:
@@ -62,7 +60,7 @@ def exactly_once(sink, keys: list[str]) -> dict[str, Outcome]:
     assert twice == [], f"recorded twice: {twice[:5]}"
     lost = sorted({k.lower() for k in keys} - set(seen))
     assert lost == [], f"lost: {lost[:5]}"
-    facts = Counter(f.repo.lower() for f in sink.facts)
+    facts = Counter((f.fact_set.name, f.repo.lower()) for f in sink.facts)
     assert [k for k, n in facts.items() if n > 1] == []
     return {o.repo.lower(): o.outcome for o in sink.outcomes}
 
@@ -72,8 +70,9 @@ def exactly_once(sink, keys: list[str]) -> dict[str, Outcome]:
 
 def test_the_simulator_rejects_an_invalid_query(simulator) -> None:
     sim = simulator(n=5)
-    broken = repo_query(1).replace("stargazerCount", "stargazersTotal")
-    variables = {"o0": "a", "n0": "b"}
+    document = batch_document(BatchShape(("core",), repos=1))
+    broken = document.replace("stargazerCount", "stargazersTotal")
+    variables = batch_variables(["a/b"])
     response = httpx.post(
         sim.url, json={"query": broken, "variables": variables}, headers=AUTH, timeout=30
     )
@@ -87,46 +86,37 @@ def test_the_simulator_rejects_an_invalid_query(simulator) -> None:
         asyncio.run(send())
 
 
-@pytest.mark.slow
-def test_every_document_the_collector_can_send_passes_the_simulator(simulator) -> None:
-    sim = simulator(n=MAX_BATCH)
-    names = sim.names
-    with httpx.Client(timeout=60, headers=AUTH) as http:
-        for size in range(1, MAX_BATCH + 1):
-            body = {"query": repo_query(size), "variables": repo_variables(names[:size])}
-            answer = http.post(sim.url, json=body).json()
-            assert "errors" not in answer, (size, answer.get("errors"))
-            assert answer["data"][f"r{size - 1}"]["nameWithOwner"] == names[size - 1]
-            assert answer["data"]["rateLimit"]["cost"] >= 1
-        for size in range(1, MAX_BATCH + 1):
-            logins = [n.split("/")[0] for n in names[:size]]
-            body = {"query": org_query(size), "variables": org_variables(logins)}
-            answer = http.post(sim.url, json=body).json()
-            assert answer.get("data") is not None, (size, answer)
-            unrelated = [e for e in answer.get("errors", []) if e.get("type") != "NOT_FOUND"]
-            assert unrelated == [], (size, unrelated[:1])
-    assert sim.server.stats.rejected == 0
-
-
 # --- collections --------------------------------------------------------------------------------
 
 
-def test_a_thousand_repositories_in_at_most_25_requests(simulator, memory_sink) -> None:
+def test_a_thousand_repositories_cost_one_point_per_16(simulator, memory_sink) -> None:
     sim = simulator(n=1000)
     progress = Recorder()
     summary = collect(sim.url, repo_entries(sim.names), memory_sink, progress)
-    assert summary.requests <= 25
-    assert sim.requests() <= 25
+    # the default groups open 9 connections per repository: 16 repositories are 144 requests,
+    # one point by GitHub's formula, where 50 would be 450 requests, 5 points
+    assert summary.requests == sim.requests() == 63
+    assert summary.points == sim.server.stats.points == 63
     assert summary.counts[Outcome.COLLECTED] == 1000
     assert not summary.partial
     outcomes = exactly_once(memory_sink, sim.names)
     assert set(outcomes.values()) == {Outcome.COLLECTED}
-    assert summary.points == sim.server.stats.points
     assert progress.batches[-1].done == 1000
     assert progress.batches[-1].total == 1000
     assert progress.batches[-1].remaining == 5000 - summary.points
-    stars = {f.repo: f.stars for f in memory_sink.facts}
+    stars = {repo: core.stars for repo, core in memory_sink.of("github.core").items()}
     assert stars == {r.full_name: r.stars for r in sim.population.repos}
+    merged = {repo: a.merged_prs for repo, a in memory_sink.of("github.activity").items()}
+    assert merged == {r.full_name: r.merged_prs for r in sim.population.repos}
+    users = {r: c.mentionable_users for r, c in memory_sink.of("github.community").items()}
+    assert users == {r.full_name: r.mentionable_users for r in sim.population.repos}
+
+
+def test_core_alone_costs_one_point_per_37(simulator, memory_sink) -> None:
+    sim = simulator(n=370)
+    summary = collect(sim.url, repo_entries(sim.names), memory_sink, groups=("core",))
+    assert summary.points == sim.server.stats.points == 10  # 4 connections: 37 x 4 = 148
+    assert {f.fact_set.name for f in memory_sink.facts} == {"github.core"}
 
 
 def test_with_faults_every_repository_ends_once_with_its_reason(simulator, memory_sink) -> None:
@@ -197,23 +187,23 @@ def test_done_repositories_are_not_asked_again(simulator, memory_sink) -> None:
     sink.done = {n.lower() for n in sim.names[:60]}
     summary = collect(sim.url, repo_entries(sim.names), sink)
     assert summary.already_done == 60
-    assert {f.repo for f in sink.facts} == set(sim.names[60:])
+    assert set(sink.of("github.core")) == set(sim.names[60:])
     queried = sim.queries()
     assert [n for n in sim.names[:60] if n.lower() in queried] == []
     assert all(queried[n.lower()] == 1 for n in sim.names[60:])
 
 
 def test_gateway_timeouts_shrink_the_batch_and_nothing_is_lost(simulator, memory_sink) -> None:
-    sim = simulator(n=200, max_repositories=20)
+    sim = simulator(n=200, max_repositories=10)
     summary = collect(sim.url, repo_entries(sim.names), memory_sink)
     exactly_once(memory_sink, sim.names)
     assert summary.counts[Outcome.COLLECTED] == 200
-    assert sim.server.stats.statuses.get(502, 0) <= 6  # 50 and 25 fail, then 12 sticks
-    assert summary.requests <= 200 / 12 + 8
+    assert sim.server.stats.statuses.get(502, 0) <= 4  # 16 fails, then 8 sticks
+    assert summary.requests <= 200 / 8 + 6
 
 
 def test_an_exhausted_budget_waits_for_the_reset(simulator, memory_sink) -> None:
-    sim = simulator(n=120, primary_limit=8, reset_seconds=2)  # one 5-point batch per window
+    sim = simulator(n=120, primary_limit=3, reset_seconds=2)  # 3 one-point batches a window
     progress = Recorder()
     summary = collect(sim.url, repo_entries(sim.names), memory_sink, progress)
     exactly_once(memory_sink, sim.names)
@@ -223,7 +213,7 @@ def test_an_exhausted_budget_waits_for_the_reset(simulator, memory_sink) -> None
 
 
 def test_a_wait_longer_than_max_wait_stops_cleanly_and_partially(simulator, memory_sink) -> None:
-    sim = simulator(n=300, primary_limit=12, reset_seconds=3600)
+    sim = simulator(n=300, primary_limit=6, reset_seconds=3600)
     summary = collect(sim.url, repo_entries(sim.names), memory_sink, max_wait=5)
     assert summary.partial
     assert "max-wait" in (summary.stop_reason or "")

@@ -13,11 +13,12 @@ import pytest
 
 from mlops_radar.catalog import read_catalog
 from mlops_radar.catalog.records import LinkKind, ToolEntry
+from mlops_radar.sources.collector import Collector
 from mlops_radar.sources.github.client import DEFAULT_API_URL, GitHubClient
-from mlops_radar.sources.github.collector import Collector
-from mlops_radar.sources.github.summary import CollectConfig
+from mlops_radar.sources.github.source import GitHubSource
 from mlops_radar.sources.github.token import find_token
 from mlops_radar.sources.outcomes import Outcome
+from mlops_radar.sources.summary import CollectConfig
 
 pytestmark = pytest.mark.online
 
@@ -41,11 +42,11 @@ def test_real_github_answers_our_batch_document(memory_sink) -> None:
     sink = memory_sink
     entries = [_repo("mlflow/mlflow"), _repo("feast-dev/feast"), _repo("no-such-owner-x/none")]
     client = GitHubClient(DEFAULT_API_URL, find_token(use_gh=False))
-    summary = Collector(client, sink, CollectConfig(batch_size=3)).run(entries)
+    summary = Collector(GitHubSource(client), sink, CollectConfig(batch_size=3)).run(entries)
     outcomes = {o.repo: o.outcome for o in sink.outcomes}
     assert outcomes["mlflow/mlflow"] in (Outcome.COLLECTED, Outcome.RENAMED)
     assert outcomes["no-such-owner-x/none"] == Outcome.NOT_FOUND
-    mlflow = next(f for f in sink.facts if f.repo.lower() == "mlflow/mlflow")
+    mlflow = sink.of("github.core")["mlflow/mlflow"]
     assert mlflow.stars is not None
     assert mlflow.stars > 10_000
     assert mlflow.license_spdx == "Apache-2.0"

@@ -78,3 +78,34 @@ def test_python_api(db_url: str, study_data: Path) -> None:
         assert radar.facts().set_index("tool").loc["Metaflow", "stars"] == 4349
         assert radar.facts("2021-05-20").shape[0] == 78
         assert len(radar.history("metaflow")) == 1
+
+
+def test_db_names_the_database_and_its_revision_and_upgrades_only_when_asked(
+    tmp_path: Path,
+) -> None:
+    import shutil
+
+    legacy = tmp_path / "old.sqlite3"
+    shutil.copy(Path(__file__).parents[1] / "data" / "store" / "radar-v2.sqlite3", legacy)
+    before = json.loads(_run("db", "--json", "--db", str(legacy)))
+    assert before["database"].endswith("old.sqlite3")
+    assert before["revision"] == "0.1"
+    assert [p["revision"] for p in before["pending"]] == ["0001", "0002"]
+    assert json.loads(_run("db", "--json", "--db", str(legacy)))["revision"] == "0.1"  # looked only
+    after = json.loads(_run("db", "--upgrade", "--json", "--db", str(legacy)))
+    assert (after["revision"], after["pending"], after["snapshots"]) == ("0002", [], 6)
+    text = _run("db", "--db", str(legacy))
+    assert "revision  0002" in text
+    assert "up to date" in text
+
+
+def test_db_hides_the_password(db_url: str) -> None:
+    import pytest
+    import sqlalchemy as sa
+
+    if not db_url.startswith("postgresql"):
+        pytest.skip("a password is a PostgreSQL matter")
+
+    with_password = sa.make_url(db_url).set(password="s3cr3t-pw").render_as_string(False)
+    result = CliRunner().invoke(main, ["db", "--db", with_password])
+    assert "s3cr3t-pw" not in result.output

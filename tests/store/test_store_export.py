@@ -11,8 +11,8 @@ import pytest
 from odf import opendocument, table, text
 from openpyxl import load_workbook
 
+from factrecords import github_facts
 from mlops_radar.catalog.records import Catalog, LinkKind, ToolEntry
-from mlops_radar.sources.facts import RepoFacts
 from mlops_radar.sources.outcomes import Outcome, RepoOutcome
 from mlops_radar.store import Store
 from mlops_radar.store.export import export_snapshot, neutralise
@@ -71,16 +71,14 @@ def _evil_store(db_url: str) -> Store:
         taken_at=datetime(2024, 1, 2, 3, 4, tzinfo=UTC),
     )
     store.sink(sid).write(
-        [
-            RepoFacts(
-                repo="o/r",
-                description=EVIL,
-                stars=5,
-                archived=False,
-                license_name="+x",
-                last_commit_at=datetime(2023, 12, 1, tzinfo=UTC),
-            )
-        ],
+        github_facts(
+            "o/r",
+            description=EVIL,
+            stars=5,
+            archived=False,
+            license_name="+x",
+            last_commit_at=datetime(2023, 12, 1, tzinfo=UTC),
+        ),
         [RepoOutcome("o/r", Outcome.COLLECTED)],
     )
     store.finish_snapshot(sid, "complete")

@@ -20,6 +20,7 @@ import mlops_radar
 from mlops_radar.catalog.records import Catalog
 from mlops_radar.store import Origin, Store, schema
 from mlops_radar.store.importer import import_files
+from mlops_radar.store.migrate import head
 from mlops_radar.store.records import SnapshotStatus
 from mlops_radar.store.store import create_snapshot
 
@@ -126,8 +127,8 @@ def test_two_processes_importing_one_file_make_one_snapshot(
     if migrated:
         assert writers == (2 if db_url.startswith("postgresql") else 1), outputs
     with Store.open(db_url) as store, store.transaction() as conn:
-        versions = conn.execute(sa.select(schema.schema_migrations.c.version)).scalars().all()
-    assert sorted(versions) == [1, 2]  # each step recorded once, whoever migrated
+        versions = conn.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all()
+    assert versions == list(head())  # the upgrade recorded once, whoever migrated
 
 
 def test_import_committed_between_check_and_insert_is_refused_whole(
@@ -169,6 +170,8 @@ def test_the_index_refuses_a_second_import_of_one_file_but_not_a_collection(
                     origin=origin,
                     taken_at=info.taken_at,
                     status=SnapshotStatus.COMPLETE,
+                    sources=("study",),
+                    collected=(),
                 )
 
         with pytest.raises(sa.exc.IntegrityError, match=r"ux_snapshots_imported_sha256|UNIQUE"):

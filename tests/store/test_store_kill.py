@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 import mlops_radar
+from factrecords import finished
 from mlops_radar.errors import StoreError
 from mlops_radar.store import Store
 
@@ -84,14 +85,17 @@ def test_kill_during_collection_leaves_it_running(db_url: str) -> None:
     script = (
         "import os, signal\n"
         "from mlops_radar.catalog.records import Catalog, LinkKind, ToolEntry\n"
-        "from mlops_radar.sources.facts import RepoFacts\n"
+        "from mlops_radar.sources.factsets import FactRecord\n"
+        "from mlops_radar.sources.github.groups.core import CORE, GitHubCore\n"
         "from mlops_radar.sources.outcomes import Outcome, RepoOutcome\n"
         "from mlops_radar.store import Store\n"
         "t = ToolEntry(name='a', categories=(), url='https://github.com/o/a', kind=LinkKind.REPO,"
         " repo='o/a')\n"
         "s = Store.open(os.environ['DB'])\n"
+        "import datetime\n"
+        "t0 = datetime.datetime.now(datetime.UTC)\n"
         "sid = s.begin_snapshot(Catalog(source='x', tools=(t,)), origin='collected')\n"
-        "s.sink(sid).write([RepoFacts(repo='o/a', stars=1)],\n"
+        "s.sink(sid).write([FactRecord(CORE, 'o/a', t0, GitHubCore(stars=1))],\n"
         "                  [RepoOutcome('o/a', Outcome.COLLECTED)])\n"
         "os.kill(os.getpid(), signal.SIGKILL)\n"
     )
@@ -107,5 +111,5 @@ def test_kill_during_collection_leaves_it_running(db_url: str) -> None:
         info = store.resumable_snapshot()
         assert info is not None
         assert info.status == "running"
-        assert store.sink(info.id).done_repos() == {"o/a"}  # the batch that returned is durable
+        assert finished(store.sink(info.id)) == {"o/a"}  # the batch that returned is durable
         assert (store.snapshots()["status"] == "complete").sum() == 0

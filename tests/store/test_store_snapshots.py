@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from factrecords import finished
+from factrecords import github_facts as RF
 from mlops_radar.catalog.records import Catalog, LinkKind, ToolEntry
 from mlops_radar.errors import StoreError
-from mlops_radar.sources.facts import FACT_FIELDS, RepoFacts
 from mlops_radar.sources.outcomes import FactSink, Outcome, RepoOutcome
+from mlops_radar.sources.registry import model_columns
 from mlops_radar.store import Store
 
 WHEN = datetime(2024, 3, 1, 12, tzinfo=UTC)
@@ -48,8 +50,8 @@ def _collect(store: Store, when: datetime = WHEN, stars: int = 10) -> int:
     sink: FactSink = store.sink(sid)
     sink.write(
         [
-            RepoFacts(
-                repo="ray-project/ray",
+            *RF(
+                "ray-project/ray",
                 name_with_owner="ray-project/ray",
                 stars=stars,
                 topics=("ml", "dist"),
@@ -59,7 +61,7 @@ def _collect(store: Store, when: datetime = WHEN, stars: int = 10) -> int:
         [RepoOutcome("ray-project/ray", Outcome.COLLECTED)],
     )
     sink.write(
-        [RepoFacts(repo="a/new", name_with_owner="a/new", stars=3)],
+        [*RF("a/new", name_with_owner="a/new", stars=3)],
         [
             RepoOutcome("a/old", Outcome.RENAMED, new_name="a/new"),
             RepoOutcome("https://example.com", Outcome.SKIPPED),
@@ -100,22 +102,22 @@ def test_done_repos_and_resume(db_url: str) -> None:
         sid = store.begin_snapshot(CATALOG, origin="collected", taken_at=WHEN)
         sink = store.sink(sid)
         sink.write(
-            [RepoFacts(repo="Ray-Project/Ray", stars=1)],
+            [*RF("Ray-Project/Ray", stars=1)],
             [
                 RepoOutcome("ray-project/ray", Outcome.COLLECTED),
                 RepoOutcome("a/old", Outcome.FAILED, reason="timeout"),
             ],
         )
-        assert sink.done_repos() == {"ray-project/ray"}
+        assert finished(sink) == {"ray-project/ray"}
         store.finish_snapshot(sid, "partial")
         resumed = store.resumable_snapshot()
         assert resumed is not None
         assert resumed.id == sid
         assert resumed.status == "partial"
         store.sink(sid).write(
-            [RepoFacts(repo="ray-project/ray", stars=2)], [RepoOutcome("a/old", Outcome.NOT_FOUND)]
+            [*RF("ray-project/ray", stars=2)], [RepoOutcome("a/old", Outcome.NOT_FOUND)]
         )
-        assert store.sink(sid).done_repos() == {"ray-project/ray", "a/old"}
+        assert finished(store.sink(sid)) == {"ray-project/ray", "a/old"}
         info = store.finish_snapshot(sid, "complete")
         assert (info.repo_count, info.error_count) == (1, 1)
         assert store.tool_facts(sid).set_index("tool").loc["Ray", "stars"] == 2  # replaced
@@ -135,7 +137,7 @@ def test_tool_facts_is_the_model_table(db_url: str) -> None:
         store.finish_snapshot(sid, "complete")
         table = store.tool_facts(sid)
     head = ["tool", "categories", "stages", "kind", "repo", "subpath", "outcome", "origin"]
-    assert list(table.columns) == head + [f for f in FACT_FIELDS if f != "repo"]
+    assert list(table.columns) == head + list(model_columns())
     rows = table.set_index("tool")
     assert list(rows.index) == ["Ray", "Tune", "Old", "Site"]
     assert rows.loc["Tune", "stars"] == rows.loc["Ray", "stars"] == 10  # parent's facts
@@ -173,9 +175,7 @@ def test_history_follows_renames(db_url: str) -> None:
             ),
             taken_at=later,
         )
-        store.sink(second).write(
-            [RepoFacts(repo="a/new", stars=7)], [RepoOutcome("a/new", Outcome.COLLECTED)]
-        )
+        store.sink(second).write([*RF("a/new", stars=7)], [RepoOutcome("a/new", Outcome.COLLECTED)])
         store.finish_snapshot(second, "complete")
         by_new = store.history("A/NEW")
         by_old = store.history("Old")
@@ -220,7 +220,9 @@ def test_default_location_and_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
 def test_migrations_are_recorded_once(db_url: str) -> None:
     import sqlalchemy as sa
 
+    from mlops_radar.store.migrate import head
+
     Store.open(db_url).close()
     with Store.open(db_url) as store, store.transaction() as conn:
-        rows = conn.execute(sa.text("SELECT version, name FROM schema_migrations")).all()
-    assert [r[0] for r in rows] == [1, 2]
+        rows = conn.execute(sa.text("SELECT version_num FROM alembic_version")).all()
+    assert [r[0] for r in rows] == list(head())

@@ -45,7 +45,10 @@ def test_values_become_typed_facts(tmp_path: Path) -> None:
     path = tmp_path / "2021-05-10.csv"
     path.write_text(HEADER + ";".join(ROW) + "\n" + ";".join([*ROW[:7], "None", *ROW[8:]]) + "\n")
     study = read_study_csv_snapshot(path)
-    (first,) = study.facts  # the same repository twice: one facts row, first wins
+    (record,) = study.facts  # the same repository twice: one facts row, first wins
+    assert record.fact_set.name == "study"
+    assert str(record.collected_at.date()) == "2021-05-10"
+    first = record.values
     assert (first.stars, first.forks, first.watchers, first.total_commits) == (3212, 413, 82, 600)
     assert first.last_commit_stale is False
     assert first.archived is False

@@ -27,24 +27,38 @@ from rich.progress import (
 )
 from rich.text import Text
 
-from mlops_radar.catalog import read_catalogs
+from mlops_radar.app.collection import (
+    DEFAULT_CATALOG,
+    MAX_MISSING_SHARE,
+    CollectionResult,
+    Opened,
+    open_collection,
+    run_collection,
+)
 from mlops_radar.catalog.records import ToolEntry
 from mlops_radar.commands.common import db_option
-from mlops_radar.errors import CollectError
+from mlops_radar.errors import ConfigError
 from mlops_radar.report.terminal import printable, safe
-from mlops_radar.sources.github.client import DEFAULT_API_URL, GitHubClient
-from mlops_radar.sources.github.collector import Collector
-from mlops_radar.sources.github.summary import CollectConfig, CollectSummary, ProgressStatus
+from mlops_radar.sources.collector import Collector
+from mlops_radar.sources.github.client import DEFAULT_API_URL
+from mlops_radar.sources.github.groups import DEFAULT_GROUPS, field_groups
 from mlops_radar.sources.github.token import DEFAULT_TOKEN_ENV, Token, find_token
 from mlops_radar.sources.outcomes import Outcome
+from mlops_radar.sources.summary import (
+    DEFAULT_MAX_WAIT,
+    CollectConfig,
+    CollectSummary,
+    ProgressStatus,
+)
 from mlops_radar.store import Store
 from mlops_radar.store.records import SnapshotStatus
 
 COMMANDS: list[click.Command] = []
 
-DEFAULT_CATALOG = "https://raw.githubusercontent.com/kelvins/awesome-mlops/main/README.md"
-#: Exit status when the run stopped early (--max-wait) and left a partial snapshot.
+#: Exit status when the run stopped early (--max-wait, an outage) or keys failed: partial.
 EXIT_PARTIAL = 3
+#: Exit status of a complete snapshot with a warning (most repositories not found, ...).
+EXIT_WARNING = 4
 
 
 class _Countdown(ProgressColumn):
@@ -95,35 +109,29 @@ class _ProgressBar:
         )
 
 
-def _open_snapshot(
-    store: Store, catalogs: Sequence[str], resume: bool, out: Console
-) -> tuple[int, list[ToolEntry]]:
-    """A snapshot to write into: the resumable one (`--resume`) or a new one for the catalog."""
-    if resume:
+def _announce(opened: Opened, out: Console, catalogs: Sequence[str]) -> None:
+    if opened.resumed is not None:
         if catalogs:
             out.print("--resume: the snapshot's own tools are collected; --catalog is ignored")
-        info = store.resumable_snapshot()
-        if info is None:
-            raise CollectError("--resume: no running or partial collected snapshot to resume")
-        source = safe(str(info.catalog_source))
-        out.print(f"resuming snapshot {info.id} ({info.status}, catalog {source})")
-        return info.id, store.snapshot_tools(info.id)
-    catalog = read_catalogs(list(catalogs) or [DEFAULT_CATALOG])
-    snapshot_id = store.begin_snapshot(catalog, origin="collected")
-    out.print(f"snapshot {snapshot_id}: {len(catalog.tools)} tools from {safe(catalog.source)}")
-    return snapshot_id, list(catalog.tools)
+        info = opened.resumed
+        out.print(f"resuming snapshot {info.id} ({info.status}, catalog {safe(opened.source)})")
+        return
+    out.print(
+        f"snapshot {opened.snapshot_id}: {len(opened.entries)} tools from {safe(opened.source)}"
+    )
 
 
 def print_summary(summary: CollectSummary, snapshot_id: int, status: str) -> None:
     """The closing summary on stdout (plain lines: it is also what scripts and logs keep)."""
-    counts = summary.counts
+    counts = {o: summary.counts.get(o, 0) for o in Outcome}
+    given_up = f" (given up {counts[Outcome.GIVEN_UP]:,})" if counts[Outcome.GIVEN_UP] else ""
     budget = "?" if summary.budget_left is None else f"{summary.budget_left:,}"
     rows = [
         ("collected", f"{counts[Outcome.COLLECTED] + counts[Outcome.RENAMED]:,}"
          f" (renamed {counts[Outcome.RENAMED]:,})"),
         ("not found", f"{counts[Outcome.NOT_FOUND]:,}"),
         ("forbidden", f"{counts[Outcome.FORBIDDEN]:,}"),
-        ("failed", f"{counts[Outcome.FAILED]:,}"),
+        ("failed", f"{counts[Outcome.FAILED]:,}" + given_up),
         ("unresolved", f"{counts[Outcome.UNRESOLVED]:,} (organisation links)"),
         ("skipped", f"{counts[Outcome.SKIPPED]:,} (no GitHub repository)"),
         ("done before", f"{summary.already_done:,} (earlier run of this snapshot)"),
@@ -193,15 +201,33 @@ Examples:
 @click.option(
     "--max-wait",
     type=click.FloatRange(min=0),
-    default=None,
+    default=DEFAULT_MAX_WAIT,
+    show_default=True,
     metavar="SECONDS",
-    help="Stop (partial snapshot) instead of waiting longer than this for a rate limit.",
+    help="Stop (partial snapshot) instead of waiting longer than this for a rate limit "
+    "(GitHub's window is an hour: a longer wait is a server's mistake).",
+)
+@click.option(
+    "--groups",
+    default=",".join(DEFAULT_GROUPS),
+    show_default=True,
+    metavar="NAMES",
+    help="Field groups to collect, comma-separated (core is always collected): "
+    + ", ".join(field_groups()),
+)
+@click.option(
+    "--max-missing",
+    type=click.FloatRange(0, 1),
+    default=MAX_MISSING_SHARE,
+    show_default=True,
+    metavar="SHARE",
+    help="Warn (exit 4) when more than this share of repositories is not found or failed.",
 )
 @click.option(
     "--resume",
     is_flag=True,
-    help="Finish the newest running or partial collected snapshot; done repositories "
-    "are not queried again.",
+    help="Finish the newest running or partial collected snapshot; what it holds is not "
+    "queried again, failed repositories are.",
 )
 def collect_command(
     catalogs: tuple[str, ...],
@@ -211,62 +237,75 @@ def collect_command(
     batch_size: int,
     concurrency: int,
     max_wait: float | None,
+    groups: str,
+    max_missing: float,
     resume: bool,
 ) -> None:
     """Collect facts about every repository of a catalog from GitHub into a new snapshot.
 
-    Many repositories per request, a small number of requests at once, rate limits honoured
-    (waits with a countdown, or stops at --max-wait). Every batch is stored as it completes.
-    Exit status: 0 complete, 3 partial (stopped at --max-wait), 130 interrupted, 2 error.
+    Many repositories per request (the size GitHub's cost formula makes cheapest, up to
+    --batch-size), a small number of requests at once, rate limits honoured (waits with a
+    countdown, or stops at --max-wait). Every batch is stored as it completes. Slow-changing
+    facts (community, topics) are asked again only when older than 30 days.
+    Exit status: 0 complete, 3 partial (stopped early or repositories failed: --resume
+    finishes it), 4 complete with a warning, 130 interrupted, 2 error.
     """
+    chosen = tuple(g.strip() for g in groups.split(",") if g.strip())
+    unknown = sorted(set(chosen) - set(field_groups()))
+    if unknown:
+        raise ConfigError(
+            f"--groups: unknown {', '.join(unknown)}; known: {', '.join(field_groups())}"
+        )
     token = find_token(token_env)
     config = CollectConfig(batch_size=batch_size, concurrency=concurrency, max_wait=max_wait)
     err = Console(stderr=True)
     with Store.open(db_url) as store:
-        snapshot_id, entries = _open_snapshot(store, catalogs, resume, err)
-        _run(store, snapshot_id, entries, api_url, token, config, err)
+        opened = open_collection(store, catalogs, resume=resume)
+        _announce(opened, err, catalogs)
+        result = _run(store, opened, api_url, token, config, err, chosen, max_missing)
+    _finish(result)
 
 
-def run_collection(
+def collect_with_progress(
     store: Store,
-    snapshot_id: int,
-    entries: list[ToolEntry],
+    opened: Opened,
     api_url: str,
     token: Token,
     config: CollectConfig,
     err: Console,
     *,
+    groups: Sequence[str] = DEFAULT_GROUPS,
+    max_missing: float = MAX_MISSING_SHARE,
     now: Callable[[], datetime] | None = None,
-) -> tuple[CollectSummary, SnapshotStatus]:
-    """Collect `entries` into snapshot `snapshot_id` with a progress bar on `err`, and close it:
-    complete, or partial when stopped at --max-wait, interrupted or failed (then re-raised)."""
+) -> CollectionResult:
+    """`run_collection` with the progress bar on `err` (shared by `collect` and `demo`)."""
     bar = _ProgressBar(err)
-    clock = {"now": now} if now is not None else {}
-    collector = Collector(
-        GitHubClient(api_url, token), store.sink(snapshot_id), config, bar, **clock
-    )
-    try:
+
+    def run(collector: Collector, entries: Sequence[ToolEntry]) -> CollectSummary:
         with bar.progress:
-            summary = collector.run(entries)
-    except BaseException:
-        store.finish_snapshot(snapshot_id, SnapshotStatus.PARTIAL)
-        raise
-    status = SnapshotStatus.PARTIAL if summary.partial else SnapshotStatus.COMPLETE
-    store.finish_snapshot(snapshot_id, status)
-    return summary, status
+            return collector.run(entries)
+
+    return run_collection(
+        store, opened, api_url=api_url, token=token, config=config, progress=bar,
+        groups=groups, max_missing=max_missing, now=now, run=run,
+    )  # fmt: skip
 
 
 def _run(
     store: Store,
-    snapshot_id: int,
-    entries: list[ToolEntry],
+    opened: Opened,
     api_url: str,
     token: Token,
     config: CollectConfig,
     err: Console,
-) -> None:
+    groups: Sequence[str],
+    max_missing: float,
+) -> CollectionResult:
+    snapshot_id = opened.snapshot_id
     try:
-        summary, status = run_collection(store, snapshot_id, entries, api_url, token, config, err)
+        return collect_with_progress(
+            store, opened, api_url, token, config, err, groups=groups, max_missing=max_missing
+        )
     except KeyboardInterrupt:
         click.echo(
             f"interrupted: snapshot {snapshot_id} is partial; "
@@ -277,10 +316,22 @@ def _run(
     except BaseException:
         click.echo(f"snapshot {snapshot_id} left partial; `collect --resume` finishes it", err=True)
         raise
-    print_summary(summary, snapshot_id, str(status))
-    if summary.partial:
+
+
+def _finish(result: CollectionResult) -> None:
+    print_summary(result.summary, result.snapshot_id, str(result.status))
+    for warning in result.warnings:
+        click.echo(
+            f"warning: {warning['missing']:,} of {warning['asked']:,} repositories "
+            f"({float(warning['share']):.0%}) were not found or failed (more than "  # type: ignore[arg-type]
+            f"{float(warning['limit']):.0%}): check the catalog's links and the token",  # type: ignore[arg-type]
+            err=True,
+        )
+    if result.status is SnapshotStatus.PARTIAL:
         click.echo("run `mlops-radar collect --resume` to finish this snapshot", err=True)
         sys.exit(EXIT_PARTIAL)
+    if result.warnings:
+        sys.exit(EXIT_WARNING)
 
 
 COMMANDS.append(collect_command)

@@ -13,12 +13,13 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from mlops_radar.app.collection import open_collection
 from mlops_radar.catalog import read_catalog
-from mlops_radar.commands.collect import print_summary, run_collection
+from mlops_radar.commands.collect import collect_with_progress, print_summary
 from mlops_radar.commands.common import db_option, make_console
 from mlops_radar.commands.model import rank
-from mlops_radar.sources.github.summary import CollectConfig
 from mlops_radar.sources.github.token import Token
+from mlops_radar.sources.summary import CollectConfig
 from mlops_radar.store import Store
 
 COMMANDS: list[click.Command] = []
@@ -128,18 +129,17 @@ def _collect(
     """catalog -> collect -> store, exactly as `mlops-radar collect` does it."""
     catalog = read_catalog(str(catalog_path))
     with Store.open(database) as store:
-        snapshot_id = store.begin_snapshot(catalog, origin="collected", taken_at=today)
-        summary, status = run_collection(
+        opened = open_collection(store, catalog=catalog, taken_at=today)
+        result = collect_with_progress(
             store,
-            snapshot_id,
-            list(catalog.tools),
+            opened,
             api_url,
             Token(_DEMO_TOKEN, source="demo"),
             CollectConfig(),
             err,
             now=lambda: today,
         )
-    print_summary(summary, snapshot_id, str(status))
+    print_summary(result.summary, result.snapshot_id, str(result.status))
 
 
 COMMANDS.append(demo)

@@ -130,7 +130,7 @@ def score(
     gates = evaluate_gates(table, snapshot_date, policy)
     names = available_signals(table, weights)
     specs = tuple(s for s in weights.signals if s.name in names)
-    raw = signal_values(table, snapshot_date, names, gates["license_clarity"]).to_numpy()
+    raw = signal_values(table, snapshot_date, specs, gates["license_clarity"]).to_numpy()
     positions, groups = _explode(table, grouping)
     codes, _ = pd.factorize(groups)
     status = gates["status"].to_numpy()[positions]

@@ -15,7 +15,7 @@ import pandas as pd
 
 from mlops_radar.errors import ModelError
 from mlops_radar.model.columns import as_timestamp, flag, number, timestamps
-from mlops_radar.model.weights import Weights
+from mlops_radar.model.weights import SignalSpec, Weights
 
 __all__ = ["SIGNAL_SOURCES", "available_signals", "signal_values"]
 
@@ -38,9 +38,7 @@ def _issue_closure(table: pd.DataFrame, _s: pd.Timestamp, _c: pd.Series) -> pd.S
 
 
 def _pr_merge(table: pd.DataFrame, _s: pd.Timestamp, _c: pd.Series) -> pd.Series:
-    merged = number(table, "merged_prs")
-    total = merged + number(table, "open_prs") + number(table, "closed_prs")
-    return _ratio(merged, total)
+    return _ratio(number(table, "merged_prs"), number(table, "pull_requests"))
 
 
 def _column(name: str) -> _Compute:
@@ -58,7 +56,7 @@ SIGNAL_SOURCES: dict[str, tuple[tuple[str, ...], _Compute]] = {
     "mentionable_users": (("mentionable_users",), _column("mentionable_users")),
     "organizations": (("organizations",), _column("organizations")),
     "issue_closure": (("open_issues", "closed_issues"), _issue_closure),
-    "pr_merge": (("open_prs", "closed_prs", "merged_prs"), _pr_merge),
+    "pr_merge": (("pull_requests", "merged_prs"), _pr_merge),
     "license_clarity": ((), lambda _t, _s, clarity: clarity),
     "not_archived": (("archived",), lambda table, _s, _c: 1.0 - flag(table, "archived")),
 }
@@ -69,11 +67,15 @@ def available_signals(table: pd.DataFrame, weights: Weights) -> tuple[str, ...]:
     from the whole table (a source that does not collect them) are left out for every tool alike."""
     names = []
     for spec in weights.signals:
-        if spec.name not in SIGNAL_SOURCES:
+        if spec.column is not None:
+            columns: tuple[str, ...] = (spec.column,)
+        elif spec.name in SIGNAL_SOURCES:
+            columns = SIGNAL_SOURCES[spec.name][0]
+        else:
             raise ModelError(
-                f"unknown signal {spec.name!r} in weights; known: {', '.join(SIGNAL_SOURCES)}"
+                f"unknown signal {spec.name!r} in weights (give it a `column`, or use one of "
+                f"{', '.join(SIGNAL_SOURCES)})"
             )
-        columns = SIGNAL_SOURCES[spec.name][0]
         if spec.optional and not all(c in table.columns for c in columns):
             continue
         names.append(spec.name)
@@ -83,11 +85,17 @@ def available_signals(table: pd.DataFrame, weights: Weights) -> tuple[str, ...]:
 def signal_values(
     table: pd.DataFrame,
     snapshot_date: date | datetime,
-    names: tuple[str, ...],
+    specs: tuple[SignalSpec, ...],
     license_clarity: pd.Series,
 ) -> pd.DataFrame:
-    """One float column per signal in `names`, NaN where unknown."""
+    """One float column per signal, NaN where unknown; a signal with a `column` is that
+    column's numbers (a fact set of another source)."""
     snapshot = as_timestamp(snapshot_date)
-    values = {n: SIGNAL_SOURCES[n][1](table, snapshot, license_clarity) for n in names}
+    values = {
+        s.name: number(table, s.column)
+        if s.column is not None
+        else SIGNAL_SOURCES[s.name][1](table, snapshot, license_clarity)
+        for s in specs
+    }
     frame = pd.DataFrame(values, index=table.index, dtype="float64")
     return frame.replace([np.inf, -np.inf], np.nan)

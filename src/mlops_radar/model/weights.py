@@ -37,6 +37,7 @@ class SignalSpec:
     percentile: bool
     label: str
     optional: bool = False
+    column: str | None = None  # a signal read from this fact column as it is (any source's)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,7 +136,15 @@ def _signal(name: str, spec: Any, dimensions: Mapping[str, float], source: str) 
         percentile=bool(spec.get("percentile", True)),
         label=str(spec.get("label", name)),
         optional=bool(spec.get("optional", False)),
+        column=_column(spec, name, source),
     )
+
+
+def _column(spec: Mapping[str, Any], name: str, source: str) -> str | None:
+    column = spec.get("column")
+    if column is not None and (not isinstance(column, str) or not column.strip()):
+        raise ModelError(f"{source}: signals.{name}.column must name a fact column")
+    return column
 
 
 def _number(value: Any, key: str, source: str) -> float:

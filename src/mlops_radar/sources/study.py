@@ -1,9 +1,12 @@
-"""The 2021 study's files as tools and `RepoFacts`: its daily CSVs and its ODS spreadsheet.
+"""The 2021 study's files as tools and facts (fact set `study`): its daily CSVs and its ODS.
 
 Legacy facts: the commit date is not in these files, so `last_commit_stale` carries the study's own
 verdict for that day (True = last commit older than six months). Cells are untrusted text: they are
 parsed, never evaluated. A row that does not parse becomes a problem `(line, reason)`, never an
 exception, so the importer can name `file:line` and decide (with `--skip-bad`) whether to go on.
+Each layout collects some of the fact set's fields (`StudySnapshot.collected`): the 12-column CSV
+has no issue counts, the spreadsheet only stars, forks, commits, the verdict and the license
+analysed by hand.
 """
 
 from __future__ import annotations
@@ -11,8 +14,9 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, time
 from pathlib import Path
+from typing import Any
 
 from defusedxml import ElementTree as SafeET
 
@@ -21,15 +25,51 @@ from mlops_radar.catalog.records import LinkKind, ToolEntry
 from mlops_radar.catalog.stages import load_stage_map
 from mlops_radar.catalog.study_files import OdsRow, read_ods_sheet, read_study_csv
 from mlops_radar.errors import CatalogError, SourceError
-from mlops_radar.sources.facts import RepoFacts
+from mlops_radar.sources.factsets import FactRecord, FactSet
 from mlops_radar.sources.outcomes import Outcome, RepoOutcome
 
 __all__ = [
+    "LAYOUT_FIELDS",
+    "STUDY",
+    "StudyFacts",
     "StudySnapshot",
     "StudyTool",
     "read_study_csv_snapshot",
     "read_study_ods",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class StudyFacts:
+    """What the study's files say about a repository (its Quadro 1 qualifiers)."""
+
+    default_branch: str | None = None
+    total_commits: int | None = None
+    # The study's verdict where the commit date is not known: True means the last commit was
+    # OLDER than six months on the file's day.
+    last_commit_stale: bool | None = None
+    stars: int | None = None
+    forks: int | None = None
+    watchers: int | None = None
+    license_name: str | None = None  # GitHub's licenseInfo.name, "Other" where it could not tell
+    license_manual: str | None = None  # the license identified by hand (the spreadsheet)
+    primary_language: str | None = None
+    archived: bool | None = None
+    open_issues: int | None = None
+    closed_issues: int | None = None
+
+
+STUDY = FactSet("study", StudyFacts, source="study")
+
+#: The fields each layout of the study's files holds.
+LAYOUT_FIELDS: dict[str, tuple[str, ...]] = {
+    "study-csv-12": (
+        "default_branch", "total_commits", "last_commit_stale", "forks", "stars", "watchers",
+        "license_name", "primary_language", "archived",
+    ),
+    "study-ods": ("stars", "forks", "total_commits", "last_commit_stale", "license_manual"),
+}  # fmt: skip
+LAYOUT_FIELDS["study-csv-16"] = (*LAYOUT_FIELDS["study-csv-12"], "open_issues", "closed_issues")
 
 
 def _stages(categories: tuple[str, ...]) -> tuple[str, ...]:
@@ -59,9 +99,20 @@ class StudySnapshot:
     layout: str  # "study-csv-12", "study-csv-16" or "study-ods"
     snapshot_date: date | None
     tools: tuple[StudyTool, ...]
-    facts: tuple[RepoFacts, ...]  # one per repository (first row wins)
+    facts: tuple[FactRecord, ...]  # one per repository (first row wins), fact set `study`
     outcomes: tuple[RepoOutcome, ...]
     problems: tuple[tuple[int, str], ...]  # (line or row, reason)
+
+    @property
+    def collected(self) -> tuple[str, ...]:
+        """The fact fields this file's layout holds."""
+        return LAYOUT_FIELDS[self.layout]
+
+
+def _record(repo: str, values: StudyFacts, raw: dict[str, Any], day: date | None) -> FactRecord:
+    # the file describes its day; its facts are as of that day's midnight (UTC)
+    moment = datetime.combine(day or date(1970, 1, 1), time(), tzinfo=UTC)
+    return FactRecord(STUDY, repo, moment, values, raw)
 
 
 class _BadCell(ValueError):
@@ -124,9 +175,8 @@ def _csv_tool(values: dict[str, str | None], line: int) -> StudyTool:
     return StudyTool(entry, _int("gspread_row", values["gspread_row"]), category)
 
 
-def _csv_facts(values: dict[str, str | None], repo: str) -> RepoFacts:
-    return RepoFacts(
-        repo=repo,
+def _csv_facts(values: dict[str, str | None]) -> StudyFacts:
+    return StudyFacts(
         default_branch=_text(values["main_branch"]),
         total_commits=_int("total_commits", values["total_commits"]),
         last_commit_stale=_bool("last_commit_check", values["last_commit_check"]),
@@ -138,7 +188,6 @@ def _csv_facts(values: dict[str, str | None], repo: str) -> RepoFacts:
         archived=_bool("is_archived", values["is_archived"]),
         open_issues=_int("open_issues", values["open_issues"]),
         closed_issues=_int("closed_issues", values["closed_issues"]),
-        raw={"source": "study-csv", "row": {k: v for k, v in values.items() if v is not None}},
     )
 
 
@@ -148,23 +197,25 @@ def read_study_csv_snapshot(path: Path, *, snapshot_date: date | None = None) ->
         study = read_study_csv(path)
     except CatalogError as exc:
         raise SourceError(str(exc)) from None
+    day = snapshot_date or date_from_name(path)
     tools: list[StudyTool] = []
-    facts: dict[str, RepoFacts] = {}
+    facts: dict[str, FactRecord] = {}
     problems = list(study.problems)
     for row in study.rows:
         try:
             tool = _csv_tool(row.values, row.line)
             assert tool.entry.repo is not None
-            found = _csv_facts(row.values, tool.entry.repo)
+            found = _csv_facts(row.values)
         except _BadCell as exc:
             problems.append((row.line, str(exc)))
             continue
         tools.append(tool)
-        facts.setdefault(found.repo.lower(), found)
+        raw = {"source": "study-csv", "row": {k: v for k, v in row.values.items() if v is not None}}
+        facts.setdefault(tool.entry.repo.lower(), _record(tool.entry.repo, found, raw, day))
     return StudySnapshot(
         path=path,
         layout=f"study-csv-{study.layout}",
-        snapshot_date=snapshot_date or date_from_name(path),
+        snapshot_date=day,
         tools=tuple(tools),
         facts=tuple(facts.values()),
         outcomes=tuple(RepoOutcome(f.repo, Outcome.COLLECTED) for f in facts.values()),
@@ -255,7 +306,8 @@ def read_study_ods(path: Path, *, snapshot_date: date | None = None) -> StudySna
         name = (_cell(row, 0) or "").strip().lower()
         if name and any(v is not None for v in parsed.values()):
             numbers.setdefault(name, parsed)
-    facts = _ods_facts(tools, numbers, tool_rows)
+    day = snapshot_date or ods_date(path)
+    facts = _ods_facts(tools, numbers, tool_rows, day)
     outcomes = [RepoOutcome(f.repo, Outcome.COLLECTED) for f in facts.values()]
     outcomes += [
         RepoOutcome(
@@ -267,7 +319,7 @@ def read_study_ods(path: Path, *, snapshot_date: date | None = None) -> StudySna
     return StudySnapshot(
         path=path,
         layout="study-ods",
-        snapshot_date=snapshot_date or ods_date(path),
+        snapshot_date=day,
         tools=tuple(tools),
         facts=tuple(facts.values()),
         outcomes=tuple({o.repo.lower(): o for o in outcomes}.values()),
@@ -279,9 +331,10 @@ def _ods_facts(
     tools: list[StudyTool],
     numbers: dict[str, dict[str, int | bool | None]],
     tool_rows: list[OdsRow],
-) -> dict[str, RepoFacts]:
+    day: date | None,
+) -> dict[str, FactRecord]:
     licenses = {row.number: _text(_cell(row, 3)) for row in tool_rows}
-    facts: dict[str, RepoFacts] = {}
+    facts: dict[str, FactRecord] = {}
     # plain repositories first, then components: the first writer of a repository wins
     ordered = sorted(tools, key=lambda t: t.entry.kind is LinkKind.SUBPATH)
     for tool in ordered:
@@ -292,10 +345,10 @@ def _ods_facts(
         manual = licenses.get(tool.row or -1)
         if not found and manual is None:
             continue
-        facts[repo.lower()] = RepoFacts(
-            repo=repo,
+        values = StudyFacts(
             license_manual=manual.strip() if manual else None,
-            raw={"source": "study-ods", "sheet_row": tool.row, "numbers": found or None},
             **found,  # type: ignore[arg-type]
         )
+        raw = {"source": "study-ods", "sheet_row": tool.row, "numbers": found or None}
+        facts[repo.lower()] = _record(repo, values, raw, day)
     return facts

@@ -16,7 +16,7 @@ import pandas as pd
 
 from mlops_radar.catalog.study_files import CSV_COLUMNS_16
 from mlops_radar.errors import StoreError
-from mlops_radar.sources.facts import FACT_FIELDS
+from mlops_radar.sources.registry import model_columns
 from mlops_radar.store.changes import is_inactive
 from mlops_radar.store.queries import snapshot_table
 from mlops_radar.store.records import SnapshotInfo
@@ -40,6 +40,8 @@ _STUDY_FACTS = {
     "closed_issues": "closed_issues",
 }
 _USED = {*_STUDY_FACTS.values(), "repo", "last_commit_stale"}
+#: The repository and every fact of the model's table, in order.
+FACT_FIELDS = ("repo", *model_columns())
 #: Our columns after the study's 16, in order.
 EXTRA_COLUMNS = (
     "tool_url",

@@ -164,11 +164,13 @@ def _write(
             origin=Origin.IMPORTED,
             taken_at=datetime.combine(study.snapshot_date, time(), tzinfo=UTC),
             status=SnapshotStatus.RUNNING,
+            sources=("study",),
+            collected=study.collected,
             source_format=study.layout,
             snapshot_date=study.snapshot_date,
-            sources=sources,
+            tool_sources=sources,
         )
-        write_batch(conn, snapshot_id, study.facts, study.outcomes, fresh=True)
+        write_batch(conn, snapshot_id, "study", study.facts, study.outcomes, fresh=True)
         conn.execute(
             schema.snapshots.update()
             .where(schema.snapshots.c.id == snapshot_id)

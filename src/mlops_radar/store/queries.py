@@ -1,9 +1,11 @@
-"""Reading snapshots back as pandas tables: the model's input table and a tool's history."""
+"""Reading snapshots back: the model's input table (built column-wise from the fact sets), stored
+records, a snapshot's catalog entries, and a tool's history.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from datetime import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -11,10 +13,11 @@ import sqlalchemy as sa
 
 from mlops_radar.catalog.records import LinkKind, ToolEntry
 from mlops_radar.errors import StoreError
-from mlops_radar.sources.facts import FACT_FIELDS, FACT_TYPES
+from mlops_radar.sources.factsets import FactSet, RepoKey
 from mlops_radar.sources.facttable import FactTable
+from mlops_radar.sources.registry import model_columns, model_fact_sets
 from mlops_radar.store import schema
-from mlops_radar.store.records import Origin, SnapshotInfo, SnapshotStatus
+from mlops_radar.store.records import SnapshotInfo, SnapshotStatus
 from mlops_radar.store.rows import chunks
 
 __all__ = [
@@ -22,13 +25,14 @@ __all__ = [
     "TOOL_EXTRA_COLUMNS",
     "fact_table",
     "history",
+    "read_records",
     "snapshot_table",
     "snapshot_tools",
     "tool_facts",
     "typed_frame",
 ]
 
-#: Columns of the model's input table before the facts (`repo` is shared with FACT_FIELDS).
+#: Columns of the model's input table before the facts (`repo` is the catalog's link).
 TOOL_COLUMNS = ("tool", "categories", "stages", "kind", "repo", "subpath", "outcome", "origin")
 #: More about each tool, for exports (not part of the model's table).
 TOOL_EXTRA_COLUMNS = (
@@ -39,19 +43,30 @@ TOOL_EXTRA_COLUMNS = (
     "source_row",
     "source_category",
 )
-_FACT_ONLY = tuple(f for f in FACT_FIELDS if f != "repo")
 
 
-def typed_frame(rows: list[dict[str, Any]], columns: Iterable[str]) -> pd.DataFrame:
+def _kinds() -> dict[str, type]:
+    return {f.name: f.kind for fs in model_fact_sets() for f in fs.fields}
+
+
+def as_of_column(fact_set: FactSet) -> str:
+    """The input table's column saying when a fact set's values were collected."""
+    return "as_of_" + fact_set.name.replace(".", "_")
+
+
+def typed_frame(rows: list[dict[str, Any]] | pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     """A DataFrame with nullable dtypes for facts: Int64, boolean, UTC datetimes, object lists."""
     frame = pd.DataFrame(rows, columns=list(columns))
+    kinds = _kinds()
     for name in frame.columns:
-        kind = FACT_TYPES.get(name)
+        kind = kinds.get(name)
         if kind is int:
             frame[name] = frame[name].astype("Int64")
         elif kind is bool:
             frame[name] = frame[name].astype("boolean")
-        elif kind is datetime:
+        elif kind is float:
+            frame[name] = frame[name].astype("Float64")
+        elif kind is datetime or name.startswith("as_of_"):
             frame[name] = pd.to_datetime(frame[name], utc=True)
     for name in ("source_line", "source_row"):
         if name in frame.columns:
@@ -59,80 +74,162 @@ def typed_frame(rows: list[dict[str, Any]], columns: Iterable[str]) -> pd.DataFr
     return frame
 
 
-def _by_key(rows: Iterable[Mapping[str, Any]], key: str) -> dict[str, Mapping[str, Any]]:
-    return {row[key]: row for row in rows}
+def read_records(
+    conn: sa.Connection, fact_set: FactSet, snapshot_id: int, keys: Sequence[str]
+) -> dict[RepoKey, Any]:
+    """The stored records of one fact set in one snapshot for `keys`."""
+    table = schema.fact_table(fact_set)
+    columns = [table.c[name] for name in fact_set.field_names]
+    rows = conn.execute(
+        sa.select(table.c.repo_key, *columns).where(
+            table.c.snapshot_id == snapshot_id, table.c.repo_key.in_(list(keys))
+        )
+    ).mappings()
+    found = {}
+    for row in rows:
+        values = {name: row[name] for name in fact_set.field_names}
+        for name, value in values.items():
+            if isinstance(value, datetime):
+                values[name] = value.replace(tzinfo=UTC)
+            elif isinstance(value, list):
+                values[name] = tuple(value)
+        found[RepoKey(row["repo_key"])] = fact_set.make(values)
+    return found
 
 
-def _select(conn: sa.Connection, table: sa.Table, snapshot_id: int) -> list[Mapping[str, Any]]:
-    query = sa.select(table).where(table.c.snapshot_id == snapshot_id)
-    return [dict(row) for row in conn.execute(query).mappings()]
+def _primary_outcomes(conn: sa.Connection, info: SnapshotInfo) -> dict[str, str]:
+    """Each key's outcome, from the first of the snapshot's sources that recorded one."""
+    o = schema.outcomes
+    order = {name: i for i, name in enumerate(info.sources)}
+    found: dict[str, tuple[int, str]] = {}
+    rows = conn.execute(
+        sa.select(o.c.repo_key, o.c.source, o.c.outcome).where(o.c.snapshot_id == info.id)
+    )
+    for key, source, outcome in rows:
+        rank = order.get(source, len(order))
+        if key not in found or rank < found[key][0]:
+            found[key] = (rank, outcome)
+    return {key: outcome for key, (_, outcome) in found.items()}
 
 
-def _outcome_of(tool: Mapping[str, Any], outcomes: Mapping[str, Mapping[str, Any]]) -> str | None:
-    for key in (tool["repo_key"], tool["identity"], tool["org"], tool["url"]):
-        if key and key.lower() in outcomes:
-            return str(outcomes[key.lower()]["outcome"])
-    return None
+def _fact_frame(conn: sa.Connection, fact_set: FactSet, info: SnapshotInfo) -> pd.DataFrame:
+    """One fact set's rows for the snapshot, by repo_key; a refreshable one of the snapshot's
+    sources falls back, per repository, on its newest value collected up to the snapshot's day."""
+    table = schema.fact_table(fact_set)
+    columns = [table.c.repo_key, table.c.collected_at, *(table.c[n] for n in fact_set.field_names)]
+    own = conn.execute(sa.select(*columns).where(table.c.snapshot_id == info.id)).mappings().all()
+    frame = pd.DataFrame([dict(r) for r in own], columns=[c.name for c in columns])
+    if fact_set.refresh is None or fact_set.source not in info.sources:
+        return frame.set_index("repo_key")
+    end = datetime.combine(info.snapshot_date + timedelta(days=1), datetime.min.time())
+    newest = (
+        sa.select(table.c.repo_key, sa.func.max(table.c.collected_at).label("moment"))
+        .where(table.c.collected_at < end, table.c.snapshot_id != info.id)
+        .group_by(table.c.repo_key)
+        .subquery()
+    )
+    carried = conn.execute(
+        sa.select(*columns)
+        .join(
+            newest,
+            (newest.c.repo_key == table.c.repo_key) & (newest.c.moment == table.c.collected_at),
+        )
+        .where(
+            table.c.repo_key.not_in(
+                sa.select(table.c.repo_key).where(table.c.snapshot_id == info.id)
+            )
+        )
+    ).mappings()
+    more = pd.DataFrame([dict(r) for r in carried], columns=frame.columns)
+    both = pd.concat([frame, more], ignore_index=True) if len(more) else frame
+    return both.drop_duplicates("repo_key").set_index("repo_key")
 
 
 def snapshot_table(conn: sa.Connection, info: SnapshotInfo) -> pd.DataFrame:
-    """The model's table plus `TOOL_EXTRA_COLUMNS`, one row per tool in catalog order."""
-    tools = conn.execute(
-        sa.select(schema.tools)
-        .where(schema.tools.c.snapshot_id == info.id)
-        .order_by(schema.tools.c.position)
-    ).mappings()
-    facts = _by_key(_select(conn, schema.repo_facts, info.id), "repo_key")
-    outcomes = _by_key(_select(conn, schema.repo_outcomes, info.id), "repo_key")
-    renamed = {r["old_key"]: r["new_key"] for r in _select(conn, schema.renames, info.id)}
-    rows = []
-    for found_tool in tools:
-        tool: Mapping[str, Any] = dict(found_tool)
-        key = tool["repo_key"]
-        found = facts.get(key) if key else None
-        if found is None and key in renamed:  # facts written under the new name
-            found = facts.get(renamed[key])
-        row: dict[str, Any] = {
-            "tool": tool["name"],
-            "categories": list(tool["categories"] or []),
-            "stages": list(tool["stages"] or []),
-            "kind": tool["kind"],
-            "repo": tool["repo"],
-            "subpath": tool["subpath"],
-            "outcome": _outcome_of(tool, outcomes),
+    """The model's table plus `TOOL_EXTRA_COLUMNS` and the `as_of_*` columns, one row per tool
+    in catalog order."""
+    t = schema.tools
+    tools = pd.DataFrame(
+        [
+            dict(row)
+            for row in conn.execute(
+                sa.select(t).where(t.c.snapshot_id == info.id).order_by(t.c.position)
+            ).mappings()
+        ],
+        columns=list(t.c.keys()),
+    )
+    renamed = dict(
+        conn.execute(
+            sa.select(schema.renames.c.old_key, schema.renames.c.new_key).where(
+                schema.renames.c.snapshot_id == info.id
+            )
+        ).all()
+    )
+    outcomes = _primary_outcomes(conn, info)
+    keys = tools["repo_key"]
+    frame = pd.DataFrame(
+        {
+            "tool": tools["name"],
+            "categories": tools["categories"].map(lambda v: list(v or [])),
+            "stages": tools["stages"].map(lambda v: list(v or [])),
+            "kind": tools["kind"],
+            "repo": tools["repo"],
+            "subpath": tools["subpath"],
+            "outcome": [
+                next(
+                    (
+                        outcomes[k.lower()]
+                        for k in ids
+                        if isinstance(k, str) and k.lower() in outcomes
+                    ),
+                    None,
+                )
+                for ids in zip(keys, tools["identity"], tools["org"], tools["url"], strict=True)
+            ],
             "origin": str(info.origin),
-            "identity": tool["identity"],
-            "tool_url": tool["url"],
-            "tool_description": tool["description"],
-            "source_line": tool["source_line"],
-            "source_row": tool["source_row"],
-            "source_category": tool["source_category"],
+            "identity": tools["identity"],
+            "tool_url": tools["url"],
+            "tool_description": tools["description"],
+            "source_line": tools["source_line"],
+            "source_row": tools["source_row"],
+            "source_category": tools["source_category"],
         }
-        row.update({name: (found[name] if found else None) for name in _FACT_ONLY})
-        rows.append(row)
-    return typed_frame(rows, (*TOOL_COLUMNS, *_FACT_ONLY, *TOOL_EXTRA_COLUMNS))
+    )
+    columns = {name: pd.Series([None] * len(frame), dtype=object) for name in model_columns()}
+    as_of: dict[str, pd.Series] = {}
+    for fact_set in model_fact_sets():
+        found = _fact_frame(conn, fact_set, info)
+        if found.empty:
+            continue
+        lookup = [
+            k if k in found.index else renamed.get(k) if isinstance(k, str) else None for k in keys
+        ]
+        rows = found.reindex(lookup)
+        rows.index = frame.index
+        for name in fact_set.field_names:
+            values = rows[name].astype(object).where(rows[name].notna(), None)
+            columns[name] = columns[name].where(columns[name].notna(), values)
+        as_of[as_of_column(fact_set)] = rows["collected_at"]
+    facts = pd.DataFrame(columns, index=frame.index)
+    stamps = pd.DataFrame(as_of, index=frame.index)
+    out = pd.concat([frame, facts, stamps], axis=1)
+    ordered = (*TOOL_COLUMNS, *model_columns(), *TOOL_EXTRA_COLUMNS, *stamps.columns)
+    return typed_frame(out, ordered)
 
 
-#: Columns each layout of the study's files holds (the collected ones hold every GitHub fact).
-_STUDY_COLUMNS = {
-    "study-csv-12": (
-        "default_branch", "total_commits", "last_commit_stale", "forks", "stars", "watchers",
-        "license_name", "primary_language", "archived",
-    ),
-    "study-ods": ("stars", "forks", "total_commits", "last_commit_stale", "license_manual"),
-}  # fmt: skip
-_STUDY_COLUMNS["study-csv-16"] = (*_STUDY_COLUMNS["study-csv-12"], "open_issues", "closed_issues")
-_GITHUB_COLUMNS = tuple(f for f in _FACT_ONLY if f not in ("last_commit_stale", "license_manual"))
+def tool_facts(conn: sa.Connection, info: SnapshotInfo) -> pd.DataFrame:
+    """The model's input table: `TOOL_COLUMNS` then every fact (docs/architecture.md)."""
+    table = snapshot_table(conn, info)
+    return table[[*TOOL_COLUMNS, *model_columns()]]
 
 
 def fact_table(conn: sa.Connection, info: SnapshotInfo) -> FactTable:
-    """The model's input for one snapshot: `tool_facts` with the columns its sources collect."""
-    if info.origin is Origin.IMPORTED:
-        sources: tuple[str, ...] = ("study",)
-        collected = _STUDY_COLUMNS.get(info.source_format or "", ())
-    else:
-        sources, collected = ("github",), _GITHUB_COLUMNS
-    return FactTable(tool_facts(conn, info), info.snapshot_date, sources, frozenset(collected))
+    """The model's input for one snapshot: its table with the `as_of_*` columns, its date, its
+    sources and the fact columns they collect."""
+    table = snapshot_table(conn, info)
+    stamps = [c for c in table.columns if c.startswith("as_of_")]
+    frame = table[[*TOOL_COLUMNS, *model_columns(), *stamps]]
+    return FactTable(frame, info.snapshot_date, info.sources, frozenset(info.collected))
 
 
 def snapshot_tools(conn: sa.Connection, snapshot_id: int) -> list[ToolEntry]:
@@ -162,12 +259,6 @@ def snapshot_tools(conn: sa.Connection, snapshot_id: int) -> list[ToolEntry]:
     ]
 
 
-def tool_facts(conn: sa.Connection, info: SnapshotInfo) -> pd.DataFrame:
-    """The model's input table: `TOOL_COLUMNS` then every fact (docs/architecture.md)."""
-    table = snapshot_table(conn, info)
-    return table[[*TOOL_COLUMNS, *_FACT_ONLY]]
-
-
 # --- history --------------------------------------------------------------------------------
 
 HISTORY_COLUMNS = ("snapshot_id", "snapshot_date", "taken_at", "origin", "status", "tool", "repo")
@@ -185,6 +276,8 @@ def _rename_groups(conn: sa.Connection) -> dict[str, set[str]]:
 
 def _matching_keys(conn: sa.Connection, wanted: str) -> tuple[set[str], set[str]]:
     """Repository keys and repo-less identities of tools named or located `wanted`."""
+    from mlops_radar.sources.github.groups.core import CORE
+
     t = schema.tools
     matches = conn.execute(
         sa.select(t.c.repo_key, t.c.identity)
@@ -194,10 +287,12 @@ def _matching_keys(conn: sa.Connection, wanted: str) -> tuple[set[str], set[str]
     keys = {key for key, _ in matches if key}
     identities = {identity for key, identity in matches if not key}
     if not matches:
-        f = schema.repo_facts
+        core = schema.fact_table(CORE)
         found = conn.execute(
-            sa.select(f.c.repo_key)
-            .where(sa.or_(f.c.repo_key == wanted, sa.func.lower(f.c.name_with_owner) == wanted))
+            sa.select(core.c.repo_key)
+            .where(
+                sa.or_(core.c.repo_key == wanted, sa.func.lower(core.c.name_with_owner) == wanted)
+            )
             .distinct()
         ).scalars()
         keys = set(found)
@@ -207,6 +302,28 @@ def _matching_keys(conn: sa.Connection, wanted: str) -> tuple[set[str], set[str]
 def _in_keys(column: sa.ColumnElement[Any], keys: set[Any]) -> sa.ColumnElement[bool]:
     parts = [column.in_(list(part)) for part in chunks(sorted(keys))]
     return sa.or_(sa.false(), *parts)
+
+
+def _history_facts(
+    conn: sa.Connection, keys: set[str], shown: sa.ColumnElement[bool]
+) -> dict[int, dict[str, dict[str, Any]]]:
+    """snapshot id -> repo_key -> merged fact values, over every model fact set."""
+    s = schema.snapshots
+    merged: dict[int, dict[str, dict[str, Any]]] = {}
+    for fact_set in model_fact_sets():
+        table = schema.fact_table(fact_set)
+        fields = [table.c[name] for name in fact_set.field_names]
+        rows = conn.execute(
+            sa.select(table.c.snapshot_id, table.c.repo_key, *fields)
+            .join(s, s.c.id == table.c.snapshot_id)
+            .where(shown, _in_keys(table.c.repo_key, keys))
+        ).mappings()
+        for row in rows:
+            values = merged.setdefault(row["snapshot_id"], {}).setdefault(row["repo_key"], {})
+            for name in fact_set.field_names:
+                if values.get(name) is None:
+                    values[name] = row[name]
+    return merged
 
 
 def history(conn: sa.Connection, tool: str) -> pd.DataFrame:
@@ -223,7 +340,7 @@ def history(conn: sa.Connection, tool: str) -> pd.DataFrame:
             f"{tool!r} names several repositories ({names}): ask for one by owner/name"
         )
     keys = set().union(*families) if families else set()
-    s, t, f, o = schema.snapshots, schema.tools, schema.repo_facts, schema.repo_outcomes
+    s, t, o = schema.snapshots, schema.tools, schema.outcomes
     shown = s.c.status != str(SnapshotStatus.RUNNING)
     tool_rows = conn.execute(
         sa.select(t, s.c.snapshot_date)
@@ -231,24 +348,26 @@ def history(conn: sa.Connection, tool: str) -> pd.DataFrame:
         .where(shown, sa.or_(_in_keys(t.c.repo_key, keys), _in_keys(t.c.identity, identities)))
         .order_by(t.c.snapshot_id, t.c.position)
     ).mappings()
-    fact_rows = conn.execute(
-        sa.select(f).join(s, s.c.id == f.c.snapshot_id).where(shown, _in_keys(f.c.repo_key, keys))
-    ).mappings()
     outcome_rows = conn.execute(
-        sa.select(o).join(s, s.c.id == o.c.snapshot_id).where(shown, _in_keys(o.c.repo_key, keys))
-    ).mappings()
+        sa.select(o.c.snapshot_id, o.c.outcome)
+        .join(s, s.c.id == o.c.snapshot_id)
+        .where(shown, _in_keys(o.c.repo_key, keys))
+        .order_by(o.c.snapshot_id, o.c.source)
+    ).all()
     per_snapshot: dict[int, dict[str, Any]] = {}
     for listed in tool_rows:
         current = per_snapshot.get(listed["snapshot_id"])
         if current is None or (current["name_key"] != wanted and listed["name_key"] == wanted):
             per_snapshot[listed["snapshot_id"]] = dict(listed)
-    facts: dict[int, Mapping[str, Any]] = {}
-    for fact_row in fact_rows:
-        sid, key = fact_row["snapshot_id"], fact_row["repo_key"]
+    merged = _history_facts(conn, keys, shown)
+    facts: dict[int, Mapping[str, Any] | None] = {}
+    for sid, by_key in merged.items():
         tool_row = per_snapshot.get(sid)
-        if sid not in facts or (tool_row and tool_row["repo_key"] == key):
-            facts[sid] = dict(fact_row)
-    outcomes = {row["snapshot_id"]: row["outcome"] for row in outcome_rows}
+        key = tool_row["repo_key"] if tool_row else None
+        facts[sid] = by_key.get(key) if key in by_key else next(iter(by_key.values()))
+    outcomes: dict[int, str] = {}
+    for sid, outcome in outcome_rows:
+        outcomes.setdefault(sid, outcome)
     ids = sorted(set(per_snapshot) | set(facts))
     infos = (
         {
@@ -258,6 +377,7 @@ def history(conn: sa.Connection, tool: str) -> pd.DataFrame:
         if ids
         else {}
     )
+    columns = model_columns()
     rows: list[dict[str, Any]] = []
     for sid in ids:
         info, tool_row, found = infos[sid], per_snapshot.get(sid), facts.get(sid)
@@ -269,10 +389,10 @@ def history(conn: sa.Connection, tool: str) -> pd.DataFrame:
                 "origin": info["origin"],
                 "status": info["status"],
                 "tool": tool_row["name"] if tool_row else None,
-                "repo": tool_row["repo"] if tool_row else (found["repo"] if found else None),
+                "repo": tool_row["repo"] if tool_row else None,
                 "outcome": outcomes.get(sid),
-                **{name: (found[name] if found else None) for name in _FACT_ONLY},
+                **{name: (found.get(name) if found else None) for name in columns},
             }
         )
-    frame = typed_frame(rows, (*HISTORY_COLUMNS, "outcome", *_FACT_ONLY))
+    frame = typed_frame(rows, (*HISTORY_COLUMNS, "outcome", *columns))
     return frame.sort_values(["snapshot_date", "taken_at", "snapshot_id"], ignore_index=True)

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
-from typing import NewType
+from typing import Any, NewType
 
 __all__ = ["Origin", "SnapshotId", "SnapshotInfo", "SnapshotStatus"]
 
@@ -42,3 +43,6 @@ class SnapshotInfo:
     tool_count: int | None
     repo_count: int | None
     error_count: int | None
+    sources: tuple[str, ...] = ()  # the sources whose facts it holds ("github", "study", ...)
+    collected: tuple[str, ...] = ()  # the fact fields those sources collect for it
+    warnings: tuple[Mapping[str, Any], ...] = ()  # what its collection found wrong

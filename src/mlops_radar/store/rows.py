@@ -1,4 +1,4 @@
-"""Turning records (ToolEntry, RepoFacts, RepoOutcome) into table rows and writing them.
+"""Turning records (ToolEntry, FactRecord, RepoOutcome) into table rows and writing them.
 
 Shared by the collector's sink and by the importer so both write exactly the same way.
 """
@@ -13,11 +13,11 @@ from typing import Any
 import sqlalchemy as sa
 
 from mlops_radar.catalog.records import ToolEntry
-from mlops_radar.sources.facts import FACT_FIELDS, RepoFacts
+from mlops_radar.sources.factsets import FactRecord, FactSet
 from mlops_radar.sources.outcomes import Outcome, RepoOutcome
 from mlops_radar.store import schema
 
-__all__ = ["ToolSource", "insert_tools", "utcnow", "write_batch"]
+__all__ = ["ToolSource", "chunks", "insert_tools", "naive_utc", "utcnow", "write_batch"]
 
 _CHUNK = 500  # keys per IN (...) list and rows per INSERT batch: far below every driver's limit
 
@@ -88,85 +88,122 @@ def insert_tools(
         conn.execute(schema.tools.insert(), list(part))
 
 
-def facts_row(snapshot_id: int, facts: RepoFacts) -> dict[str, Any]:
-    """The `repo_facts` row of one repository."""
-    row = facts.as_row()
-    for name in FACT_FIELDS:
-        if isinstance(row[name], datetime):
-            row[name] = naive_utc(row[name])
-    row["snapshot_id"] = snapshot_id
-    row["repo_key"] = facts.repo.lower()
-    row["raw"] = facts.raw
+def fact_row(snapshot_id: int, record: FactRecord) -> dict[str, Any]:
+    """The row of one fact record in its fact set's table."""
+    row = record.fact_set.values(record.values)
+    for name, value in row.items():
+        if isinstance(value, datetime):
+            row[name] = naive_utc(value)
+    row.update(
+        snapshot_id=snapshot_id,
+        repo_key=record.key,
+        collected_at=naive_utc(record.collected_at),
+        raw=record.raw,
+    )
     return row
 
 
-def outcome_row(snapshot_id: int, outcome: RepoOutcome) -> dict[str, Any]:
-    """The `repo_outcomes` row of one repository."""
+def outcome_row(
+    snapshot_id: int, source: str, outcome: RepoOutcome, attempts: int
+) -> dict[str, Any]:
+    """The `outcomes` row of one key."""
     return {
         "snapshot_id": snapshot_id,
+        "source": source,
         "repo_key": outcome.repo.lower(),
         "outcome": str(outcome.outcome),
         "reason": outcome.reason,
         "new_name": outcome.new_name,
         "suggestions": list(outcome.suggestions) or None,
+        "problems": list(outcome.problems) or None,
+        "attempts": attempts,
+        "recorded_at": utcnow(),
     }
 
 
-def _rename_rows(
-    snapshot_id: int, facts: Iterable[RepoFacts], outcomes: Iterable[RepoOutcome]
-) -> dict[str, dict[str, Any]]:
-    found: dict[str, str] = {}
-    for item in facts:
-        if item.name_with_owner and item.name_with_owner.lower() != item.repo.lower():
-            found[item.repo.lower()] = item.name_with_owner
-    for out in outcomes:
-        if out.outcome is Outcome.RENAMED and out.new_name:
-            found[out.repo.lower()] = out.new_name
+def _rename_rows(snapshot_id: int, outcomes: Iterable[RepoOutcome]) -> dict[str, dict[str, Any]]:
+    found = {
+        o.repo.lower(): o.new_name
+        for o in outcomes
+        if o.outcome is Outcome.RENAMED and o.new_name and o.new_name.lower() != o.repo.lower()
+    }
     return {
         old: {"snapshot_id": snapshot_id, "old_key": old, "new_key": new.lower(), "new_name": new}
         for old, new in found.items()
-        if old != new.lower()
     }
 
 
 def _replace(
-    conn: sa.Connection, table: sa.Table, key: str, snapshot_id: int, rows: dict[str, Any]
+    conn: sa.Connection,
+    table: sa.Table,
+    where: Sequence[sa.ColumnElement[bool]],
+    key: str,
+    rows: Mapping[str, dict[str, Any]],
+    *,
+    fresh: bool,
 ) -> None:
-    """Delete then insert rows keyed by (snapshot_id, key): a portable upsert."""
-    keys = list(rows)
-    for part in chunks(keys):
-        conn.execute(
-            table.delete().where(table.c.snapshot_id == snapshot_id, table.c[key].in_(part))
-        )
+    """Delete then insert rows keyed by `key` under `where`: a portable upsert."""
+    if not rows:
+        return
+    if not fresh:
+        for part in chunks(list(rows)):
+            conn.execute(table.delete().where(*where, table.c[key].in_(part)))
     for part in chunks(list(rows.values())):
         conn.execute(table.insert(), list(part))
+
+
+def _attempts(
+    conn: sa.Connection, snapshot_id: int, source: str, outcomes: Sequence[RepoOutcome]
+) -> dict[str, int]:
+    """Runs that have tried each key: a key that fails again counts one more."""
+    failing = [o.repo.lower() for o in outcomes if o.outcome is Outcome.FAILED]
+    if not failing:
+        return {}
+    o = schema.outcomes
+    before: dict[str, int] = {}
+    for part in chunks(failing):
+        rows = conn.execute(
+            sa.select(o.c.repo_key, o.c.attempts).where(
+                o.c.snapshot_id == snapshot_id,
+                o.c.source == source,
+                o.c.outcome == str(Outcome.FAILED),
+                o.c.repo_key.in_(part),
+            )
+        )
+        before.update({key: int(n) for key, n in rows})
+    return {key: before.get(key, 0) + 1 for key in failing}
 
 
 def write_batch(
     conn: sa.Connection,
     snapshot_id: int,
-    facts: Iterable[RepoFacts],
+    source: str,
+    facts: Iterable[FactRecord],
     outcomes: Iterable[RepoOutcome],
     *,
     fresh: bool = False,
 ) -> None:
-    """Write facts, outcomes and renames of one batch (a repository written again replaces itself).
-
-    `fresh=True` (a snapshot created in this same transaction) skips the deletes.
-    """
+    """Write the facts, outcomes and renames of one batch of `source` (a key written again
+    replaces its earlier row). `fresh=True` (a snapshot created in this transaction) skips the
+    deletes."""
     facts, outcomes = list(facts), list(outcomes)
-    fact_rows = {row["repo_key"]: row for row in (facts_row(snapshot_id, f) for f in facts)}
-    outcome_rows = {r["repo_key"]: r for r in (outcome_row(snapshot_id, o) for o in outcomes)}
-    rename_rows = _rename_rows(snapshot_id, facts, outcomes)
-    for table, key, rows in (
-        (schema.repo_facts, "repo_key", fact_rows),
-        (schema.repo_outcomes, "repo_key", outcome_rows),
-        (schema.renames, "old_key", rename_rows),
-    ):
-        if not rows:
-            continue
-        if fresh:
-            for part in chunks(list(rows.values())):
-                conn.execute(table.insert(), list(part))
-        else:
-            _replace(conn, table, key, snapshot_id, rows)
+    by_set: dict[FactSet, dict[str, dict[str, Any]]] = {}
+    for record in facts:
+        by_set.setdefault(record.fact_set, {})[record.key] = fact_row(snapshot_id, record)
+    for fact_set, rows in by_set.items():
+        table = schema.fact_table(fact_set)
+        _replace(conn, table, [table.c.snapshot_id == snapshot_id], "repo_key", rows, fresh=fresh)
+    attempts = {} if fresh else _attempts(conn, snapshot_id, source, outcomes)
+    o = schema.outcomes
+    outcome_rows = {
+        row["repo_key"]: row
+        for row in (
+            outcome_row(snapshot_id, source, out, attempts.get(out.repo.lower(), 1))
+            for out in outcomes
+        )
+    }
+    where = [o.c.snapshot_id == snapshot_id, o.c.source == source]
+    _replace(conn, o, where, "repo_key", outcome_rows, fresh=fresh)
+    r = schema.renames
+    renames = _rename_rows(snapshot_id, outcomes)
+    _replace(conn, r, [r.c.snapshot_id == snapshot_id], "old_key", renames, fresh=fresh)

@@ -1,43 +1,31 @@
-"""The database schema (SQLAlchemy Core), as of the newest migration.
+"""The tables the store reads and writes (SQLAlchemy Core), as the newest migration leaves them.
 
-Tables: `snapshots`, `tools` (the catalog entries of each snapshot), `repo_facts` (one row per
-repository per snapshot: a typed column per `FACT_FIELDS` name plus the raw JSON), `repo_outcomes`
-(how each repository's collection ended, errors included) and `renames` (old -> new names seen in a
-snapshot). An imported file's content hash (`catalog_sha256` of an `imported` snapshot) is unique.
-Times are stored as naive UTC. No column holds configuration or credentials.
+These objects are for queries only: the database's schema is made by the Alembic revisions in
+`store/migrations/versions/`, each with its own explicit DDL, never from this module. A test checks
+that a migrated database and these declarations agree.
+
+Tables: `snapshots`; `tools` (the catalog entries of each snapshot); `outcomes` (how each source's
+work on each repository ended, per snapshot); `renames` (old -> new names seen in a snapshot); and
+one table per fact set (`facts_github_core`, `facts_study`, ...: `fact_table(fact_set)`), each row a
+repository's values in one snapshot with the moment they were collected. Times are naive UTC. No
+column holds configuration or credentials.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
 
-from mlops_radar.sources.facts import FACT_TYPES
+from mlops_radar.sources.factsets import FactSet
 
-__all__ = [
-    "FACT_COLUMN_TYPES",
-    "metadata",
-    "renames",
-    "repo_facts",
-    "repo_outcomes",
-    "schema_migrations",
-    "snapshots",
-    "tools",
-]
+__all__ = ["fact_table", "metadata", "outcomes", "renames", "snapshots", "tools"]
 
 metadata = sa.MetaData()
 
-_JSON = sa.JSON(none_as_null=True)
-
-schema_migrations = sa.Table(
-    "schema_migrations",
-    metadata,
-    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
-    sa.Column("name", sa.Text, nullable=False),
-    sa.Column("applied_at", sa.DateTime, nullable=False),
-)
+JSON = sa.JSON(none_as_null=True)
 
 snapshots = sa.Table(
     "snapshots",
@@ -55,18 +43,10 @@ snapshots = sa.Table(
     sa.Column("tool_count", sa.Integer),
     sa.Column("repo_count", sa.Integer),
     sa.Column("error_count", sa.Integer),
-    sa.CheckConstraint("origin IN ('collected', 'imported')", name="ck_snapshots_origin"),
-    sa.CheckConstraint("status IN ('running', 'partial', 'complete')", name="ck_snapshots_status"),
-    sa.Index("ix_snapshots_status_date", "status", "snapshot_date"),
-    sa.Index("ix_snapshots_sha256", "catalog_sha256"),
-    # migration step 2: a file's content is imported at most once, even by racing processes
-    sa.Index(
-        "ux_snapshots_imported_sha256",
-        "catalog_sha256",
-        unique=True,
-        sqlite_where=sa.text("origin = 'imported'"),
-        postgresql_where=sa.text("origin = 'imported'"),
-    ),
+    sa.Column("sources", JSON),  # names of the sources whose facts it holds
+    sa.Column("collected", JSON),  # fact fields those sources collect for it
+    sa.Column("warnings", JSON),  # [{"code", ...}]: what its collection found wrong
+    sa.Column("claimed_by", sa.Text),  # the run writing it now (host:pid:start), or None
 )
 
 
@@ -80,12 +60,10 @@ tools = sa.Table(
     sa.Column("snapshot_id", sa.Integer, _snapshot_fk(), primary_key=True),
     sa.Column("position", sa.Integer, primary_key=True, autoincrement=False),
     sa.Column("name", sa.Text, nullable=False),
-    sa.Column(
-        "name_key", sa.Text, nullable=False
-    ),  # lower-case name, for case-insensitive look-ups
+    sa.Column("name_key", sa.Text, nullable=False),
     sa.Column("identity", sa.Text, nullable=False),
-    sa.Column("categories", _JSON, nullable=False),
-    sa.Column("stages", _JSON, nullable=False),
+    sa.Column("categories", JSON, nullable=False),
+    sa.Column("stages", JSON, nullable=False),
     sa.Column("kind", sa.String(16), nullable=False),
     sa.Column("repo", sa.Text),
     sa.Column("repo_key", sa.Text),
@@ -95,51 +73,25 @@ tools = sa.Table(
     sa.Column("forge", sa.Text),
     sa.Column("forge_path", sa.Text),
     sa.Column("description", sa.Text),
-    sa.Column("pypi", _JSON),
-    sa.Column("source_line", sa.Integer),  # line (or spreadsheet row) of the entry in its source
-    sa.Column("source_row", sa.Integer),  # the study's `gspread_row`, where the source has one
-    sa.Column("source_category", sa.Text),  # the category exactly as the source wrote it
-    sa.Index("ix_tools_repo_key", "repo_key", "snapshot_id"),
-    sa.Index("ix_tools_name_key", "name_key"),
-    sa.Index("ix_tools_identity", "identity"),
+    sa.Column("pypi", JSON),
+    sa.Column("source_line", sa.Integer),
+    sa.Column("source_row", sa.Integer),
+    sa.Column("source_category", sa.Text),
 )
 
-
-def _fact_type(kind: type) -> sa.types.TypeEngine[Any]:
-    if kind is bool:
-        return sa.Boolean()
-    if kind is int:
-        return sa.BigInteger()
-    if kind is datetime:
-        return sa.DateTime()
-    if kind is list:
-        return _JSON
-    return sa.Text()
-
-
-#: SQL type of each fact column.
-FACT_COLUMN_TYPES = {name: _fact_type(kind) for name, kind in FACT_TYPES.items()}
-
-repo_facts = sa.Table(
-    "repo_facts",
+outcomes = sa.Table(
+    "outcomes",
     metadata,
     sa.Column("snapshot_id", sa.Integer, _snapshot_fk(), primary_key=True),
-    sa.Column("repo_key", sa.Text, primary_key=True),
-    *(sa.Column(name, kind) for name, kind in FACT_COLUMN_TYPES.items()),
-    sa.Column("raw", _JSON),
-    sa.Index("ix_repo_facts_repo_key", "repo_key", "snapshot_id"),
-)
-
-repo_outcomes = sa.Table(
-    "repo_outcomes",
-    metadata,
-    sa.Column("snapshot_id", sa.Integer, _snapshot_fk(), primary_key=True),
+    sa.Column("source", sa.String(32), primary_key=True),
     sa.Column("repo_key", sa.Text, primary_key=True),
     sa.Column("outcome", sa.String(16), nullable=False),
     sa.Column("reason", sa.Text),
     sa.Column("new_name", sa.Text),
-    sa.Column("suggestions", _JSON),
-    sa.Index("ix_repo_outcomes_repo_key", "repo_key", "snapshot_id"),
+    sa.Column("suggestions", JSON),
+    sa.Column("problems", JSON),
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("recorded_at", sa.DateTime, nullable=False),
 )
 
 renames = sa.Table(
@@ -149,6 +101,36 @@ renames = sa.Table(
     sa.Column("old_key", sa.Text, primary_key=True),
     sa.Column("new_key", sa.Text, nullable=False),
     sa.Column("new_name", sa.Text, nullable=False),
-    sa.Index("ix_renames_old_key", "old_key"),
-    sa.Index("ix_renames_new_key", "new_key"),
 )
+
+#: Columns of every fact-set table before its fields.
+FACT_KEY_COLUMNS = ("snapshot_id", "repo_key", "collected_at")
+
+
+def column_type(kind: type) -> sa.types.TypeEngine[Any]:
+    """The SQL type of a fact field of Python type `kind` (one of FIELD_KINDS)."""
+    if kind is bool:
+        return sa.Boolean()
+    if kind is int:
+        return sa.BigInteger()
+    if kind is float:
+        return sa.Float()
+    if kind is datetime:
+        return sa.DateTime()
+    if kind in (list, dict):
+        return JSON
+    return sa.Text()
+
+
+@cache
+def fact_table(fact_set: FactSet) -> sa.Table:
+    """The table of one fact set: keys, collection time, one column per field, the raw answer."""
+    return sa.Table(
+        fact_set.table,
+        metadata,
+        sa.Column("snapshot_id", sa.Integer, _snapshot_fk(), primary_key=True),
+        sa.Column("repo_key", sa.Text, primary_key=True),
+        sa.Column("collected_at", sa.DateTime, nullable=False),
+        *(sa.Column(f.name, column_type(f.kind)) for f in fact_set.fields),
+        sa.Column("raw", JSON),
+    )

@@ -8,7 +8,7 @@ killed process leaves a `running` snapshot (resumable), never a complete one.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
@@ -20,6 +20,7 @@ from mlops_radar.catalog.records import Catalog, ToolEntry
 from mlops_radar.errors import StoreError
 from mlops_radar.sources.facttable import FactTable
 from mlops_radar.sources.outcomes import Outcome
+from mlops_radar.sources.registry import fact_sets
 from mlops_radar.store import schema
 from mlops_radar.store.database import (
     IMMEDIATE,
@@ -28,7 +29,7 @@ from mlops_radar.store.database import (
     resolve_url,
     safe_url,
 )
-from mlops_radar.store.migrations import migrate
+from mlops_radar.store.migrate import upgrade
 from mlops_radar.store.records import Origin, SnapshotId, SnapshotInfo, SnapshotStatus
 from mlops_radar.store.rows import insert_tools, naive_utc, utcnow
 from mlops_radar.store.sink import SnapshotSink
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
 __all__ = ["Store"]
 
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ERROR_OUTCOMES = (Outcome.NOT_FOUND, Outcome.FORBIDDEN, Outcome.FAILED)
+_ERROR_OUTCOMES = (Outcome.NOT_FOUND, Outcome.FORBIDDEN, Outcome.FAILED, Outcome.GIVEN_UP)
 _ORDER = (schema.snapshots.c.snapshot_date, schema.snapshots.c.taken_at, schema.snapshots.c.id)
 
 
@@ -51,13 +52,15 @@ class Store:
         self.label = label  # the URL without its password, for messages
 
     @classmethod
-    def open(cls, url: str | None = None) -> Store:
-        """Open (and migrate) the database at `url` (see `database.resolve_url`)."""
+    def open(cls, url: str | None = None, *, upgrade_schema: bool = True) -> Store:
+        """Open the database at `url` (see `database.resolve_url`), upgrading its schema to the
+        newest revision unless `upgrade_schema` is False (`mlops-radar db` only looks)."""
         resolved = resolve_url(url)
         label = safe_url(resolved)
         engine = create_engine(resolved)
         try:
-            migrate(engine)
+            if upgrade_schema:
+                upgrade(engine)
         except sa.exc.SQLAlchemyError as exc:
             engine.dispose()
             raise StoreError(
@@ -109,8 +112,15 @@ class Store:
         *,
         origin: Origin | str = Origin.COLLECTED,
         taken_at: datetime | None = None,
+        sources: Sequence[str] = ("github",),
+        collected: Sequence[str] | None = None,
     ) -> SnapshotId:
-        """Create a `running` snapshot holding the catalog's tools; returns its id."""
+        """Create a `running` snapshot holding the catalog's tools; returns its id.
+
+        `sources` are the sources that will write it; `collected` the fact fields they collect
+        (default: every field of their fact sets)."""
+        if collected is None:
+            collected = [name for f in fact_sets() if f.source in sources for name in f.field_names]
         with self.transaction() as conn:
             return create_snapshot(
                 conn,
@@ -118,15 +128,25 @@ class Store:
                 origin=Origin(origin),
                 taken_at=taken_at or utcnow(),
                 status=SnapshotStatus.RUNNING,
+                sources=tuple(sources),
+                collected=tuple(dict.fromkeys(collected)),
             )
 
-    def sink(self, snapshot_id: int) -> SnapshotSink:
-        """The `FactSink` of a running (or partial) snapshot: every write is one transaction."""
+    def sink(self, snapshot_id: int, source: str = "github") -> SnapshotSink:
+        """The `FactSink` of one source of a running (or partial) snapshot: every write is one
+        transaction."""
         self.snapshot(snapshot_id)  # fails early for an unknown id
-        return SnapshotSink(self, SnapshotId(snapshot_id))
+        return SnapshotSink(self, SnapshotId(snapshot_id), source)
 
-    def finish_snapshot(self, snapshot_id: int, status: SnapshotStatus | str) -> SnapshotInfo:
-        """Mark a snapshot `complete` or `partial`, recording its counts in the same transaction."""
+    def finish_snapshot(
+        self,
+        snapshot_id: int,
+        status: SnapshotStatus | str,
+        *,
+        warnings: Sequence[Mapping[str, Any]] = (),
+    ) -> SnapshotInfo:
+        """Mark a snapshot `complete` or `partial`, recording its counts (and what its
+        collection found wrong) in the same transaction; its claim is released."""
         final = SnapshotStatus(status)
         if final is SnapshotStatus.RUNNING:
             raise StoreError("finish_snapshot takes 'complete' or 'partial', not 'running'")
@@ -137,7 +157,13 @@ class Store:
             conn.execute(
                 schema.snapshots.update()
                 .where(schema.snapshots.c.id == snapshot_id)
-                .values(status=str(final), finished_at=utcnow(), **finish_counts(conn, snapshot_id))
+                .values(
+                    status=str(final),
+                    finished_at=utcnow(),
+                    warnings=[dict(w) for w in warnings] or None,
+                    claimed_by=None,
+                    **finish_counts(conn, snapshot_id),
+                )
             )
             return snapshot_info(conn, snapshot_id)
 
@@ -185,7 +211,9 @@ class Store:
         """One row per snapshot (every status), oldest first."""
         with self.transaction() as conn:
             rows = conn.execute(sa.select(schema.snapshots).order_by(*_ORDER)).mappings().all()
-        frame = pd.DataFrame([dict(r) for r in rows], columns=list(schema.snapshots.c.keys()))
+        hidden = ("collected", "claimed_by", "warnings")
+        shown = [c.name for c in schema.snapshots.c if c.name not in hidden]
+        frame = pd.DataFrame([dict(r) for r in rows], columns=shown)
         for name in ("tool_count", "repo_count", "error_count"):
             frame[name] = frame[name].astype("Int64")
         return frame
@@ -237,9 +265,11 @@ def create_snapshot(
     origin: Origin,
     taken_at: datetime,
     status: SnapshotStatus,
+    sources: tuple[str, ...],
+    collected: tuple[str, ...],
     source_format: str | None = None,
     snapshot_date: date | None = None,
-    sources: Any = None,
+    tool_sources: Any = None,
 ) -> SnapshotId:
     """Insert a snapshot row and its tools inside the caller's transaction."""
     taken = naive_utc(taken_at)
@@ -254,12 +284,14 @@ def create_snapshot(
             catalog_sha256=catalog.sha256,
             source_format=source_format,
             recorded_at=utcnow(),
+            sources=list(sources),
+            collected=list(collected),
         )
     )
     key = result.inserted_primary_key
     assert key is not None
     snapshot_id = SnapshotId(int(key[0]))
-    insert_tools(conn, snapshot_id, catalog.tools, sources)
+    insert_tools(conn, snapshot_id, catalog.tools, tool_sources)
     return snapshot_id
 
 
@@ -284,11 +316,20 @@ def finish_counts(conn: sa.Connection, snapshot_id: int) -> dict[str, int]:
             conn.execute(query.where(table.c.snapshot_id == snapshot_id, *where)).scalar_one()
         )
 
-    errors = schema.repo_outcomes.c.outcome.in_([str(o) for o in _ERROR_OUTCOMES])
+    errors = schema.outcomes.c.outcome.in_([str(o) for o in _ERROR_OUTCOMES])
+    with_facts = sa.union(
+        *(
+            sa.select(schema.fact_table(f).c.repo_key).where(
+                schema.fact_table(f).c.snapshot_id == snapshot_id
+            )
+            for f in fact_sets()
+        )
+    ).subquery()
+    repos = conn.execute(sa.select(sa.func.count()).select_from(with_facts)).scalar_one()
     return {
         "tool_count": count(schema.tools),
-        "repo_count": count(schema.repo_facts),
-        "error_count": count(schema.repo_outcomes, errors),
+        "repo_count": int(repos),
+        "error_count": count(schema.outcomes, errors),
     }
 
 
@@ -329,4 +370,7 @@ def _info(row: Any) -> SnapshotInfo:
         tool_count=row["tool_count"],
         repo_count=row["repo_count"],
         error_count=row["error_count"],
+        sources=tuple(row["sources"] or ()),
+        collected=tuple(row["collected"] or ()),
+        warnings=tuple(row["warnings"] or ()),
     )

@@ -1,16 +1,19 @@
 """An async client for GitHub's GraphQL endpoint that reads rate limits and classifies failures.
 
 The client sends one document with its variables and returns the answer with the budget it reports
-(`x-ratelimit-*` headers and the query's own `rateLimit { cost remaining resetAt }`). Failures are
-raised as a few classes the collector acts on:
+(`x-ratelimit-*` headers and the query's own `rateLimit { cost remaining resetAt }`, checked for
+sanity). Failures are raised as the collector's classes (`sources.protocol`):
 
-- `ShrinkBatch`: 502/504, a timeout, "Something went wrong while executing your query" (GitHub kills
-  queries that run over ~10 s): retry with a smaller batch.
-- `RetryLater`: connection reset, malformed JSON, other 5xx: retry the same batch after a backoff.
+- `ShrinkBatch`: 502/504, a timeout, "Something went wrong while executing your query", or
+  `{"data": null, "errors": [...]}` (GitHub kills queries that run over ~10 s), or an answer over
+  the size cap: retry with a smaller batch.
+- `RetryLater`: connection refused or reset, malformed JSON, other 5xx: retry after a backoff
+  (`transport=True` when nothing came back at all: many in a row are an outage).
 - `RateLimited`: secondary limit (`retry-after`) or primary budget exhausted (until
   `x-ratelimit-reset`): wait `seconds`, or stop when that exceeds the run's maximum wait.
 - `AuthFailed` (401) and `QueryRejected` (400, a query GitHub refuses): stop the run.
 
+Answers are read as a stream and cut at `max_body` bytes, so a huge answer cannot exhaust memory.
 The token goes only into the Authorization header; no message or repr contains it.
 """
 
@@ -22,77 +25,45 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import Any, Literal
+from typing import Any
 
 import httpx
 
 from mlops_radar import __version__
-from mlops_radar.errors import CollectError, SourceError
-from mlops_radar.sources.github.parse import AnswerError, parse_timestamp
+from mlops_radar.errors import CollectError
+from mlops_radar.sources.github.answer import AnswerError, parse_timestamp
 from mlops_radar.sources.github.token import Token
+from mlops_radar.sources.pacing import RateBudget
+from mlops_radar.sources.protocol import (
+    RateLimited,
+    RetryLater,
+    ShrinkBatch,
+    SourceStopped,
+)
 
 __all__ = [
     "DEFAULT_API_URL",
+    "MAX_BODY_BYTES",
     "AuthFailed",
     "GitHubClient",
     "GraphQLAnswer",
     "QueryRejected",
-    "RateBudget",
-    "RateLimited",
-    "RetryLater",
-    "ShrinkBatch",
-    "TransientError",
 ]
 
 DEFAULT_API_URL = "https://api.github.com/graphql"
 #: Seconds to wait on a secondary limit that names no `retry-after` (GitHub: at least a minute).
 SECONDARY_DEFAULT_WAIT = 60.0
+#: The largest answer read (a 100-alias answer with its files is a few MB).
+MAX_BODY_BYTES = 64 * 1024 * 1024
 _SOMETHING_WENT_WRONG = "something went wrong while executing your query"
 
 
-class TransientError(SourceError):
-    """A request failed in a way that may pass on retry; `reason` is one line for the summary."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-class ShrinkBatch(TransientError):
-    """The query was too heavy or slow for GitHub (502, 504, timeout): retry with fewer aliases."""
-
-
-class RetryLater(TransientError):
-    """The request failed on the way (reset, malformed JSON, 5xx): retry after a backoff."""
-
-
-class RateLimited(SourceError):
-    """A rate limit: wait `seconds` before the next request."""
-
-    def __init__(self, kind: Literal["primary", "secondary"], seconds: float, reason: str) -> None:
-        super().__init__(reason)
-        self.kind = kind
-        self.seconds = max(0.0, seconds)
-        self.reason = reason
-
-
-class AuthFailed(CollectError):
+class AuthFailed(SourceStopped):
     """GitHub refused the token (401)."""
 
 
-class QueryRejected(CollectError):
+class QueryRejected(SourceStopped):
     """GitHub refused the query itself (400, or errors that name no repository)."""
-
-
-@dataclass(frozen=True, slots=True)
-class RateBudget:
-    """The primary rate-limit budget as last reported (None where the answer did not say)."""
-
-    limit: int | None = None
-    remaining: int | None = None
-    used: int | None = None
-    reset_at: datetime | None = None
-    cost: int | None = None  # points this query cost (from `rateLimit { cost }`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,8 +78,15 @@ class GraphQLAnswer:
 def _header_int(headers: httpx.Headers, name: str) -> int | None:
     value = headers.get(name)
     try:
-        return int(value) if value is not None else None
+        return int(value) if value is not None and len(value) < 20 else None
     except ValueError:
+        return None
+
+
+def _reset_moment(seconds: int | None) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(seconds, UTC) if seconds is not None else None
+    except (OverflowError, OSError, ValueError):  # a reset in the year 300000 is no reset
         return None
 
 
@@ -118,12 +96,12 @@ def _plain_int(value: object) -> int | None:
 
 def read_budget(headers: httpx.Headers, body: Mapping[str, Any] | None) -> RateBudget:
     """The budget from `rateLimit` in the body when present, else from `x-ratelimit-*` headers."""
-    reset = _header_int(headers, "x-ratelimit-reset")
-    budget = RateBudget(
+    budget = RateBudget.checked(
         limit=_header_int(headers, "x-ratelimit-limit"),
         remaining=_header_int(headers, "x-ratelimit-remaining"),
         used=_header_int(headers, "x-ratelimit-used"),
-        reset_at=datetime.fromtimestamp(reset, UTC) if reset is not None else None,
+        reset_at=_reset_moment(_header_int(headers, "x-ratelimit-reset")),
+        cost=None,
     )
     data = body.get("data") if body else None
     rate = data.get("rateLimit") if isinstance(data, Mapping) else None
@@ -133,14 +111,19 @@ def read_budget(headers: httpx.Headers, body: Mapping[str, Any] | None) -> RateB
         reset_at = parse_timestamp(rate.get("resetAt"), "rateLimit.resetAt") or budget.reset_at
     except AnswerError:
         reset_at = budget.reset_at
-    return RateBudget(
-        limit=_plain_int(rate.get("limit")) or budget.limit,
-        remaining=_plain_int(rate.get("remaining"))
-        if _plain_int(rate.get("remaining")) is not None
-        else budget.remaining,
-        used=_plain_int(rate.get("used")) or budget.used,
+    said = RateBudget.checked(
+        limit=_plain_int(rate.get("limit")),
+        remaining=_plain_int(rate.get("remaining")),
+        used=_plain_int(rate.get("used")),
         reset_at=reset_at,
         cost=_plain_int(rate.get("cost")),
+    )
+    return RateBudget.checked(
+        limit=said.limit or budget.limit,
+        remaining=said.remaining if said.remaining is not None else budget.remaining,
+        used=said.used or budget.used,
+        reset_at=said.reset_at,
+        cost=said.cost,
     )
 
 
@@ -167,9 +150,15 @@ class GitHubClient:
         timeout: float = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], float] = time.time,
+        max_body: int = MAX_BODY_BYTES,
     ) -> None:
         self.url = url
         self._clock = clock
+        self._max_body = max_body
+        try:
+            httpx.URL(url)
+        except (httpx.InvalidURL, ValueError) as exc:
+            raise CollectError(f"--api-url {url!r} is not a URL: {exc}") from None
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(timeout, connect=10.0),
             transport=transport,
@@ -199,24 +188,41 @@ class GitHubClient:
     async def query(self, document: str, variables: Mapping[str, Any]) -> GraphQLAnswer:
         """Send one query; return its answer or raise one of this module's classified errors."""
         self.requests += 1
+        payload = {"query": document, "variables": dict(variables)}
         try:
-            response = await self._http.post(
-                self.url, json={"query": document, "variables": dict(variables)}
-            )
+            async with self._http.stream("POST", self.url, json=payload) as response:
+                content = await self._read(response)
         except httpx.TimeoutException:
             raise ShrinkBatch("timeout") from None
+        except (httpx.ConnectError, httpx.NetworkError, httpx.ProtocolError) as exc:
+            raise RetryLater(f"connection failed ({type(exc).__name__})", transport=True) from None
         except httpx.TransportError as exc:
             raise RetryLater(f"connection failed ({type(exc).__name__})") from None
-        return self._classify(response)
+        except httpx.InvalidURL as exc:
+            raise CollectError(f"--api-url {self.url!r}: {exc}") from None
+        return self._classify(response, content)
+
+    async def _read(self, response: httpx.Response) -> bytes:
+        """The body, or ShrinkBatch when it passes the size cap (read no further)."""
+        declared = _header_int(response.headers, "content-length")
+        if declared is not None and declared > self._max_body:
+            raise ShrinkBatch(f"answer of {declared:,} bytes, over the {self._max_body:,} cap")
+        chunks, size = [], 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > self._max_body:
+                raise ShrinkBatch(f"answer over the {self._max_body:,}-byte cap")
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def _seconds_until(self, moment: datetime | None) -> float:
         if moment is None:
             return SECONDARY_DEFAULT_WAIT
         return moment.timestamp() - self._clock() + 1.0  # one second of slack past the reset
 
-    def _classify(self, response: httpx.Response) -> GraphQLAnswer:
+    def _classify(self, response: httpx.Response, content: bytes) -> GraphQLAnswer:
         status = response.status_code
-        body = self._json(response)
+        body = self._json(content)
         budget = read_budget(response.headers, body)
         shown = _messages(body)
         text = shown.lower()
@@ -255,23 +261,27 @@ class GitHubClient:
         if "rate_limited" in text:
             raise RateLimited("primary", self._seconds_until(budget.reset_at), "rate limited")
         if not isinstance(data, Mapping):
+            if "data" in body and errors:  # GitHub's answer when the whole query timed out
+                raise ShrinkBatch(f"GitHub answered no data: {shown[:120]}")
             if errors:
                 raise QueryRejected(f"GitHub rejected the query: {shown[:200]}")
             raise RetryLater("answer without data")
         return GraphQLAnswer(data=data, errors=errors, budget=budget)
 
     @staticmethod
-    def _json(response: httpx.Response) -> Mapping[str, Any] | None:
+    def _json(content: bytes) -> Mapping[str, Any] | None:
         try:
-            body = json.loads(response.content)
-        except (ValueError, UnicodeDecodeError):
+            body = json.loads(content)
+        except (ValueError, UnicodeDecodeError, RecursionError):
             return None
         return body if isinstance(body, Mapping) else None
 
 
 def _retry_after(value: str) -> float:
-    """Seconds from a `retry-after` header (GitHub sends seconds); unreadable -> default wait."""
+    """Seconds from a `retry-after` header (GitHub sends seconds); unreadable -> default wait.
+    An absurd value (1e308, inf, nan) is kept as it is: the collector's `max_wait` refuses it."""
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         return SECONDARY_DEFAULT_WAIT
+    return SECONDARY_DEFAULT_WAIT if seconds != seconds else max(0.0, seconds)

@@ -10,14 +10,22 @@ from mlops_radar.sources.outcomes import Outcome, RepoOutcome
 __all__ = ["CollectConfig", "CollectProgress", "CollectSummary", "ProgressStatus", "SummaryTally"]
 
 
+#: The longest wait a run accepts by default: GitHub's primary window is one hour, so no legitimate
+#: reset is further away; a server asking for more (a `retry-after` of 1e308, a reset in 2099)
+#: ends the run as partial at once instead of hanging it.
+DEFAULT_MAX_WAIT = 3700.0
+
+
 @dataclass(frozen=True, slots=True)
 class CollectConfig:
-    """How a run behaves. `max_wait` None waits as long as a rate limit needs."""
+    """How a run behaves. `batch_size` caps the items of one request (the source picks the
+    cheapest size up to it); `max_wait` None waits as long as a rate limit asks."""
 
     batch_size: int = 50
     concurrency: int = 2
-    max_wait: float | None = None  # seconds; a longer rate-limit wait stops the run (partial)
-    max_attempts: int = 5  # per repository, over transient failures
+    max_wait: float | None = DEFAULT_MAX_WAIT  # seconds; a longer wait stops the run (partial)
+    max_attempts: int = 5  # per item in one run, over transient failures
+    max_outage: int = 5  # requests in a row that got no answer at all before the run stops
     backoff_base: float = 1.0  # seconds
     backoff_cap: float = 60.0  # seconds
     grow_after: int = 2  # successful batches in a row before the batch size grows back
@@ -26,8 +34,8 @@ class CollectConfig:
     def __post_init__(self) -> None:
         if not 1 <= self.batch_size <= 100:
             raise ValueError("batch size must be between 1 and 100")
-        if self.concurrency < 1 or self.max_attempts < 1:
-            raise ValueError("concurrency and max_attempts must be at least 1")
+        if self.concurrency < 1 or self.max_attempts < 1 or self.max_outage < 1:
+            raise ValueError("concurrency, max_attempts and max_outage must be at least 1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +62,8 @@ class CollectProgress(Protocol):
 
 @dataclass(frozen=True, slots=True)
 class CollectSummary:
-    """What a run did. `partial` is True when it stopped before every key was finished."""
+    """What a run did. `partial` is True when it stopped before every key was finished, or when a
+    key failed after its retries (a resume tries it again)."""
 
     total: int
     counts: dict[Outcome, int]

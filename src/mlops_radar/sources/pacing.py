@@ -1,19 +1,56 @@
 """How fast and how big: the adaptive batch size, the backoff between retries, the point budget.
 
-Batch sizes walk a fixed ladder (the configured size halved down to 1: 50, 25, 12, 6, 3, 1), so
-a run sends only a handful of distinct documents. A batch that GitHub cannot finish in time (502,
-504, timeout) moves the size one rung down; a few successes in a row move it one rung back up.
+Batch sizes walk a fixed ladder (the preferred size halved down to 1: 50, 25, 12, 6, 3, 1), so
+a run sends only a handful of distinct documents. A batch that the server cannot finish in time
+(502, 504, timeout) moves the size one rung down; a few successes in a row move it one rung back up.
+Budgets are what a source reports (GitHub: `rateLimit` and `x-ratelimit-*`), checked for sanity:
+the server is not trusted to ask for an absurd wait or to report an absurd cost.
 """
 
 from __future__ import annotations
 
+import math
 import random
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Final
 
-from mlops_radar.sources.github.client import RateBudget
+__all__ = ["HOLD", "MAX_POINTS", "SEND", "Backoff", "BatchSizer", "PointBudget", "RateBudget"]
 
-__all__ = ["HOLD", "SEND", "Backoff", "BatchSizer", "PointBudget"]
+#: The largest hourly budget any documented rate limit grants (GitHub: 5,000 points for a user,
+#: 10,000 for some apps, 12,500 for Enterprise Cloud apps); reports above it are not believed.
+MAX_POINTS: Final = 12_500
+
+
+@dataclass(frozen=True, slots=True)
+class RateBudget:
+    """A rate-limit budget as last reported (None where the answer did not say, or nonsense)."""
+
+    limit: int | None = None
+    remaining: int | None = None
+    used: int | None = None
+    reset_at: datetime | None = None
+    cost: int | None = None  # what the request cost (GitHub: `rateLimit { cost }`)
+
+    @classmethod
+    def checked(
+        cls,
+        *,
+        limit: int | None,
+        remaining: int | None,
+        used: int | None,
+        reset_at: datetime | None,
+        cost: int | None,
+    ) -> RateBudget:
+        """A budget with every value outside the documented ranges dropped (made unknown)."""
+
+        def sane(value: int | None) -> int | None:
+            return value if value is not None and 0 <= value <= MAX_POINTS else None
+
+        limit, remaining, used = sane(limit), sane(remaining), sane(used)
+        if limit is not None and remaining is not None and remaining > limit:
+            remaining = None
+        return cls(limit, remaining, used, reset_at, sane(cost))
 
 
 class BatchSizer:
@@ -86,27 +123,28 @@ HOLD: Final = "hold"
 class PointBudget:
     """The primary budget as last reported, minus points reserved by requests in flight.
 
-    Until GitHub has reported the budget once, one request probes it while the others hold; a batch
-    is sent only if its estimated cost fits what is left, so the collector waits for the reset
-    instead of being refused.
+    Until the source has reported the budget once, one request probes it while the others hold; a
+    batch is sent only if its estimated cost fits what is left, so the collector waits for the
+    reset instead of being refused. Estimates come from the source (GitHub's formula) and are
+    corrected by how far the reported costs differ from them.
     """
 
-    def __init__(self, per_item: float = 0.1) -> None:
+    def __init__(self) -> None:
         self.reported = RateBudget()
-        self._per_item = per_item  # points per alias, learned from each answer
+        self._factor = 1.0  # reported cost / estimated cost, learned from each answer
         self._reserved = 0
         self._in_flight = 0
 
-    def estimate(self, size: int) -> int:
-        """Points a batch of `size` aliases is expected to cost."""
-        return max(1, round(size * self._per_item))
+    def estimate(self, points: int) -> int:
+        """What a batch the source estimates at `points` is expected to cost."""
+        return max(1, math.ceil(points * self._factor - 1e-9))
 
-    def verdict(self, size: int, now: datetime) -> str | float:
+    def verdict(self, points: int, now: datetime) -> str | float:
         """SEND, HOLD, or the seconds to wait for the budget's reset."""
         remaining = self.reported.remaining
         if remaining is None:
             return HOLD if self._in_flight else SEND
-        if remaining - self._reserved >= self.estimate(size):
+        if remaining - self._reserved >= self.estimate(points):
             return SEND
         if self._in_flight:
             return HOLD
@@ -117,22 +155,22 @@ class PointBudget:
             return SEND
         return seconds
 
-    def reserve(self, size: int) -> int:
-        """Count a request of `size` aliases as in flight; returns the points reserved."""
-        points = self.estimate(size)
-        self._reserved += points
+    def reserve(self, points: int) -> int:
+        """Count a request estimated at `points` as in flight; returns the points reserved."""
+        reserved = self.estimate(points)
+        self._reserved += reserved
         self._in_flight += 1
-        return points
+        return reserved
 
     def release(self, points: int) -> None:
         """A request reserved with `reserve` has returned (answered or failed)."""
         self._reserved -= points
         self._in_flight -= 1
 
-    def update(self, budget: RateBudget, size: int) -> None:
-        """Take the budget an answer reported, and learn the cost per alias from it."""
-        if budget.cost is not None and size:
-            self._per_item = budget.cost / size
+    def update(self, budget: RateBudget, estimated: int) -> None:
+        """Take the budget an answer reported, and learn how far costs differ from estimates."""
+        if budget.cost is not None and estimated > 0:
+            self._factor = min(10.0, max(0.1, budget.cost / estimated))
         if budget.remaining is None:
             return
         current = self.reported
