@@ -68,15 +68,18 @@ def open_collection(
     catalogs: Sequence[str] = (),
     *,
     resume: bool = False,
+    force: bool = False,
     catalog: Catalog | None = None,
     taken_at: datetime | None = None,
 ) -> Opened:
     """A new `running` snapshot for the catalog (read from `catalogs`, default Awesome MLOps,
-    or given), or with `resume` the newest running or partial collected snapshot."""
+    or given), or with `resume` the newest running or partial collected snapshot, claimed for
+    this run (refused while another live run writes it, unless `force`)."""
     if resume:
         info = store.resumable_snapshot()
         if info is None:
             raise CollectError("--resume: no running or partial collected snapshot to resume")
+        store.claim(info.id, force=force)
         entries = tuple(store.snapshot_tools(info.id))
         return Opened(info.id, entries, info, str(info.catalog_source))
     catalog = catalog or read_catalogs(list(catalogs) or [DEFAULT_CATALOG])

@@ -229,6 +229,11 @@ Examples:
     help="Finish the newest running or partial collected snapshot; what it holds is not "
     "queried again, failed repositories are.",
 )
+@click.option(
+    "--force",
+    is_flag=True,
+    help="With --resume: take over a snapshot another host's run claimed (when that run is gone).",
+)
 def collect_command(
     catalogs: tuple[str, ...],
     db_url: str | None,
@@ -240,6 +245,7 @@ def collect_command(
     groups: str,
     max_missing: float,
     resume: bool,
+    force: bool,
 ) -> None:
     """Collect facts about every repository of a catalog from GitHub into a new snapshot.
 
@@ -260,7 +266,7 @@ def collect_command(
     config = CollectConfig(batch_size=batch_size, concurrency=concurrency, max_wait=max_wait)
     err = Console(stderr=True)
     with Store.open(db_url) as store:
-        opened = open_collection(store, catalogs, resume=resume)
+        opened = open_collection(store, catalogs, resume=resume, force=force)
         _announce(opened, err, catalogs)
         result = _run(store, opened, api_url, token, config, err, chosen, max_missing)
     _finish(result)

@@ -24,6 +24,7 @@ __all__ = [
     "IMMEDIATE",
     "create_engine",
     "default_db_path",
+    "is_read_only",
     "resolve_url",
     "safe_url",
 ]
@@ -48,7 +49,13 @@ def resolve_url(url: str | None) -> URL:
         url = os.environ.get(_ENV) or None
     if url is None:
         path = default_db_path()
-        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(
+                f"cannot create the data folder {path.parent}: {exc.strerror or exc}; "
+                "name a database with --db PATH or MLOPS_RADAR_DB"
+            ) from None
         return URL.create("sqlite+pysqlite", database=str(path))
     if "://" not in url:
         path = Path(url).expanduser()
@@ -76,8 +83,24 @@ def safe_url(url: URL) -> str:
     return url.render_as_string(hide_password=True)
 
 
+def is_read_only(url: URL) -> bool:
+    """A SQLite file that exists in a folder (or is a file) this process cannot write: SQLite
+    needs to create its `-wal`/`-shm` files beside it, so it is opened read-only instead."""
+    if url.get_backend_name() != "sqlite" or not url.database:
+        return False
+    path = Path(url.database)
+    return path.exists() and not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK))
+
+
 def create_engine(url: URL) -> sa.Engine:
-    """An engine for `url`; SQLite gets WAL, foreign keys and explicit transactions."""
+    """An engine for `url`; SQLite gets WAL, foreign keys and explicit transactions (read-only and
+    immutable for a file this process cannot write)."""
+    if is_read_only(url):
+        target = f"file:{Path(str(url.database)).as_posix()}?mode=ro&immutable=1&uri=true"
+        engine = sa.create_engine("sqlite+pysqlite:///" + target, connect_args={"timeout": 30})
+        sa.event.listen(engine, "connect", _sqlite_read_only)
+        sa.event.listen(engine, "begin", _sqlite_on_begin)
+        return engine
     if url.get_backend_name() == "sqlite":
         engine = sa.create_engine(url, connect_args={"timeout": 30})
         sa.event.listen(engine, "connect", _sqlite_on_connect)
@@ -101,6 +124,13 @@ def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> No
     cursor.execute(
         "PRAGMA synchronous=FULL"
     )  # a returned write survives a crash (FactSink contract)
+    cursor.close()
+
+
+def _sqlite_read_only(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
 
 

@@ -22,10 +22,12 @@ from mlops_radar.sources.facttable import FactTable
 from mlops_radar.sources.outcomes import Outcome
 from mlops_radar.sources.registry import fact_sets
 from mlops_radar.store import schema
+from mlops_radar.store.claims import claim_alive, run_id
 from mlops_radar.store.database import (
     IMMEDIATE,
     create_engine,
     describe_error,
+    is_read_only,
     resolve_url,
     safe_url,
 )
@@ -54,12 +56,17 @@ class Store:
     @classmethod
     def open(cls, url: str | None = None, *, upgrade_schema: bool = True) -> Store:
         """Open the database at `url` (see `database.resolve_url`), upgrading its schema to the
-        newest revision unless `upgrade_schema` is False (`mlops-radar db` only looks)."""
+        newest revision unless `upgrade_schema` is False (`mlops-radar db` only looks). A SQLite
+        file in a folder this process cannot write is opened read-only (reading commands work;
+        writing ones fail with one line)."""
         resolved = resolve_url(url)
         label = safe_url(resolved)
         engine = create_engine(resolved)
+        read_only = is_read_only(resolved)
         try:
-            if upgrade_schema:
+            if read_only:
+                _readable_as_is(engine, label)
+            elif upgrade_schema:
                 upgrade(engine)
         except sa.exc.SQLAlchemyError as exc:
             engine.dispose()
@@ -121,8 +128,8 @@ class Store:
         (default: every field of their fact sets)."""
         if collected is None:
             collected = [name for f in fact_sets() if f.source in sources for name in f.field_names]
-        with self.transaction() as conn:
-            return create_snapshot(
+        with self.transaction(immediate=True) as conn:
+            snapshot_id = create_snapshot(
                 conn,
                 catalog,
                 origin=Origin(origin),
@@ -131,6 +138,33 @@ class Store:
                 sources=tuple(sources),
                 collected=tuple(dict.fromkeys(collected)),
             )
+            conn.execute(
+                schema.snapshots.update()
+                .where(schema.snapshots.c.id == snapshot_id)
+                .values(claimed_by=run_id())
+            )
+            return snapshot_id
+
+    def claim(self, snapshot_id: int, *, force: bool = False) -> None:
+        """Make this process the one writing a snapshot (a resume), or refuse with one line when
+        another live run holds it. A claim left by a run that died on this host is taken over;
+        one of another host is taken over only with `force`."""
+        mine = run_id()
+        s = schema.snapshots
+        with self.transaction(immediate=True) as conn:
+            held = conn.execute(sa.select(s.c.claimed_by).where(s.c.id == snapshot_id)).scalar()
+            if held is not None and held != mine and not force and claim_alive(held):
+                raise StoreError(
+                    f"snapshot {snapshot_id} is being written by another run ({held}); "
+                    "wait for it to end (if it is gone, `collect --resume --force` takes over)"
+                )
+            taken = conn.execute(
+                s.update()
+                .where(s.c.id == snapshot_id, s.c.claimed_by.is_not_distinct_from(held))
+                .values(claimed_by=mine)
+            ).rowcount
+        if taken != 1:
+            raise StoreError(f"snapshot {snapshot_id} was claimed by another run just now")
 
     def sink(self, snapshot_id: int, source: str = "github") -> SnapshotSink:
         """The `FactSink` of one source of a running (or partial) snapshot: every write is one
@@ -150,7 +184,7 @@ class Store:
         final = SnapshotStatus(status)
         if final is SnapshotStatus.RUNNING:
             raise StoreError("finish_snapshot takes 'complete' or 'partial', not 'running'")
-        with self.transaction() as conn:
+        with self.transaction(immediate=True) as conn:
             info = snapshot_info(conn, snapshot_id)
             if info.status is SnapshotStatus.COMPLETE:
                 raise StoreError(f"snapshot {snapshot_id} is already complete")
@@ -256,6 +290,19 @@ class Store:
 
 
 # --- helpers shared with the importer ------------------------------------------------------------
+
+
+def _readable_as_is(engine: sa.Engine, label: str) -> None:
+    """A read-only database can be read only if it needs no upgrade."""
+    from mlops_radar.store.migrate import pending
+
+    with engine.connect() as conn:
+        todo = pending(conn)
+    if todo:
+        raise StoreError(
+            f"{label} is read-only here and needs a schema upgrade "
+            f"({', '.join(r.id for r in todo)}): open it once where it can be written"
+        )
 
 
 def create_snapshot(
