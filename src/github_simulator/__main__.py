@@ -26,6 +26,8 @@ Examples:
   python -m github_simulator --size 500 --error-rate 0.1 --missing acme/gone \\
       --rename old-org/tool=new-org/tool --markdown list.md
   python -m github_simulator --fixture tests/data/repos.yaml --primary-limit 100
+  python -m github_simulator --size 300 --lenient      # placeholders, not errors
+  curl http://127.0.0.1:PORT/_simulator/stats          # counters and CPU time as JSON
   SIM_TOKEN=s3cret python -m github_simulator --token-env SIM_TOKEN --forbidden acme/private
 """
 
@@ -68,6 +70,12 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--primary-limit", type=int, default=5000, help="points per window")
     p.add_argument("--reset-seconds", type=float, default=3600, help="primary window length")
     p.add_argument("--secondary-limit", type=int, default=2000, help="requests per minute")
+    p.add_argument(
+        "--lenient",
+        action="store_true",
+        help="answer fields the simulator does not model with null or a placeholder (false, 0, "
+        '"", [], an empty page) instead of an error naming them',
+    )
     p.add_argument("--markdown", type=Path, help="also write the population as an awesome list")
     p.add_argument("--log", action="store_true", help="log request lines to stderr")
     return p
@@ -105,6 +113,7 @@ def config_from(args: argparse.Namespace) -> SimulatorConfig:
         secondary_limit_per_minute=args.secondary_limit,
         port=args.port,
         tokens=accepted_tokens(args.token_env),
+        strict=not args.lenient,
     )
 
 

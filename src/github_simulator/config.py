@@ -36,6 +36,9 @@ class SimulatorConfig:
     host: str = "127.0.0.1"
     port: int = 0
     tokens: Collection[str] | None = field(default=None, repr=False)
+    strict: bool = True
+    cache_answers: bool = True
+    schema_cache: bool = True
 
     def __post_init__(self) -> None:
         if self.primary_limit < 0 or self.secondary_limit_per_minute < 0:

@@ -17,31 +17,24 @@ from typing import Any
 import graphql
 
 from github_simulator.analysis import DocumentPlan
+from github_simulator.answers import AnswerCache, SimExecutionContext
+from github_simulator.errors import ForbiddenError, NotFoundError, UnmodelledError
 from github_simulator.faults import Faults
 from github_simulator.population import Population, SimRepo
 from github_simulator.shapes import ErrorEntry, forbidden, not_found
 from github_simulator.views import OwnerView, RepositoryView, connection
 
-__all__ = ["VIEWER_LOGIN", "Directory", "ForbiddenError", "NotFoundError", "execute_plan"]
+__all__ = [
+    "VIEWER_LOGIN",
+    "Directory",
+    "ExecutionRuntime",
+    "ForbiddenError",
+    "NotFoundError",
+    "UnmodelledError",
+    "execute_plan",
+]
 
 VIEWER_LOGIN = "simulated-user"
-
-
-class NotFoundError(Exception):
-    """An object a query names does not exist; becomes a `NOT_FOUND` error for that alias."""
-
-    def __init__(self, kind: str, name: str) -> None:
-        super().__init__(f"{kind} {name} not found")
-        self.kind = kind
-        self.name = name
-
-
-class ForbiddenError(Exception):
-    """The token may not read a repository a query names; becomes a `FORBIDDEN` error."""
-
-    def __init__(self, name: str) -> None:
-        super().__init__(f"repository {name} is forbidden")
-        self.name = name
 
 
 class Directory:
@@ -67,6 +60,7 @@ class Directory:
             self._by_owner.setdefault(repo.owner.lower(), []).append(repo)
         self.queried: Counter[str] = Counter()
         self._lock = threading.Lock()
+        self._views: dict[str, RepositoryView] = {}
 
     def lookup(self, owner: str, name: str, *, follow_renames: bool = True) -> SimRepo | None:
         """The repository `owner/name` (any case), or None; counts the query."""
@@ -90,7 +84,16 @@ class Directory:
         asked = f"{owner}/{name}"
         if self._faults.is_forbidden(asked, *(() if repo is None else (repo.key,))):
             raise ForbiddenError(asked)
-        return None if repo is None else RepositoryView(repo, self)
+        return None if repo is None else self.view_of(repo)
+
+    def view_of(self, repo: SimRepo) -> RepositoryView:
+        """The one view of `repo` (views depend on the repository alone, so they are shared)."""
+        view = self._views.get(repo.key)
+        if view is None or view.repo is not repo:
+            view = RepositoryView(repo, self)
+            with self._lock:
+                view = self._views.setdefault(repo.key, view)
+        return view
 
     def owned_by(self, login: str) -> list[SimRepo]:
         return list(self._by_owner.get(login.lower(), ()))
@@ -144,12 +147,52 @@ class QueryRoot:
         return OwnerView(VIEWER_LOGIN, False, self.directory)
 
 
+@dataclass(frozen=True)
+class ExecutionRuntime:
+    """What resolvers need beyond their source (graphql-core's `context_value`): whether
+    unmodelled fields are errors (`strict`), the answer cache (None: no caching) and whether
+    execution takes `SimExecutionContext`'s shortcuts (False: graphql-core's stock executor,
+    the benchmark's baseline; the cache then goes unused)."""
+
+    strict: bool = True
+    answers: AnswerCache | None = None
+    shortcuts: bool = True
+
+
+_ABSENT = object()
+
+
 def resolve_field(source: Any, info: graphql.GraphQLResolveInfo, **args: Any) -> Any:
-    """graphql-core's default resolver, with a zero value for unmodelled non-null fields."""
-    value = graphql.default_field_resolver(source, info, **args)
-    if value is None and isinstance(info.return_type, graphql.GraphQLNonNull):
+    """graphql-core's default resolver (the attribute or key named like the field, called with
+    `(info, **args)` when callable). A field the source lacks is not modelled: strict mode
+    raises `UnmodelledError`; lenient mode answers a placeholder (see `_placeholder`)."""
+    name = info.field_name
+    value = (
+        source.get(name, _ABSENT) if isinstance(source, Mapping) else getattr(source, name, _ABSENT)
+    )
+    strict = info.context.strict
+    if value is _ABSENT:
+        if strict:
+            raise UnmodelledError(info.parent_type.name, name)
+        return _placeholder(info)
+    if callable(value):
+        value = value(info, **args)
+    if value is None and not strict and isinstance(info.return_type, graphql.GraphQLNonNull):
         return _zero(info.return_type.of_type)
     return value
+
+
+_EMPTY_PAGE = connection((), {}, 0)
+
+
+def _placeholder(info: graphql.GraphQLResolveInfo) -> Any:
+    """Lenient mode's answer for an unmodelled field: the empty page of a connection, else
+    null, or a zero value when the schema says non-null."""
+    if info.parent_type.name.endswith("Connection") and info.field_name in _EMPTY_PAGE:
+        return _EMPTY_PAGE[info.field_name]
+    if isinstance(info.return_type, graphql.GraphQLNonNull):
+        return _zero(info.return_type.of_type)
+    return None
 
 
 _SCALAR_ZEROS: dict[str, Any] = {
@@ -167,15 +210,15 @@ _SCALAR_ZEROS: dict[str, Any] = {
 
 
 def _zero(kind: Any) -> Any:
-    """A placeholder for a non-null field the simulator does not model: false, 0, "", [],
-    the enum's first value or an empty connection; None (an execution error) otherwise."""
+    """Lenient mode's placeholder for a non-null field the simulator does not model: false, 0,
+    "", [], the enum's first value or an empty connection; None (an execution error) otherwise."""
     if isinstance(kind, graphql.GraphQLList):
         return []
     if isinstance(kind, graphql.GraphQLEnumType):
         return next(iter(kind.values))
     name = getattr(kind, "name", "")
     if name.endswith("Connection"):
-        return connection((), {}, 0)
+        return _EMPTY_PAGE
     return _SCALAR_ZEROS.get(name)
 
 
@@ -192,31 +235,53 @@ def execute_plan(
     variables: Mapping[str, Any] | None,
     operation_name: str | None,
     root: QueryRoot,
+    runtime: ExecutionRuntime | None = None,
 ) -> tuple[dict[str, Any] | None, list[ErrorEntry]]:
-    """Run the planned document; `(data, errors)` with errors shaped like GitHub's."""
+    """Run the planned document; `(data, errors)` with errors shaped like GitHub's.
+
+    Execution is graphql-core's, through `SimExecutionContext` (a leaner path for plain leaf
+    fields and, with `runtime.answers`, cached answers per repository alias): the answers are
+    the same as graphql-core's own executor gives, which the tests check.
+    """
     assert plan.document is not None
+    runtime = runtime or ExecutionRuntime()
     result = graphql.execute(
         schema,
         plan.document,
         root_value=root,
+        context_value=runtime,
         variable_values=dict(variables or {}),
         operation_name=operation_name,
         field_resolver=resolve_field,
         type_resolver=resolve_type,
+        execution_context_class=SimExecutionContext if runtime.shortcuts else None,
+        is_awaitable=_never_awaitable,
     )
     if not isinstance(result, graphql.ExecutionResult):  # pragma: no cover - no async resolvers
         raise TypeError("the simulator's resolvers are synchronous")
     return result.data, [_shape(error) for error in result.errors or ()]
 
 
+def _never_awaitable(value: Any) -> bool:
+    """The simulator's resolvers are synchronous: graphql-core need not check every value."""
+    return False
+
+
 def _shape(error: graphql.GraphQLError) -> ErrorEntry:
     locations = [{"line": loc.line, "column": loc.column} for loc in error.locations or ()]
     path = list(error.path or ())
-    if isinstance(error.original_error, NotFoundError):
-        return not_found(error.original_error.kind, error.original_error.name, path, locations)
-    if isinstance(error.original_error, ForbiddenError):
+    original = error.original_error
+    if isinstance(original, NotFoundError):
+        return not_found(original.kind, original.name, path, locations)
+    if isinstance(original, ForbiddenError):
         return forbidden(path, locations)
     entry: ErrorEntry = {"message": error.message, "locations": locations}
     if path:
         entry["path"] = path
+    if isinstance(original, UnmodelledError):
+        entry["extensions"] = {
+            "code": "SIMULATOR_UNMODELLED",
+            "typeName": original.type_name,
+            "fieldName": original.field_name,
+        }
     return entry

@@ -6,17 +6,20 @@ the reference date (`now`) that every relative date was generated from, so answe
 
 from __future__ import annotations
 
+import base64
+import binascii
 import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import yaml
 
-__all__ = ["DEFAULT_NOW", "FixtureError", "Population", "SimRelease", "SimRepo"]
+__all__ = ["DEFAULT_NOW", "FixtureError", "Population", "SimRelease", "SimRepo", "checked_files"]
 
 DEFAULT_NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
 
@@ -71,6 +74,14 @@ class SimRepo:
     disk_usage: int | None = None
     mentionable_users: int = 0
     assignable_users: int = 0
+    has_issues: bool = True
+    files: Mapping[str, str | bytes] | None = field(default=None, hash=False)
+    license_truth: str | None = None
+    pypi_name: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.files is not None:
+            object.__setattr__(self, "files", MappingProxyType(checked_files(self.files)))
 
     @property
     def full_name(self) -> str:
@@ -91,6 +102,30 @@ class SimRepo:
     def is_empty(self) -> bool:
         """An empty repository has no commits and no default branch."""
         return self.commits == 0
+
+
+def checked_files(files: Mapping[str, str | bytes]) -> dict[str, str | bytes]:
+    """`files` as a plain dict, checked: relative `/`-separated paths without empty, `.` or
+    `..` segments, str (text) or bytes (binary) contents, and no path both a file and a folder.
+
+    `SimRepo.files` models the default branch's tree: folders exist because files are in them.
+    """
+    if not isinstance(files, Mapping):
+        raise TypeError("SimRepo.files is a mapping of path to text or bytes")
+    checked: dict[str, str | bytes] = {}
+    for path, content in files.items():
+        if not isinstance(path, str) or not path or "\0" in path:
+            raise ValueError(f"SimRepo.files: bad path {path!r}")
+        if any(part in ("", ".", "..") for part in path.split("/")):
+            raise ValueError(f"SimRepo.files: bad path {path!r}")
+        if not isinstance(content, str | bytes):
+            raise TypeError(f"SimRepo.files[{path!r}] must be str or bytes")
+        checked[path] = content
+    folders = {path.rsplit("/", 1)[0] for path in checked if "/" in path}
+    folders |= {f.rsplit("/", i)[0] for f in folders for i in range(1, f.count("/") + 1)}
+    if both := sorted(folders & set(checked)):
+        raise ValueError(f"SimRepo.files: {both[0]!r} is both a file and a folder")
+    return checked
 
 
 @dataclass(frozen=True)
@@ -182,8 +217,16 @@ class Population:
 
 
 def _repo_document(repo: SimRepo) -> dict[str, Any]:
-    document = dataclasses.asdict(repo)
+    document = dataclasses.asdict(dataclasses.replace(repo, files=None))
+    if repo.files is not None:
+        document["files"] = {path: _file_document(c) for path, c in repo.files.items()}
     return json.loads(json.dumps(document, default=_json_default))  # type: ignore[no-any-return]
+
+
+def _file_document(content: str | bytes) -> str | dict[str, str]:
+    if isinstance(content, bytes):
+        return {"base64": base64.b64encode(content).decode("ascii")}
+    return content
 
 
 def _json_default(value: object) -> str:
@@ -228,10 +271,30 @@ def _repo(entry: object, where: str) -> SimRepo:
         _release(r, f"{where}.releases[{i}]") for i, r in enumerate(values.get("releases") or [])
     )
     values["topics"] = tuple(str(t) for t in values.get("topics") or [])
+    if values.get("files") is not None:
+        values["files"] = _files(values["files"], f"{where}.files")
     try:
         return SimRepo(**values)
-    except TypeError as exc:
+    except (TypeError, ValueError) as exc:
         raise FixtureError(f"{where}: {exc}") from None
+
+
+def _files(entry: object, where: str) -> dict[str, str | bytes]:
+    """`files:` of a fixture: path -> text, or path -> `{base64: ...}` for binary content."""
+    if not isinstance(entry, Mapping):
+        raise FixtureError(f"{where}: expected a mapping of path to text or {{base64: ...}}")
+    files: dict[str, str | bytes] = {}
+    for path, content in entry.items():
+        if isinstance(content, Mapping) and set(content) == {"base64"}:
+            try:
+                files[str(path)] = base64.b64decode(str(content["base64"]), validate=True)
+            except (binascii.Error, ValueError):
+                raise FixtureError(f"{where}[{path!r}]: not valid base64") from None
+        elif isinstance(content, str):
+            files[str(path)] = content
+        else:
+            raise FixtureError(f"{where}[{path!r}]: expected text or {{base64: ...}}")
+    return files
 
 
 def _release(entry: object, where: str) -> SimRelease:

@@ -22,7 +22,11 @@ from github_simulator.service import Answer, GraphQLService, json_answer
 from github_simulator.shapes import DOCS_URL
 from github_simulator.stats import SimulatorStats
 
-__all__ = ["Simulator"]
+__all__ = ["STATS_PATH", "Simulator"]
+
+#: `GET` this path for `SimulatorStats` as JSON (a path GitHub's API does not use), so a
+#: benchmark running the simulator in another process can read its counters and CPU time.
+STATS_PATH = "/_simulator/stats"
 
 
 class _Server(ThreadingHTTPServer):
@@ -75,7 +79,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(answer)
 
     def do_GET(self) -> None:
-        if self.path.split("?")[0].rstrip("/") != "/rate_limit":
+        route = self.path.split("?")[0].rstrip("/")
+        if route == STATS_PATH:
+            # The simulator's own counters and CPU (no token: GitHub has no such path).
+            self._send(json_answer(200, self.server.service.stats().to_document()))
+            return
+        if route != "/rate_limit":
             self._send(json_answer(404, {"message": "Not Found"}))
             return
         authorization = self.headers.get("authorization", "")
@@ -170,6 +179,11 @@ class Simulator:
     def url(self) -> str:
         """The GraphQL endpoint, `http://127.0.0.1:PORT/graphql`."""
         return f"http://{self.config.host}:{self.port}/graphql"
+
+    @property
+    def stats_url(self) -> str:
+        """`http://127.0.0.1:PORT/_simulator/stats`: the counters as JSON."""
+        return f"http://{self.config.host}:{self.port}{STATS_PATH}"
 
     @property
     def stats(self) -> SimulatorStats:

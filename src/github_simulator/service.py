@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from github_simulator.analysis import DocumentPlan, analyse
+from github_simulator.answers import AnswerCache
 from github_simulator.config import SimulatorConfig
 from github_simulator.cost import Measure, measure
-from github_simulator.execution import Directory, QueryRoot, execute_plan
+from github_simulator.execution import Directory, ExecutionRuntime, QueryRoot, execute_plan
 from github_simulator.faults import Fault
 from github_simulator.limits import Budget, RateLimiter
 from github_simulator.schema import load_schema
@@ -64,8 +65,10 @@ class GraphQLService:
     def __init__(self, config: SimulatorConfig) -> None:
         self.config = config
         self.faults = config.faults
-        self.schema = load_schema(config.schema_path)
+        self.schema = load_schema(config.schema_path, cache=config.schema_cache)
         self.directory = Directory(config.population, config.faults)
+        self.answers = AnswerCache() if config.cache_answers else None
+        self.runtime = ExecutionRuntime(strict=config.strict, answers=self.answers)
         self.limiter = RateLimiter(
             config.primary_limit, config.reset_seconds, config.secondary_limit_per_minute
         )
@@ -78,19 +81,24 @@ class GraphQLService:
         self._in_flight = 0
 
     def stats(self) -> SimulatorStats:
-        return self.recorder.snapshot(dict(self.directory.queried))
+        counts = (0, 0) if self.answers is None else self.answers.counts()
+        return self.recorder.snapshot(dict(self.directory.queried), counts)
 
     def reset_stats(self) -> None:
         self.recorder.reset()
         self.directory.clear_queries()
+        if self.answers is not None:
+            self.answers.reset_counts()
 
     def handle(self, headers: Mapping[str, str], body: bytes) -> Answer:
         """Answer one `POST /graphql` (header names lower-case)."""
         with self._lock:
             self._in_flight += 1
+        started = time.thread_time()
         try:
             return self._handle(headers, body)
         finally:
+            self.recorder.spent(query_cpu=time.thread_time() - started)
             with self._lock:
                 self._in_flight -= 1
 
@@ -231,7 +239,11 @@ class GraphQLService:
             "nodeCount": cost.node_count,
         }
         root = QueryRoot(self.directory, rate_limit)
-        data, errors = execute_plan(self.schema, plan, variables, operation_name, root)
+        started = time.thread_time()
+        data, errors = execute_plan(
+            self.schema, plan, variables, operation_name, root, self.runtime
+        )
+        self.recorder.spent(execution_cpu=time.thread_time() - started)
         for error in errors:
             if error.get("type") == "FORBIDDEN":
                 self.recorder.fault(Fault.FORBIDDEN)

@@ -6,6 +6,9 @@ GitHub clients commonly see are translated here so the simulator's answers read 
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import hashlib
 import re
 from typing import Any
 
@@ -21,7 +24,9 @@ __all__ = [
     "ErrorEntry",
     "forbidden",
     "github_validation_error",
+    "iso",
     "location_of",
+    "node_id",
     "not_found",
 ]
 
@@ -95,6 +100,17 @@ _TRANSLATIONS: tuple[tuple[re.Pattern[str], str, str, tuple[str, ...]], ...] = (
         ("variableName",),
     ),
 )
+
+
+def iso(moment: dt.datetime | None) -> str | None:
+    """GitHub's DateTime form: `2025-01-31T12:00:00Z`."""
+    return None if moment is None else moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def node_id(prefix: str, key: str) -> str:
+    """A stable, opaque global node id."""
+    digest = hashlib.sha1(key.encode(), usedforsecurity=False).digest()[:9]
+    return prefix + base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
 def github_validation_error(error: graphql.GraphQLError, paths: dict[int, list[str]]) -> ErrorEntry:

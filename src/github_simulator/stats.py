@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import threading
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
 from github_simulator.faults import Fault
 
@@ -23,6 +26,14 @@ class SimulatorStats:
     - `faults`: injected faults per `Fault` value.
     - `repo_queries`: `Query.repository` lookups per lower-case `owner/name` as queried.
     - `validations`: documents parsed and validated; `validation_cache_hits`: reused verdicts.
+    - `cpu_user_s` / `cpu_system_s`: the simulator process's CPU time since it started (user and
+      system; everything in the process, also the client when it runs in the same process;
+      `reset_stats` does not zero them).
+    - `query_cpu_s`: CPU time of the threads answering `POST /graphql`, from body to answer
+      bytes (validation, pricing, execution, JSON), sleeps excluded; `execution_cpu_s`: the part
+      spent executing queries.
+    - `answer_cache_hits` / `answer_cache_misses`: repository aliases answered from the cache of
+      earlier answers, or executed.
     """
 
     requests: int
@@ -36,6 +47,19 @@ class SimulatorStats:
     statuses: dict[int, int]
     faults: dict[str, int]
     repo_queries: dict[str, int]
+    cpu_user_s: float = 0.0
+    cpu_system_s: float = 0.0
+    query_cpu_s: float = 0.0
+    execution_cpu_s: float = 0.0
+    answer_cache_hits: int = 0
+    answer_cache_misses: int = 0
+
+    def to_document(self) -> dict[str, Any]:
+        """The snapshot as JSON-ready values (what `GET /_simulator/stats` answers)."""
+        document = dataclasses.asdict(self)
+        document["statuses"] = {str(k): v for k, v in self.statuses.items()}
+        document["faults_injected"] = self.faults_injected
+        return document
 
     @property
     def faults_injected(self) -> int:
@@ -57,6 +81,7 @@ class StatsRecorder:
             self._counts: Counter[str] = Counter()
             self._statuses: Counter[int] = Counter()
             self._faults: Counter[str] = Counter()
+            self._cpu = {"query": 0.0, "execution": 0.0}
 
     def start_request(self) -> int:
         """Count a request; its 1-based number in arrival order."""
@@ -64,6 +89,12 @@ class StatsRecorder:
             self._number += 1
             self._counts["requests"] += 1
             return self._number
+
+    def spent(self, *, query_cpu: float = 0.0, execution_cpu: float = 0.0) -> None:
+        """Add CPU seconds spent answering queries and executing them."""
+        with self._lock:
+            self._cpu["query"] += query_cpu
+            self._cpu["execution"] += execution_cpu
 
     def answered(self, status: int) -> None:
         self._add(statuses=status)
@@ -99,7 +130,12 @@ class StatsRecorder:
             if statuses is not None:
                 self._statuses[statuses] += 1
 
-    def snapshot(self, repo_queries: dict[str, int]) -> SimulatorStats:
+    def snapshot(
+        self, repo_queries: dict[str, int], cache_counts: tuple[int, int] = (0, 0)
+    ) -> SimulatorStats:
+        """The counters now; `cache_counts` is the answer cache's (hits, misses)."""
+        times = os.times()
+        hits, misses = cache_counts
         with self._lock:
             counts = self._counts
             return SimulatorStats(
@@ -114,4 +150,10 @@ class StatsRecorder:
                 statuses=dict(self._statuses),
                 faults=dict(self._faults),
                 repo_queries=repo_queries,
+                cpu_user_s=times.user,
+                cpu_system_s=times.system,
+                query_cpu_s=self._cpu["query"],
+                execution_cpu_s=self._cpu["execution"],
+                answer_cache_hits=hits,
+                answer_cache_misses=misses,
             )

@@ -5,16 +5,20 @@ Stars are lognormal (median about 100, the top of 1,000 repositories in the tens
 forks, watchers, issues and pull requests are correlated with stars, commits with stars and age.
 About a fifth of repositories have had no commit for over six months, some of those are archived;
 licenses include `NOASSERTION` (GitHub's "Other") and none; some organizations own several tools.
+Files (README, license files, packaging manifests) and their known answers come from
+`synthetic_files`, drawn from streams of their own.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import math
 import random
 from collections.abc import Sequence
 
 from github_simulator.population import DEFAULT_NOW, Population, SimRelease, SimRepo
+from github_simulator.synthetic_files import repository_files
 
 __all__ = ["DEFAULT_CATEGORIES", "generate"]
 
@@ -144,7 +148,18 @@ def generate(
     for tool in _tool_names(n, rng):
         owner = _owner(tool, orgs, rng)
         repos.append(_repo(tool, owner, rng.choice(categories), rng, now))
-    return Population(repos=repos, orgs=orgs, now=now)
+    return Population(
+        repos=[_with_files(r, seed, i) for i, r in enumerate(repos)], orgs=orgs, now=now
+    )
+
+
+def _with_files(repo: SimRepo, seed: int, index: int) -> SimRepo:
+    """The repository with its files and their known answers (drawn from a stream of their own,
+    so every other field keeps the value the seed gave before files existed)."""
+    made = repository_files(repo, seed, index)
+    return dataclasses.replace(
+        repo, files=made.files, license_truth=made.license_truth, pypi_name=made.pypi_name
+    )
 
 
 def _tool_names(n: int, rng: random.Random) -> list[str]:

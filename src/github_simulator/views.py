@@ -2,26 +2,32 @@
 
 graphql-core's default resolver reads an attribute named like the field, and calls it with
 `(info, **arguments)` when it is callable; so a view's methods are named like GitHub's fields
-(camelCase) and take GitHub's argument names. Fields a view lacks resolve to null (or to a
-zero value when the schema says non-null, see `execution.resolve_field`).
+(camelCase) and take GitHub's argument names. A field a view (or an answer dict) lacks is not
+modelled: strict mode answers it with an error naming it (see `execution.resolve_field`), lenient
+mode with null or a placeholder. A modelled field without a value is None and answers null.
+Arguments a view cannot honour (a filter it does not model) are refused the same way.
 """
 
 from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 import graphql
 
+from github_simulator.errors import unmodelled
+from github_simulator.gitobjects import FileTree
 from github_simulator.population import SimRelease, SimRepo
+from github_simulator.shapes import iso, node_id
 
 if TYPE_CHECKING:
     from github_simulator.execution import Directory
 
-__all__ = ["OwnerView", "RepositoryView", "connection", "iso"]
+__all__ = ["OwnerView", "RepositoryView", "connection", "count_only", "iso", "modelled_arguments"]
 
 _LICENSE_NAMES = {
     "MIT": "MIT License",
@@ -32,23 +38,17 @@ _LICENSE_NAMES = {
     "MPL-2.0": "Mozilla Public License 2.0",
     "NOASSERTION": "Other",
 }
-
-
-def iso(moment: dt.datetime | None) -> str | None:
-    """GitHub's DateTime form: `2025-01-31T12:00:00Z`."""
-    return None if moment is None else moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def node_id(prefix: str, key: str) -> str:
-    """A stable, opaque global node id."""
-    digest = hashlib.sha1(key.encode(), usedforsecurity=False).digest()[:9]
-    return prefix + base64.urlsafe_b64encode(digest).decode().rstrip("=")
+_PAGING = frozenset({"first", "last", "after", "before"})
 
 
 def connection(
-    items: Sequence[Any], args: dict[str, Any], total: int | None = None
+    items: Sequence[Any],
+    args: dict[str, Any],
+    total: int | None = None,
+    wrap: Callable[[Any], Any] | None = None,
 ) -> dict[str, Any]:
-    """A GitHub connection over `items`, paginated by `first`/`last`/`after`/`before`."""
+    """A GitHub connection over `items`, paginated by `first`/`last`/`after`/`before`; `wrap`
+    turns the items of the page (only those) into answer nodes."""
     start, stop = 0, len(items)
     if args.get("after") is not None:
         start = _cursor_index(args["after"]) + 1
@@ -60,11 +60,12 @@ def connection(
         start = max(start, stop - args["last"])
     sized = args.get("first") is not None or args.get("last") is not None
     # Without first/last only totalCount/pageInfo can be selected (nodes are rejected up front).
-    page = list(enumerate(items))[start:stop] if sized else []
-    edges = [{"cursor": _cursor(i), "node": item} for i, item in page]
+    indexes = range(max(0, start), max(0, stop)) if sized else range(0)
+    nodes = [items[i] if wrap is None else wrap(items[i]) for i in indexes]
+    edges = [{"cursor": _cursor(i), "node": node} for i, node in zip(indexes, nodes, strict=True)]
     return {
         "totalCount": len(items) if total is None else total,
-        "nodes": [item for _, item in page],
+        "nodes": nodes,
         "edges": edges,
         "pageInfo": {
             "hasNextPage": stop < len(items),
@@ -76,8 +77,21 @@ def connection(
 
 
 def count_only(total: int) -> dict[str, Any]:
-    """A connection whose items the simulator does not model: a count and empty pages."""
-    return connection((), {}, total)
+    """A connection whose items the simulator does not model: only `totalCount` is answered
+    (strict mode refuses `nodes`, `edges` and `pageInfo`; lenient mode answers empty pages)."""
+    return {"totalCount": total}
+
+
+def modelled_arguments(info: Any, args: dict[str, Any], modelled: Collection[str]) -> None:
+    """Refuse (strict mode) an argument outside `modelled` given a value other than its default:
+    the view would otherwise answer as if the argument had not been given."""
+    definitions = info.parent_type.fields[info.field_name].args
+    for name, value in args.items():
+        if name in modelled or name in _PAGING:
+            continue
+        default = definitions[name].default_value if name in definitions else None
+        if value is not None and value != default:
+            unmodelled(info, f"argument {name}")
 
 
 def _cursor(index: int) -> str:
@@ -105,13 +119,16 @@ class OwnerView:
         self.name = login
 
     def repositories(self, info: Any, **args: Any) -> dict[str, Any]:
+        modelled_arguments(info, args, {"isFork", "privacy", "orderBy", "ownerAffiliations"})
+        if args.get("ownerAffiliations") not in (None, ["OWNER", "COLLABORATOR"], ["OWNER"]):
+            unmodelled(info, "argument ownerAffiliations")
         repos = self.directory.owned_by(self.login)
         if args.get("isFork") is not None:
             repos = [r for r in repos if r.fork == args["isFork"]]
         if args.get("privacy") == "PRIVATE":
             repos = []
         repos = _ordered(repos, args.get("orderBy"))
-        return connection([RepositoryView(r, self.directory) for r in repos], args)
+        return connection(repos, args, wrap=self.directory.view_of)
 
     def repository(self, info: Any, name: str, followRenames: bool = True) -> Any:
         return self.directory.view(self.login, name, follow_renames=followRenames)
@@ -133,14 +150,14 @@ def _ordered(repos: list[SimRepo], order: dict[str, str] | None) -> list[SimRepo
 
 
 class RepositoryView:
-    """A `Repository` answer built from a `SimRepo`."""
+    """A `Repository` answer built from a `SimRepo` (one per repository, shared by requests:
+    everything it computes depends on the repository alone)."""
 
     typename = "Repository"
 
     def __init__(self, repo: SimRepo, directory: Directory) -> None:
         self.repo = repo
         self.directory = directory
-        self.id = node_id("R_", repo.key)
         self.name = repo.name
         self.nameWithOwner = repo.full_name
         self.url = f"https://github.com/{repo.full_name}"
@@ -158,33 +175,48 @@ class RepositoryView:
         self.updatedAt = iso(repo.updated_at or repo.created_at)
         self.diskUsage = repo.disk_usage
         self.visibility = "PUBLIC"
-        self.hasIssuesEnabled = True
+        self.isPrivate = False
+        self.hasIssuesEnabled = repo.has_issues
+
+    @functools.cached_property
+    def id(self) -> str:
+        return node_id("R_", self.repo.key)
 
     def owner(self, info: Any) -> OwnerView:
         return OwnerView(self.repo.owner, self.directory.is_org(self.repo.owner), self.directory)
 
     def stargazers(self, info: Any, **args: Any) -> dict[str, Any]:
+        modelled_arguments(info, args, {"orderBy"})
         return count_only(self.repo.stars)
 
     def watchers(self, info: Any, **args: Any) -> dict[str, Any]:
         return count_only(self.repo.watchers)
 
     def forks(self, info: Any, **args: Any) -> dict[str, Any]:
+        modelled_arguments(info, args, {"orderBy", "ownerAffiliations"})
         return count_only(self.repo.forks)
 
     def mentionableUsers(self, info: Any, **args: Any) -> dict[str, Any]:
+        modelled_arguments(info, args, ())
         return count_only(self.repo.mentionable_users)
 
     def assignableUsers(self, info: Any, **args: Any) -> dict[str, Any]:
+        modelled_arguments(info, args, ())
         return count_only(self.repo.assignable_users)
 
     def issues(self, info: Any, states: list[str] | None = None, **args: Any) -> dict[str, Any]:
+        """Counts per state; a repository with issues disabled answers 0, as GitHub does."""
+        modelled_arguments(info, args, {"orderBy"})
         counts = {"OPEN": self.repo.open_issues, "CLOSED": self.repo.closed_issues}
+        if not self.repo.has_issues:
+            return count_only(0)
         return count_only(sum(counts[s] for s in states or counts))
 
     def pullRequests(
         self, info: Any, states: list[str] | None = None, **args: Any
     ) -> dict[str, Any]:
+        """Counts per state; without `states`, every pull request."""
+        modelled_arguments(info, args, {"orderBy"})
         repo = self.repo
         counts = {"OPEN": repo.open_prs, "CLOSED": repo.closed_prs, "MERGED": repo.merged_prs}
         return count_only(sum(counts[s] for s in states or counts))
@@ -196,42 +228,25 @@ class RepositoryView:
             field = order.get("field")
             key = (lambda r: r.tag_name) if field == "NAME" else (lambda r: r.created_at)
             releases.sort(key=key, reverse=order.get("direction") == "DESC")
-        return connection([_release(r) for r in releases], args)
+        return connection(releases, args, wrap=_release)
 
-    def latestRelease(self, info: Any) -> dict[str, Any] | None:
+    def latestRelease(self, info: Any) -> ReleaseView | None:
         published = [r for r in self.repo.releases if not r.is_draft and not r.is_prerelease]
         if not published:
             return None
         return _release(max(published, key=lambda r: r.published_at or r.created_at))
 
     def repositoryTopics(self, info: Any, **args: Any) -> dict[str, Any]:
-        topics = [
-            {
-                "id": node_id("RT_", f"{self.repo.key}:{t}"),
-                "topic": {"id": node_id("T_", t), "name": t},
-                "url": f"https://github.com/topics/{t}",
-                "resourcePath": f"/topics/{t}",
-            }
-            for t in self.repo.topics
-        ]
-        return connection(topics, args)
+        key = self.repo.key
+        return connection(self.repo.topics, args, wrap=lambda topic: TopicNode(key, topic))
 
     def licenseInfo(self, info: Any) -> dict[str, Any] | None:
         spdx = self.repo.license_spdx
-        if spdx is None:
-            return None
-        key = "other" if spdx == "NOASSERTION" else spdx.lower()
-        return {
-            "id": node_id("L_", key),
-            "spdxId": spdx,
-            "key": key,
-            "name": _LICENSE_NAMES.get(spdx, spdx),
-            "url": None if key == "other" else f"http://choosealicense.com/licenses/{key}/",
-        }
+        return None if spdx is None else _license(spdx)
 
     def primaryLanguage(self, info: Any) -> dict[str, Any] | None:
         language = self.repo.language
-        return None if language is None else {"id": node_id("LA_", language), "name": language}
+        return None if language is None else _language(language)
 
     def defaultBranchRef(self, info: Any) -> dict[str, Any] | None:
         if self.repo.is_empty:
@@ -243,18 +258,95 @@ class RepositoryView:
             "target": CommitView(self.repo, 0),
         }
 
+    def object(self, info: Any, expression: str | None = None, oid: str | None = None) -> Any:
+        """`HEAD`, `<branch>`, `HEAD:<path>` or `<branch>:<path>` on the default branch: the
+        head commit, or the blob or tree at the path (null when the path does not exist)."""
+        if oid is not None:
+            return unmodelled(info, "argument oid")
+        if expression is None:
+            return None
+        revision, colon, path = expression.partition(":")
+        if revision not in ("HEAD", self.repo.default_branch):
+            return unmodelled(info, f"the revision {revision!r}: only HEAD and the default branch")
+        if self.repo.is_empty:
+            return None
+        if not colon:
+            return CommitView(self.repo, 0)
+        if self.files is None:
+            return unmodelled(info, f"the files of {self.repo.full_name}")
+        return self.files.at(path)
 
-def _release(release: SimRelease) -> dict[str, Any]:
+    @functools.cached_property
+    def files(self) -> FileTree | None:
+        """The default branch's files as git objects, or None when they are not modelled."""
+        return None if self.repo.files is None else FileTree(self.repo.files, self)
+
+
+class ReleaseView:
+    """A `Release`; identifiers and dates are formatted only when selected."""
+
+    typename = "Release"
+    isLatest = False
+
+    def __init__(self, release: SimRelease) -> None:
+        self.release = release
+        self.tagName = release.tag_name
+        self.name = release.name
+        self.isPrerelease = release.is_prerelease
+        self.isDraft = release.is_draft
+
+    @property
+    def id(self) -> str:
+        return node_id("RE_", f"{self.release.tag_name}:{self.release.created_at}")
+
+    @property
+    def createdAt(self) -> str | None:
+        return iso(self.release.created_at)
+
+    @property
+    def publishedAt(self) -> str | None:
+        return iso(self.release.published_at)
+
+
+_release = ReleaseView
+
+
+class TopicNode:
+    """A `RepositoryTopic` (a topic as one repository carries it)."""
+
+    typename = "RepositoryTopic"
+
+    def __init__(self, repo_key: str, topic: str) -> None:
+        self._key = f"{repo_key}:{topic}"
+        self.topic = _topic(topic)
+        self.url = f"https://github.com/topics/{topic}"
+        self.resourcePath = f"/topics/{topic}"
+
+    @property
+    def id(self) -> str:
+        return node_id("RT_", self._key)
+
+
+@functools.cache
+def _topic(name: str) -> dict[str, Any]:
+    return {"id": node_id("T_", name), "name": name}
+
+
+@functools.cache
+def _license(spdx: str) -> dict[str, Any]:
+    key = "other" if spdx == "NOASSERTION" else spdx.lower()
     return {
-        "id": node_id("RE_", f"{release.tag_name}:{release.created_at}"),
-        "tagName": release.tag_name,
-        "name": release.name,
-        "createdAt": iso(release.created_at),
-        "publishedAt": iso(release.published_at),
-        "isPrerelease": release.is_prerelease,
-        "isDraft": release.is_draft,
-        "isLatest": False,
+        "id": node_id("L_", key),
+        "spdxId": spdx,
+        "key": key,
+        "name": _LICENSE_NAMES.get(spdx, spdx),
+        "url": None if key == "other" else f"http://choosealicense.com/licenses/{key}/",
     }
+
+
+@functools.cache
+def _language(name: str) -> dict[str, Any]:
+    return {"id": node_id("LA_", name), "name": name}
 
 
 class CommitView:
@@ -264,19 +356,38 @@ class CommitView:
 
     def __init__(self, repo: SimRepo, index: int) -> None:
         self.repo = repo
+        self.index = index
         last = repo.last_commit_at or repo.created_at
         self.spacing = (last - repo.created_at) / max(1, repo.commits)
-        moment = last - self.spacing * index
-        self.oid = hashlib.sha1(f"{repo.key}:{index}".encode(), usedforsecurity=False).hexdigest()
-        self.abbreviatedOid = self.oid[:7]
-        self.id = node_id("C_", self.oid)
-        self.committedDate = self.authoredDate = iso(moment)
+        self.moment = last - self.spacing * index
         self.message = self.messageHeadline = f"Commit {repo.commits - index}"
-        self.url = f"https://github.com/{repo.full_name}/commit/{self.oid}"
-        self.moment = moment
+
+    @functools.cached_property
+    def oid(self) -> str:
+        key = f"{self.repo.key}:{self.index}"
+        return hashlib.sha1(key.encode(), usedforsecurity=False).hexdigest()
+
+    @property
+    def abbreviatedOid(self) -> str:
+        return self.oid[:7]
+
+    @property
+    def id(self) -> str:
+        return node_id("C_", self.oid)
+
+    @property
+    def url(self) -> str:
+        return f"https://github.com/{self.repo.full_name}/commit/{self.oid}"
+
+    @property
+    def committedDate(self) -> str | None:
+        return iso(self.moment)
+
+    authoredDate = committedDate
 
     def history(self, info: Any, **args: Any) -> dict[str, Any]:
         """Commits from this one backwards, optionally bounded by `since`/`until`."""
+        modelled_arguments(info, args, {"since", "until"})
         first, total = 0, self.repo.commits
         if args.get("until"):
             until = _timestamp(args["until"])
@@ -286,19 +397,30 @@ class CommitView:
             total = (
                 min(total, self._index_at(self.moment - since) + 1) if since <= self.moment else 0
             )
-        count = max(0, total - first)
-        size = args.get("first") or args.get("last") or 0
-        return connection(
-            [CommitView(self.repo, i) for i in range(first, first + min(size, count))],
-            {"first": size},
-            count,
-        )
+        return connection(_Commits(self.repo, first, max(0, total - first)), args)
 
     def _index_at(self, gap: dt.timedelta, *, ceil: bool = False) -> int:
         if self.spacing.total_seconds() <= 0:
             return 0
         steps = gap / self.spacing
         return int(-(-steps // 1)) if ceil else int(steps)
+
+
+class _Commits(Sequence[CommitView]):
+    """`count` consecutive commits from the `start`-th newest, made only when paged to."""
+
+    def __init__(self, repo: SimRepo, start: int, size: int) -> None:
+        self.repo = repo
+        self.start = start
+        self.size = size
+
+    def __len__(self) -> int:
+        return self.size
+
+    def __getitem__(self, index: Any) -> Any:
+        if not isinstance(index, int) or not 0 <= index < self.size:
+            raise IndexError(index)
+        return CommitView(self.repo, self.start + index)
 
 
 def _timestamp(value: str) -> dt.datetime:

@@ -60,3 +60,28 @@ def test_cli_rejects_bad_options() -> None:
     assert done.returncode == 2
     assert done.stderr.strip().startswith("error: --rename expects")
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_cli_lenient_mode_and_stats_path() -> None:
+    """`--lenient` keeps placeholders; `GET /_simulator/stats` reports counters and CPU."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "github_simulator", "--size", "5", "--lenient"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    url = process.stdout.readline().strip()
+    try:
+        headers = {"Authorization": "bearer cli-token"}
+        answer = httpx.post(url, json={"query": "{ viewer { isHireable } }"}, headers=headers)
+        assert answer.json() == {"data": {"viewer": {"isHireable": False}}}
+        stats = httpx.get(url.replace("/graphql", "/_simulator/stats")).json()
+        assert stats["requests"] == 1
+        assert stats["statuses"] == {"200": 1}
+        assert stats["cpu_user_s"] > 0
+        assert 0 < stats["execution_cpu_s"] <= stats["query_cpu_s"]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=10)
+    assert process.returncode == 0

@@ -7,6 +7,7 @@ from collections.abc import Callable
 import graphql
 import httpx
 import pytest
+from spine_documents import GROUPS, document, variables
 
 from github_simulator import Simulator
 from github_simulator.analysis import analyse
@@ -91,3 +92,44 @@ def test_rate_limit_field_reports_the_cost(start: Callable[..., Simulator], ask:
     answer = ask(sim, query).json()
     assert answer["data"]["rateLimit"] == {"cost": 2, "nodeCount": 0, "limit": 5000}
     assert sim.stats.points == 2
+
+
+# Hand count of the spine's field groups (connections per repository alias):
+#   Core 4 (history, watchers, openIssues, closedIssues), Activity 3 (pullRequests,
+#   mergedPullRequests, releases), Community 1 (mentionableUsers), Topics 1 (repositoryTopics),
+#   FilesTree 0 (`object` and `entries` are not connections), a blob alias 0.
+#   Nodes: releases(first: 50) and repositoryTopics(first: 20) per repository alias.
+@pytest.mark.parametrize(
+    ("groups", "repositories", "blobs", "requests", "cost", "nodes"),
+    [
+        (GROUPS, 50, 40, 50 * 9, 5, 50 * 70),  # 450 requests = 4.5 -> 5 points
+        (("Core",), 50, 0, 50 * 4, 2, 0),
+        (("Core", "FilesTree"), 50, 100, 50 * 4, 2, 0),
+        (("Core", "Activity"), 50, 0, 50 * 7, 4, 50 * 50),  # 350 = 3.5 -> 4
+        (("Core", "Community", "Topics"), 25, 0, 25 * 6, 2, 25 * 20),  # 150 = 1.5 -> 2
+        (("FilesTree",), 100, 0, 0, 1, 0),  # no connection: the minimum of 1 point
+    ],
+)
+def test_spine_documents_cost_as_counted_by_hand(
+    schema: graphql.GraphQLSchema,
+    groups: tuple[str, ...],
+    repositories: int,
+    blobs: int,
+    requests: int,
+    cost: int,
+    nodes: int,
+) -> None:
+    plan = analyse(schema, document(repositories, blobs, groups), None)
+    assert plan.errors == ()
+    measured = measure(plan, variables(["a/b"] * repositories, [("a/b", "HEAD:LICENSE")] * blobs))
+    assert (measured.requests, measured.cost, measured.node_count) == (requests, cost, nodes)
+    assert plan.repository_fields == repositories + blobs
+
+
+def test_spine_document_is_charged_its_cost(start: Callable[..., Simulator], ask: Ask) -> None:
+    sim = start()
+    names = [repo.full_name for repo in sim.config.population.repos[:50]]
+    answer = ask(sim, document(50, 2), variables(names, [(names[0], "HEAD:README.md")] * 2))
+    rate_limit = answer.json()["data"]["rateLimit"]
+    assert (rate_limit["cost"], rate_limit["used"]) == (5, 5)
+    assert sim.stats.points == 5

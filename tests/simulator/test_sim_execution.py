@@ -193,7 +193,55 @@ def test_pagination_with_cursors(start: Callable[..., Simulator], ask: Ask) -> N
     assert len(names) >= 3
 
 
-def test_unmodelled_fields_are_null_or_zero(sim: Simulator, ask: Ask) -> None:
+def test_strict_mode_names_each_unmodelled_field(sim: Simulator, ask: Ask) -> None:
+    query = """{ nullable: repository(owner: "acme", name: "widget") { isPrivate mirrorUrl
+        licenseInfo { spdxId body } }
+      nonNull: repository(owner: "acme", name: "widget") { nameWithOwner hasWikiEnabled }
+      counted: repository(owner: "acme", name: "widget") { stargazers(first: 2) { totalCount
+        nodes { login } } } }"""
+    answer = ask(sim, query).json()
+    # A nullable unmodelled field answers null with its error; the rest is answered.
+    assert answer["data"]["nullable"] == {
+        "isPrivate": False,
+        "mirrorUrl": None,
+        "licenseInfo": None,  # License.body is non-null: the error nulls the licence
+    }
+    # A non-null one nulls its nearest nullable parent, as any GitHub error would.
+    assert answer["data"]["nonNull"] is None
+    # Count-only connections answer totalCount, never an invented empty page.
+    assert answer["data"]["counted"] == {"stargazers": {"totalCount": 1234, "nodes": None}}
+    assert [(e["path"], e["message"]) for e in answer["errors"]] == [
+        (["nullable", "mirrorUrl"], "the simulator does not model Repository.mirrorUrl"),
+        (["nullable", "licenseInfo", "body"], "the simulator does not model License.body"),
+        (["nonNull", "hasWikiEnabled"], "the simulator does not model Repository.hasWikiEnabled"),
+        (
+            ["counted", "stargazers", "nodes"],
+            "the simulator does not model StargazerConnection.nodes",
+        ),
+    ]
+
+
+def test_strict_mode_refuses_filters_it_cannot_apply(sim: Simulator, ask: Ask) -> None:
+    query = """{ a: repository(owner: "acme", name: "widget") {
+        bugs: issues(labels: ["bug"]) { totalCount } }
+      b: repository(owner: "acme", name: "widget") {
+        open: issues(states: [OPEN], orderBy: {field: CREATED_AT, direction: DESC}) { totalCount }
+      }
+      c: repository(owner: "acme", name: "widget") { mentionableUsers(query: "bob") { totalCount } }
+    }"""
+    answer = ask(sim, query).json()
+    assert answer["data"] == {"a": None, "b": {"open": {"totalCount": 3}}, "c": None}
+    messages = sorted(e["message"] for e in answer["errors"])
+    assert messages == [
+        "the simulator does not model Repository.issues (argument labels)",
+        "the simulator does not model Repository.mentionableUsers (argument query)",
+    ]
+
+
+def test_lenient_mode_answers_placeholders(
+    start: Callable[..., Simulator], small_population: Population, ask: Ask
+) -> None:
+    sim = start(population=small_population, strict=False)
     query = """{ repository(owner: "acme", name: "widget") { isPrivate hasWikiEnabled
         fundingLinks { url } mirrorUrl } user(login: "nobody-at-all") { login } }"""
     answer = ask(sim, query).json()

@@ -84,6 +84,25 @@ def test_too_many_concurrent_requests_get_a_secondary_limit(
 def test_viewer_and_unmodelled_non_null_fields(start: Callable[..., Simulator], ask: Ask) -> None:
     sim = start()
     answer = ask(sim, "{ viewer { login isHireable createdAt } }").json()
+    # Strict mode (the default): the first unmodelled non-null field nulls the (non-null)
+    # viewer, hence the whole data, with one error naming it.
+    assert answer == {
+        "data": None,
+        "errors": [
+            {
+                "message": "the simulator does not model User.isHireable",
+                "locations": [{"line": 1, "column": 18}],
+                "path": ["viewer", "isHireable"],
+                "extensions": {
+                    "code": "SIMULATOR_UNMODELLED",
+                    "typeName": "User",
+                    "fieldName": "isHireable",
+                },
+            }
+        ],
+    }
+    lenient = start(strict=False)
+    answer = ask(lenient, "{ viewer { login isHireable createdAt } }").json()
     assert answer == {
         "data": {
             "viewer": {
@@ -136,3 +155,24 @@ def test_small_answers_are_not_held_back_by_nagle(
     sim = start()
     assert ask(sim, "{ viewer { login } }").status_code == 200
     assert server_module._Handler.disable_nagle_algorithm is True
+
+
+def test_stats_report_cpu_and_answer_cache(start: Callable[..., Simulator], ask: Ask) -> None:
+    sim = start()
+    names = [repo.full_name for repo in sim.config.population.repos[:3]]
+    query = """query($o: String!, $n: String!) { repository(owner: $o, name: $n) {
+      nameWithOwner stargazerCount watchers { totalCount } } }"""
+    for name in [*names, *names]:
+        owner, _, repo = name.partition("/")
+        ask(sim, query, {"o": owner, "n": repo})
+    stats = sim.stats
+    assert (stats.answer_cache_hits, stats.answer_cache_misses) == (3, 3)
+    assert 0 < stats.execution_cpu_s <= stats.query_cpu_s
+    assert stats.cpu_user_s + stats.cpu_system_s >= stats.query_cpu_s
+    over_http = httpx.get(sim.stats_url).json()
+    assert over_http["answer_cache_hits"] == 3
+    assert over_http["repo_queries"] == {name.lower(): 2 for name in names}
+    sim.reset_stats()
+    after = sim.stats
+    assert (after.answer_cache_hits, after.query_cpu_s, after.requests) == (0, 0.0, 0)
+    assert httpx.get(sim.stats_url.replace("stats", "nothing")).status_code == 404

@@ -64,11 +64,15 @@ def test_connection_nodes_without_first_is_rejected(sim: Simulator, ask: Ask) ->
 def test_connection_with_only_total_count_needs_no_first(sim: Simulator, ask: Ask) -> None:
     query = (
         '{ repository(owner: "acme", name: "widget") '
-        "{ issues { totalCount pageInfo { hasNextPage } } } }"
+        "{ issues { totalCount } releases { totalCount pageInfo { hasNextPage } } } }"
     )
     answer = ask(sim, query).json()
     assert "errors" not in answer
-    assert answer["data"]["repository"]["issues"]["totalCount"] == 33
+    assert answer["data"]["repository"]["issues"] == {"totalCount": 33}
+    assert answer["data"]["repository"]["releases"] == {
+        "totalCount": 3,
+        "pageInfo": {"hasNextPage": False},
+    }
 
 
 @pytest.mark.parametrize(

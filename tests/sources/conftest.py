@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -115,9 +116,14 @@ def simulator() -> Iterator[Callable[..., SimulatedGitHub]]:
         renamed: int = 0,
         primary_limit: int = 5000,
         reset_seconds: float = 3600,
+        files: bool = True,
         **faults: Any,
     ) -> SimulatedGitHub:
         population = Population.synthetic(n, seed=seed)
+        if not files:  # no trees: the files group's second phase (blob riders) never starts
+            population = dataclasses.replace(
+                population, repos=[dataclasses.replace(r, files=None) for r in population.repos]
+            )
         full_names = [repo.full_name for repo in population.repos]
         gone = full_names[len(full_names) - missing :] if missing else []
         moved = {

@@ -90,7 +90,7 @@ def test_the_simulator_rejects_an_invalid_query(simulator) -> None:
 
 
 def test_a_thousand_repositories_cost_one_point_per_16(simulator, memory_sink) -> None:
-    sim = simulator(n=1000)
+    sim = simulator(n=1000, files=False)  # no trees: no license texts to fetch afterwards
     progress = Recorder()
     summary = collect(sim.url, repo_entries(sim.names), memory_sink, progress)
     # the default groups open 9 connections per repository: 16 repositories are 144 requests,
@@ -149,7 +149,7 @@ def test_with_faults_every_repository_ends_once_with_its_reason(simulator, memor
 
 
 def test_monorepo_folders_organisations_and_websites(simulator, memory_sink) -> None:
-    sim = simulator(n=40)
+    sim = simulator(n=40, files=False)  # one phase: each repository is one alias
     first, second = sim.names[3], sim.names[4]
     owner = next(o for o in (n.split("/")[0] for n in sim.names) if sim.population.is_org(o))
     entries = [
@@ -182,7 +182,7 @@ def test_monorepo_folders_organisations_and_websites(simulator, memory_sink) -> 
 
 
 def test_done_repositories_are_not_asked_again(simulator, memory_sink) -> None:
-    sim = simulator(n=100)
+    sim = simulator(n=100, files=False)
     sink = memory_sink
     sink.done = {n.lower() for n in sim.names[:60]}
     summary = collect(sim.url, repo_entries(sim.names), sink)
@@ -194,7 +194,7 @@ def test_done_repositories_are_not_asked_again(simulator, memory_sink) -> None:
 
 
 def test_gateway_timeouts_shrink_the_batch_and_nothing_is_lost(simulator, memory_sink) -> None:
-    sim = simulator(n=200, max_repositories=10)
+    sim = simulator(n=200, max_repositories=10, files=False)
     summary = collect(sim.url, repo_entries(sim.names), memory_sink)
     exactly_once(memory_sink, sim.names)
     assert summary.counts[Outcome.COLLECTED] == 200
