@@ -28,22 +28,50 @@ Examples:
 """
 
 
-#: Command name -> the module of `mlops_radar.commands` that defines it (in its COMMANDS list).
-COMMAND_MODULES: dict[str, str] = {
-    "catalog": "catalog",
-    "collect": "collect",
-    "import": "store",
-    "snapshots": "store",
-    "history": "store",
-    "changes": "store",
-    "export": "store",
-    "db": "db",
-    "qualify": "model",
-    "rank": "model",
-    "compare": "model",
-    "show": "model",
-    "demo": "demo",
-}
+#: Command name -> (the module of `mlops_radar.commands` that defines it in its COMMANDS list, its
+#: one-line help). The help is restated here so `mlops-radar --help` lists every command without
+#: importing one (pandas and SQLAlchemy cost ~0.5 s); a test checks it equals the command's own.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "catalog": ("catalog", "Read tool lists (awesome Markdown, catalog YAML, the study's ODS/CSV) "
+                "and compare them."),
+    "collect": ("collect", "Collect facts about every repository of a catalog from GitHub into a "
+                "new snapshot."),
+    "import": ("store", "Import the study's daily CSVs and its ODS spreadsheet as dated snapshots."),
+    "snapshots": ("store", "List the snapshots in the database, oldest first."),
+    "history": ("store", "A tool's facts in every snapshot (by name or owner/name, following "
+                "renames)."),
+    "changes": ("store", "What changed between two snapshots (default: the two latest complete "
+                "ones)."),
+    "export": ("store", "Export one snapshot for spreadsheets, the study's notebooks, pandas or "
+               "other tools."),
+    "db": ("db", "Show the database in use (its URL, password hidden), its schema revision, and "
+           "what an upgrade would do."),
+    "qualify": ("model", "Apply the eliminatory gates and the study's measures to every tool of a "
+                "snapshot."),
+    "rank": ("model", "Rank tools within each category (or stage), with ring, explanation and "
+             "robustness."),
+    "compare": ("model", "Tools side by side, per dimension, with the trend from their history."),
+    "show": ("model", "Everything known about one tool: facts, gates, scores, explanation, history "
+             "length."),
+    "demo": ("demo", "Run the whole pipeline offline against the GitHub simulator and print the "
+             "ranking."),
+}  # fmt: skip
+
+#: Command name -> its module (kept for callers of the earlier table).
+COMMAND_MODULES: dict[str, str] = {name: module for name, (module, _) in COMMANDS.items()}
+
+
+def _shortened(text: str, limit: int) -> str:
+    """`text` cut at a word to fit `limit` characters, with '...' when cut (as click does)."""
+    if len(text) <= limit:
+        return text
+    words, used = [], 0
+    for word in text.split():
+        if used + len(word) + (1 if words else 0) > limit - 3:
+            break
+        used += len(word) + (1 if words else 0)
+        words.append(word)
+    return " ".join(words) + "..."
 
 
 class _RadarGroup(click.Group):
@@ -59,6 +87,16 @@ class _RadarGroup(click.Group):
         module = importlib.import_module(f"mlops_radar.commands.{module_name}")
         commands: list[click.Command] = module.COMMANDS
         return next((c for c in commands if c.name == cmd_name), None)
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from the static table: no command module is imported."""
+        names = self.list_commands(ctx)
+        if not names:
+            return
+        limit = formatter.width - 6 - max(len(name) for name in names)
+        rows = [(name, _shortened(COMMANDS[name][1], limit)) for name in names]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context) -> object:
         try:
