@@ -7,16 +7,23 @@
 >>> radar.history("Metaflow")         # one row per snapshot for a tool
 >>> radar.scores("latest")            # maturity score, ring, completeness per tool and category
 >>> radar.qualify("latest", policy="study")   # gates and the study's measures per tool
+>>> radar.ranking("latest", top=3)    # typed results (mlops_radar.model.results)
+
+Frames carry each gate's reason in words (`<gate>_reason`); the typed results carry structured
+reasons that `mlops_radar.report.words` puts into words.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from mlops_radar.model import Policy, qualify, score
-from mlops_radar.model.config import default_rings, default_weights, named_policy
+from mlops_radar.app import assessment
+from mlops_radar.model import GATES, Policy, qualify, score
+from mlops_radar.model.changes import SnapshotChanges
+from mlops_radar.model.config import default_rings, default_weights
+from mlops_radar.model.results import Ranking
+from mlops_radar.report.words import gate_words
 from mlops_radar.store import SnapshotInfo, Store
-from mlops_radar.store.changes import SnapshotChanges
 
 __all__ = ["Radar", "open"]
 
@@ -54,7 +61,7 @@ class Radar:
         """
         info = self.store.resolve_snapshot(snapshot)
         table = self.store.tool_facts(info.id)
-        return qualify(table, info.snapshot_date, _policy(policy))
+        return _in_words(qualify(table, info.snapshot_date, _policy(policy)))
 
     def scores(
         self,
@@ -74,11 +81,27 @@ class Radar:
             default_rings(),
             grouping=grouping,
         )
-        return scored.frame
+        return _in_words(scored.frame)
 
-    def changes(self, old: str | int, new: str | int = "latest") -> SnapshotChanges:
-        """What changed between two complete snapshots."""
-        return self.store.changes(old, new)
+    def ranking(
+        self,
+        snapshot: str | int = "latest",
+        policy: str | Policy = "radar",
+        grouping: str = "category",
+        by: str = "maturity",
+        top: int | None = None,
+    ) -> Ranking:
+        """Tools ranked within each group, as typed results (rings, scores, structured reasons)."""
+        loaded = assessment.load(self.store, snapshot)
+        return assessment.ranking(
+            loaded, _policy(policy), default_weights(), grouping=grouping, by=by, top=top
+        )
+
+    def changes(
+        self, old: str | int, new: str | int = "latest", policy: str | Policy = "radar"
+    ) -> SnapshotChanges:
+        """What changed between two complete snapshots (activity by `policy`'s rule)."""
+        return assessment.changes(self.store, old, new, _policy(policy))
 
     def close(self) -> None:
         """Release the database connections."""
@@ -92,7 +115,14 @@ class Radar:
 
 
 def _policy(policy: str | Policy) -> Policy:
-    return named_policy(policy) if isinstance(policy, str) else policy
+    return assessment.policy(policy)
+
+
+def _in_words(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with each gate's structured reason put into words, for reading in a notebook."""
+    for gate in GATES:
+        frame[f"{gate}_reason"] = [gate_words(r) for r in frame[f"{gate}_reason"]]
+    return frame
 
 
 def open(db_url: str | None = None) -> Radar:

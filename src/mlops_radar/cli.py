@@ -36,7 +36,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                 "and compare them."),
     "collect": ("collect", "Collect facts about every repository of a catalog from GitHub into a "
                 "new snapshot."),
-    "import": ("store", "Import the study's daily CSVs and its ODS spreadsheet as dated snapshots."),
+    "import": ("store", "Import the study's daily CSVs and its ODS spreadsheet as dated "
+               "snapshots."),
     "snapshots": ("store", "List the snapshots in the database, oldest first."),
     "history": ("store", "A tool's facts in every snapshot (by name or owner/name, following "
                 "renames)."),
@@ -65,7 +66,8 @@ def _shortened(text: str, limit: int) -> str:
     """`text` cut at a word to fit `limit` characters, with '...' when cut (as click does)."""
     if len(text) <= limit:
         return text
-    words, used = [], 0
+    words: list[str] = []
+    used = 0
     for word in text.split():
         if used + len(word) + (1 if words else 0) > limit - 3:
             break

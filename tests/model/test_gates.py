@@ -11,6 +11,8 @@ from mlops_radar.errors import ModelError
 from mlops_radar.model import evaluate_gates
 from mlops_radar.model.config import named_policy, policy_from_toml
 from mlops_radar.model.licenses import judge_license
+from mlops_radar.model.results import GateReason
+from mlops_radar.report.words import gate_words
 
 SNAP = date(2021, 5, 20)
 
@@ -37,7 +39,7 @@ def test_license_gate(study, spdx, name, manual, outcome, resolved, reason_part)
     for policy in (study, named_policy("radar")):
         verdict = judge_license(spdx, name, manual, policy)
         assert (verdict.outcome, verdict.spdx) == (outcome, resolved)
-        assert reason_part in verdict.reason
+        assert reason_part in gate_words(verdict.reason)
 
 
 def test_policy_file_can_allow_more_licenses() -> None:
@@ -92,7 +94,10 @@ def test_2021_snapshot_gets_2021_verdicts_while_the_clock_says_2026(
     then = evaluate_gates(table, SNAP, study)
     assert then["activity_outcome"].iat[0] == "pass"
     assert then["status"].iat[0] == "qualified"
-    assert "80 days before the snapshot" in then["activity_reason"].iat[0]
+    assert then["activity_reason"].iat[0] == GateReason(
+        "last_commit", {"date": "2021-03-01", "days": 80}
+    )
+    assert "80 days before the snapshot" in gate_words(then["activity_reason"].iat[0])
     later = evaluate_gates(table, date(2026, 11, 29), study)
     assert later["activity_outcome"].iat[0] == "fail"
     assert later["status"].iat[0] == "eliminated"
@@ -139,4 +144,5 @@ def test_unapplied_gate_is_reported_but_does_not_eliminate(make_table, study) ->
     gates = evaluate_gates(make_table([{"archived": True}]), SNAP, study)
     assert gates["archived_outcome"].iat[0] == "fail"
     assert not gates["archived_applied"].iat[0]
-    assert "not applied under policy study" in gates["archived_reason"].iat[0]
+    assert gates["archived_reason"].iat[0].not_applied_under == "study"
+    assert "not applied under policy study" in gate_words(gates["archived_reason"].iat[0])

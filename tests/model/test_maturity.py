@@ -14,6 +14,8 @@ from mlops_radar.model import explain, qualify, score
 from mlops_radar.model.config import default_rings, default_weights, weights_from_toml
 from mlops_radar.model.explain import unknown_everywhere
 from mlops_radar.model.normalise import group_percentile
+from mlops_radar.model.results import Direction
+from mlops_radar.report.words import ring_words, signal_words
 
 SNAP = date(2021, 5, 20)
 
@@ -149,7 +151,7 @@ def test_stage_grouping_explodes_stages(make_table, radar) -> None:
 def test_rings(make_table, radar, facts, ring, reason) -> None:
     scored = run(make_table([facts]), radar)
     assert scored.frame["ring"].iat[0] == ring
-    assert reason in explain(scored, [0])[0].ring_reason
+    assert reason in ring_words(explain(scored, [0])[0].ring)
 
 
 def test_explanation_names_what_helps_and_hurts_in_words(make_table, radar) -> None:
@@ -164,11 +166,19 @@ def test_explanation_names_what_helps_and_hurts_in_words(make_table, radar) -> N
     )
     scored = run(make_table(rows), radar)
     why = explain(scored, [10])[0]
-    assert any(h == "5,000 stars, in the top 10% of Cat" for h in why.helps)
-    assert any("last commit 240 days before the snapshot" in h for h in why.hurts)
-    assert any("mentionable users: unknown" in h for h in why.hurts)
+    helps = [signal_words(r) for r in why.helps]
+    hurts = [signal_words(r) for r in why.hurts]
+    assert any(h == "5,000 stars, in the top 10% of Cat" for h in helps)
+    assert any("last commit 240 days before the snapshot" in h for h in hurts)
+    assert any("mentionable users: unknown" in h for h in hurts)
     assert len(why.helps) <= 3
     assert len(why.hurts) <= 3
+    stars = next(r for r in why.helps if r.signal == "stars")
+    assert (stars.value, stars.group, stars.direction) == (5000.0, "Cat", Direction.HELPS)
+    assert stars.percentile is not None
+    assert stars.percentile >= 0.9
+    unknown = next(r for r in why.hurts if r.signal == "mentionable_users")
+    assert (unknown.value, unknown.percentile) == (None, None)
 
 
 def test_missing_columns_raise_model_error(make_table, radar) -> None:
@@ -231,9 +241,10 @@ def test_signals_unknown_for_every_tool_are_named_once_not_in_each_explanation(
     rows[0]["releases_last_year"] = None  # unknown for one tool only: that one is telling
     scored = run(make_table(rows), radar)
     assert unknown_everywhere(scored) == ("mentionable users",)
-    words = [w for e in explain(scored, list(range(3))) for w in (*e.helps, *e.hurts)]
+    words = [signal_words(w) for e in explain(scored, list(range(3))) for w in (*e.helps, *e.hurts)]
     assert not any("mentionable users" in w for w in words)
     (first,) = explain(scored, [0])
-    assert any(w.startswith("releases in the last year: unknown") for w in first.hurts)
+    hurts = [signal_words(w) for w in first.hurts]
+    assert any(w.startswith("releases in the last year: unknown") for w in hurts)
     # it still counts 0 for every tool: nobody is complete
     assert (scored.frame["completeness"] < 1).all()

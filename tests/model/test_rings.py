@@ -8,8 +8,10 @@ import numpy as np
 import pytest
 
 from mlops_radar.model.explain import ring_reason
+from mlops_radar.model.results import Ring
 from mlops_radar.model.rings import assign_rings
 from mlops_radar.model.weights import RingRules
+from mlops_radar.report.words import ring_words
 
 RULES = RingRules(
     hold_below=20,
@@ -47,20 +49,24 @@ def test_ring_table(
     assert (rings[0], bases[0]) == (ring, basis)
 
 
+def _reason(basis: str, ring: str, stars: float, score: float) -> str:
+    return ring_words(ring_reason(ring, basis, score, 1.0, stars, {}, RULES))
+
+
 def test_floor_reason_names_the_stars_and_the_floor() -> None:
-    row = {"basis": "trial_floor", "ring": "Trial", "stars": 317.0}
-    assert ring_reason(row, 1.0, 73.2, RULES) == (
+    found = ring_reason("Trial", "trial_floor", 73.2, 1.0, 317.0, {}, RULES)
+    assert (found.reached, found.wanted, found.floor) == (Ring.ADOPT, Ring.ADOPT, 1000)
+    assert _reason("trial_floor", "Trial", 317.0, 73.2) == (
         "Trial: score 73 reaches Adopt, but 317 stars is below the 1,000 that Adopt asks as "
         "evidence of adoption"
     )
 
 
 def test_floor_reason_says_which_ring_the_score_reached() -> None:
-    row = {"basis": "assess_floor", "ring": "Assess", "stars": 9.0}
-    assert ring_reason(row, 1.0, 65.3, RULES).startswith(
+    assert _reason("assess_floor", "Assess", 9.0, 65.3).startswith(
         "Assess: score 65 reaches Adopt, but 9 stars is below the 100 that Trial asks"
     )
-    assert ring_reason(row, 1.0, 50.0, RULES).startswith("Assess: score 50 reaches Trial")
+    assert _reason("assess_floor", "Assess", 9.0, 50.0).startswith("Assess: score 50 reaches Trial")
 
 
 def test_no_floor_when_the_rules_set_none() -> None:

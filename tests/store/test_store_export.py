@@ -13,9 +13,9 @@ from openpyxl import load_workbook
 
 from factrecords import github_facts
 from mlops_radar.catalog.records import Catalog, LinkKind, ToolEntry
+from mlops_radar.report.export import export_snapshot, neutralise
 from mlops_radar.sources.outcomes import Outcome, RepoOutcome
 from mlops_radar.store import Store
-from mlops_radar.store.export import export_snapshot, neutralise
 from mlops_radar.store.importer import import_files
 
 EVIL = "=cmd|' /C calc'!A0"

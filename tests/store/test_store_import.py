@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from mlops_radar.app import assessment
 from mlops_radar.errors import StoreError
 from mlops_radar.store import Store
 from mlops_radar.store.importer import import_files
@@ -54,7 +55,7 @@ def test_history_by_owner_name_is_case_insensitive(db_url: str, study_data: Path
 def test_changes_between_first_and_last_day(db_url: str, study_data: Path) -> None:
     with Store.open(db_url) as store:
         import_files(store, _csvs(study_data))
-        changes = store.changes("2021-05-09", "2021-05-20")
+        changes = assessment.changes(store, "2021-05-09", "2021-05-20", assessment.policy("radar"))
     assert [(c.repo, c.old, c.new) for c in changes.license_changed] == [
         ("pycaret/pycaret", "Other", "MIT License")
     ]

@@ -9,6 +9,7 @@ import pytest
 
 from factrecords import finished
 from factrecords import github_facts as RF
+from mlops_radar.app import assessment
 from mlops_radar.catalog.records import Catalog, LinkKind, ToolEntry
 from mlops_radar.errors import StoreError
 from mlops_radar.sources.outcomes import FactSink, Outcome, RepoOutcome
@@ -179,7 +180,7 @@ def test_history_follows_renames(db_url: str) -> None:
         store.finish_snapshot(second, "complete")
         by_new = store.history("A/NEW")
         by_old = store.history("Old")
-        changes = store.changes(str(first), "latest")
+        changes = assessment.changes(store, str(first), "latest", assessment.policy("radar"))
     assert list(by_new["stars"]) == [3, 7]
     assert list(by_old["stars"]) == [3, 7]
     assert list(by_old["tool"]) == ["Old", "New"]

@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import math
-import os
-import sys
 from collections.abc import Callable
-from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 __all__ = [
     "db_option",
@@ -53,36 +50,15 @@ policy_option = click.option(
 )
 
 
-def _default(value: object) -> object:
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    if isinstance(value, set | frozenset | tuple):
-        return list(value)
-    if hasattr(value, "item"):  # numpy scalars
-        return value.item()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
-
-
-def _without_nan(value: object) -> object:
-    """`value` with float NaN (pandas' missing marker) replaced by None, recursively."""
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if isinstance(value, dict):
-        return {k: _without_nan(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_without_nan(v) for v in value]
-    return value
-
-
 def dump_json(payload: object) -> None:
-    """Write `payload` as indented JSON to stdout (unknown numbers, NaN, written as null)."""
-    text = json.dumps(_without_nan(payload), indent=2, ensure_ascii=False, default=_default)
-    sys.stdout.write(text + "\n")
+    """Write `payload` as indented JSON to stdout (unknown values written as null)."""
+    from mlops_radar.report.values import dump_json as dump
+
+    dump(payload)
 
 
 def make_console(*, stderr: bool = False) -> Console:
-    """A rich console; when output is not a terminal (a pipe, a CI log, a notebook cell) tables get
-    160 columns instead of rich's 80, unless COLUMNS says otherwise."""
-    stream = sys.stderr if stderr else sys.stdout
-    width = None if stream.isatty() or os.environ.get("COLUMNS") else 160
-    return Console(stderr=stderr, width=width)
+    """A rich console sized for where the output goes (see `report.terminal.make_console`)."""
+    from mlops_radar.report.terminal import make_console as made
+
+    return made(stderr=stderr)

@@ -13,11 +13,13 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from mlops_radar.app import assessment
 from mlops_radar.app.collection import open_collection
 from mlops_radar.catalog import read_catalog
 from mlops_radar.commands.collect import collect_with_progress, print_summary
 from mlops_radar.commands.common import db_option, make_console
-from mlops_radar.commands.model import rank
+from mlops_radar.report.base import Context
+from mlops_radar.report.terminal import TerminalRenderer
 from mlops_radar.sources.github.token import Token
 from mlops_radar.sources.summary import CollectConfig
 from mlops_radar.store import Store
@@ -84,9 +86,7 @@ Examples:
     help="Tools shown per category.",
 )
 @db_option
-@click.pass_context
 def demo(
-    ctx: click.Context,
     size: int,
     seed: int,
     on_date: dt.datetime | None,
@@ -117,7 +117,11 @@ def demo(
         err.print("starting the GitHub simulator (loads GitHub's schema, a few seconds)...")
         with Simulator(SimulatorConfig(population=population)) as simulator:
             _collect(catalog_path, database, simulator.url, err, today)
-        ctx.invoke(rank, db_url=database, top=top)
+        with Store.open(database) as store:
+            loaded = assessment.load(store)
+            chosen = assessment.policy("radar")
+            result = assessment.ranking(loaded, chosen, assessment.weights(None), top=top)
+        TerminalRenderer(out).render(result, Context(loaded.info, chosen.name))
         out.print(f"[bold yellow]{_BANNER}[/]")
         if db_url:
             out.print(f"database kept: {db_url} (try `mlops-radar qualify --db {db_url}`)")

@@ -15,13 +15,13 @@ from mlops_radar.commands.common import (
     dump_json,
     json_option,
     make_console,
+    policy_option,
     snapshot_option,
 )
 from mlops_radar.errors import StoreError
+from mlops_radar.report.export import FORMATS, export_snapshot
 from mlops_radar.report.terminal import safe
 from mlops_radar.store import Store
-from mlops_radar.store.changes import SnapshotChanges
-from mlops_radar.store.export import FORMATS, export_snapshot
 from mlops_radar.store.importer import import_files
 
 COMMANDS: list[click.Command] = []
@@ -40,8 +40,9 @@ def _table(title: str, frame: pd.DataFrame, columns: list[str]) -> Table:
 
 
 def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    return [{str(k): v for k, v in r.items()} for r in records]
+    from mlops_radar.report.values import json_value
+
+    return [{str(k): json_value(v) for k, v in r.items()} for r in frame.to_dict("records")]
 
 
 @click.command(
@@ -173,17 +174,21 @@ Examples:
 )
 @click.argument("old", required=False)
 @click.argument("new", required=False)
+@policy_option
 @json_option
 @db_option
-def changes_command(old: str | None, new: str | None, as_json: bool, db_url: str | None) -> None:
+def changes_command(
+    old: str | None, new: str | None, policy: str, as_json: bool, db_url: str | None
+) -> None:
     """What changed between two snapshots (default: the two latest complete ones)."""
+    from mlops_radar.app import assessment
+    from mlops_radar.report.base import Context, renderer_for
+
+    chosen = assessment.policy(policy)
     with Store.open(db_url) as store:
         old, new = _pair(store, old, new)
-        changes = store.changes(old, new)
-    if as_json:
-        dump_json(changes.as_dict())
-        return
-    _print_changes(changes)
+        changes = assessment.changes(store, old, new, chosen)
+    renderer_for("json" if as_json else "terminal").render(changes, Context(policy=chosen.name))
 
 
 def _pair(store: Store, old: str | None, new: str | None) -> tuple[str, str]:
@@ -194,35 +199,6 @@ def _pair(store: Store, old: str | None, new: str | None) -> tuple[str, str]:
     if len(done) < 2:
         raise StoreError("changes needs two complete snapshots; there are " + str(len(done)))
     return str(done["id"].iloc[-2]), str(done["id"].iloc[-1])
-
-
-def _print_changes(changes: SnapshotChanges) -> None:
-    console = make_console()
-    console.print(
-        f"Changes from snapshot {changes.old.id} ({changes.old.snapshot_date}) "
-        f"to {changes.new.id} ({changes.new.snapshot_date})"
-    )
-    for title, items in (
-        ("New tools", changes.added),
-        ("Gone tools", changes.removed),
-        ("License changed", changes.license_changed),
-        ("Archived changed", changes.archived_changed),
-        ("Renamed", changes.renamed),
-        ("Became inactive", changes.became_inactive),
-        ("Active again", changes.active_again),
-        ("Largest star gains", changes.star_gains),
-        ("Largest fork gains", changes.fork_gains),
-    ):
-        frame = pd.DataFrame([vars_of(i) for i in items])
-        if frame.empty:
-            console.print(f"{title}: none")
-        else:
-            console.print(_table(title, frame, list(frame.columns)))
-
-
-def vars_of(item: object) -> dict[str, Any]:
-    """A slotted dataclass as a dict."""
-    return {name: getattr(item, name) for name in item.__slots__}  # type: ignore[attr-defined]
 
 
 @click.command(

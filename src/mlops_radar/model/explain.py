@@ -1,134 +1,88 @@
-"""Explanations in words: which signals help a tool most, which hurt it most, and why its ring.
+"""Explanations as structured reasons: which signals help a tool most, which hurt it most, and why
+its ring.
 
 A signal's pull on the score is its weight times (its score - 0.5): above the middle it helps, below
-it hurts, and a missing signal (score 0) hurts by half its weight. The words come from the raw value
-and the in-group percentile, e.g. "stars in the top 10% of Feature Store", "last commit 240 days
-before the snapshot". Only the rows asked for are put into words, so scoring 100,000 tools stays
-fast.
+it hurts, and a missing signal (score 0) hurts by half its weight. Each reason carries the raw
+value, the in-group percentile, the group and the direction; `report/words.py` puts it into words.
+Only the
+rows asked for are explained, in one pass over their matrices, so scoring 100,000 tools stays fast.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 
 from mlops_radar.model.maturity import Scored
 from mlops_radar.model.policy import GATES
-from mlops_radar.model.weights import RingRules, SignalSpec
+from mlops_radar.model.results import (
+    Direction,
+    Explanation,
+    GateOutcome,
+    GateResult,
+    Ring,
+    RingBasis,
+    RingReason,
+    SignalReason,
+)
+from mlops_radar.model.weights import RingRules
 
-__all__ = ["Explanation", "describe", "explain", "ring_reason", "unknown_everywhere"]
-
-
-@dataclass(frozen=True, slots=True)
-class Explanation:
-    """The three signals that help a tool most and the three that hurt it most, in words."""
-
-    helps: tuple[str, ...]
-    hurts: tuple[str, ...]
-    ring_reason: str
-
-
-#: Labels of the shipped count signals, for a count of one ("1 release in the last year").
-_SINGULAR = {
-    "stars": "star",
-    "forks": "fork",
-    "watchers": "watcher",
-    "commits": "commit",
-    "releases in the last year": "release in the last year",
-    "mentionable users": "mentionable user",
-}
+__all__ = ["explain", "gate_results", "ring_reason", "unknown_everywhere"]
 
 
-def _count(value: float) -> str:
-    return f"{int(value):,}"
+def _number(value: float) -> float | None:
+    return None if math.isnan(value) else float(value)
 
 
-def _standing(pct: float, group: str) -> str:
-    if pct >= 0.5:
-        return f"in the top {max(10, math.ceil((1.0 - pct) * 10) * 10)}% of {group}"
-    return f"in the bottom {max(10, math.ceil(pct * 10) * 10)}% of {group}"
-
-
-def describe(
-    spec: SignalSpec, value: float, pct: float, group: str, pull: float | None = None
-) -> str:
-    """One signal of one tool in words. `pull` (its push on the score) explains a standing that
-    seems to point the other way: a signal scores on its in-group percentile AND a global scale."""
-    if math.isnan(value):
-        return f"{spec.label}: unknown (counts as 0)"
-    if spec.name == "days_since_commit":
-        text = f"last commit {int(value)} days before the snapshot"
-    elif spec.name == "issue_closure":
-        return f"{value:.0%} of its issues closed"
-    elif spec.name == "pr_merge":
-        return f"{value:.0%} of its pull requests merged"
-    elif spec.name == "license_clarity":
-        return (
-            "license clearly open source"
-            if value >= 1
-            else (
-                "license open source by manual analysis only"
-                if value > 0.5
-                else "license unclear (needs review)"
-                if value > 0
-                else "license not open source"
-            )
+def gate_results(scored: Scored, rows: Sequence[int] | np.ndarray) -> list[dict[str, GateResult]]:
+    """Per asked row of `scored.frame`: every gate's typed verdict."""
+    frame = scored.frame
+    columns = {
+        g: (
+            frame[f"{g}_outcome"].to_numpy(),
+            frame[f"{g}_applied"].to_numpy(),
+            frame[f"{g}_reason"].to_numpy(),
         )
-    elif spec.name == "not_archived":
-        return "not archived" if value >= 1 else "archived (read-only)"
-    else:
-        label = _SINGULAR.get(spec.label, spec.label) if int(value) == 1 else spec.label
-        text = f"{_count(value)} {label}"
-    if math.isnan(pct):
-        return text
-    standing = f"{text}, {_standing(pct, group)}"
-    if pull is not None and pull < 0 and pct >= 0.5:
-        return f"{standing}, but low on the global scale"
-    if pull is not None and pull > 0 and pct < 0.5:
-        return f"{standing}, but high on the global scale"
-    return standing
+        for g in GATES
+    }
+    return [
+        {
+            g: GateResult(g, GateOutcome(out[i]), bool(applied[i]), why[i])
+            for g, (out, applied, why) in columns.items()
+        }
+        for i in rows
+    ]
 
 
 def ring_reason(
-    row: dict[str, Any], completeness: float, score: float, rings: RingRules | None = None
-) -> str:
-    """Why the row is in its ring, in one sentence."""
-    basis = row["basis"]
-    if basis in ("trial_floor", "assess_floor") and rings is not None:
-        reached = (
-            "Adopt"
-            if score >= rings.adopt_score and completeness >= rings.adopt_completeness
-            else "Trial"
-        )
-        wanted = "Adopt" if basis == "trial_floor" else "Trial"
-        floor = rings.adopt_min_stars if basis == "trial_floor" else rings.trial_min_stars
-        stars = row.get("stars")
-        have = "unknown stars" if stars is None or math.isnan(stars) else f"{int(stars):,} stars"
-        return (
-            f"{row['ring']}: score {score:.0f} reaches {reached}, but {have} is below the "
-            f"{int(floor):,} that {wanted} asks as evidence of adoption"
-        )
-    if basis == "gate":
-        failed = [
-            str(row[f"{g}_reason"])
-            for g in GATES
-            if row[f"{g}_applied"] and row[f"{g}_outcome"] == "fail"
-        ]
-        return "Hold: " + "; ".join(failed)
-    if basis == "review":
-        unknown = [
-            str(row[f"{g}_reason"])
-            for g in GATES
-            if row[f"{g}_applied"] and row[f"{g}_outcome"] == "unknown"
-        ]
-        return "Assess at most until reviewed: " + "; ".join(unknown)
-    if basis == "low_score":
-        return f"Hold: score {score:.0f} is below the Hold threshold"
-    known = f"{completeness:.0%} of the weight known"
-    return f"{row['ring']}: score {score:.0f} with {known}"
+    ring: str,
+    basis: str,
+    score: float,
+    completeness: float,
+    stars: float | None,
+    gates: Mapping[str, GateResult],
+    rings: RingRules | None = None,
+) -> RingReason:
+    """Why a row is in its ring, with the figures it was decided on."""
+    kind = RingBasis(basis)
+    reason = RingReason(Ring(ring), kind, float(score), float(completeness), stars)
+    if kind in (RingBasis.TRIAL_FLOOR, RingBasis.ASSESS_FLOOR) and rings is not None:
+        adopt = score >= rings.adopt_score and completeness >= rings.adopt_completeness
+        trial_floor = kind is RingBasis.TRIAL_FLOOR
+        floor = rings.adopt_min_stars if trial_floor else rings.trial_min_stars
+        return RingReason(
+            reason.ring, kind, reason.score, reason.completeness, stars,
+            reached=Ring.ADOPT if adopt else Ring.TRIAL,
+            wanted=Ring.ADOPT if trial_floor else Ring.TRIAL,
+            floor=int(floor),
+        )  # fmt: skip
+    wanted = {RingBasis.GATE: GateOutcome.FAIL, RingBasis.REVIEW: GateOutcome.UNKNOWN}.get(kind)
+    if wanted is not None:
+        chosen = tuple(g for g in gates.values() if g.applied and g.outcome == wanted)
+        return RingReason(reason.ring, kind, reason.score, reason.completeness, stars, gates=chosen)
+    return reason
 
 
 def _unknown_columns(scored: Scored) -> np.ndarray:
@@ -147,30 +101,41 @@ def unknown_everywhere(scored: Scored) -> tuple[str, ...]:
     return tuple(spec.label for j, spec in enumerate(scored.specs) if gone[j])
 
 
-def explain(scored: Scored, rows: np.ndarray | list[int], top: int = 3) -> list[Explanation]:
+def explain(
+    scored: Scored,
+    rows: Sequence[int] | np.ndarray,
+    top: int = 3,
+    gates: Sequence[Mapping[str, GateResult]] | None = None,
+) -> list[Explanation]:
     """Explanations for the given positional rows of `scored.frame` (signals unknown for every
-    tool are left out: see `unknown_everywhere`)."""
-    result = []
+    tool are left out: see `unknown_everywhere`). `gates`: the rows' `gate_results`, if known."""
+    rows = np.asarray(rows, dtype=np.int64)
+    if gates is None:
+        gates = gate_results(scored, rows)
     frame = scored.frame
-    uniform = _unknown_columns(scored)
-    for i in rows:
-        filled = np.nan_to_num(scored.scores[i], nan=0.0)
-        pull = scored.weights * (filled - 0.5)
-        order = np.argsort(-pull, kind="stable")
-        group = str(frame["group"].iat[i])
-        words = [
-            describe(s, scored.values[i, j], scored.percentiles[i, j], group, float(pull[j]))
-            for j, s in enumerate(scored.specs)
-        ]
-        telling = [j for j in order if not uniform[j]]
-        helps = tuple(words[j] for j in telling[:top] if pull[j] > 0)
-        hurts = tuple(words[j] for j in telling[::-1][:top] if pull[j] < 0)
-        row = {str(k): v for k, v in frame.iloc[i].to_dict().items()}
-        result.append(
-            Explanation(
-                helps,
-                hurts,
-                ring_reason(row, float(row["completeness"]), float(row["score"]), scored.rings),
-            )
-        )
+    filled = np.nan_to_num(scored.scores[rows], nan=0.0)
+    pull = scored.weights * (filled - 0.5)
+    order = np.argsort(-pull, axis=1, kind="stable")
+    telling = ~_unknown_columns(scored)
+    group, ring, basis = (frame[c].to_numpy() for c in ("group", "ring", "basis"))
+    score, completeness = frame["score"].to_numpy(), frame["completeness"].to_numpy()
+    stars = frame["stars"].to_numpy() if "stars" in frame.columns else np.full(len(frame), np.nan)
+    result = []
+    for k, i in enumerate(rows):
+        kept = [int(j) for j in order[k] if telling[j]]
+
+        def reason(j: int, direction: Direction, k: int = k, i: int = int(i)) -> SignalReason:
+            spec = scored.specs[j]
+            return SignalReason(
+                spec.name, spec.label, _number(scored.values[i, j]),
+                _number(scored.percentiles[i, j]), str(group[i]), direction, float(pull[k, j]),
+            )  # fmt: skip
+
+        helps = tuple(reason(j, Direction.HELPS) for j in kept[:top] if pull[k, j] > 0)
+        hurts = tuple(reason(j, Direction.HURTS) for j in kept[::-1][:top] if pull[k, j] < 0)
+        why = ring_reason(
+            ring[i], basis[i], float(score[i]), float(completeness[i]), _number(stars[i]),
+            gates[k], scored.rings,
+        )  # fmt: skip
+        result.append(Explanation(helps, hurts, why))
     return result

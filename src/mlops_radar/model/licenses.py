@@ -15,6 +15,9 @@ import pandas as pd
 
 from mlops_radar.model.columns import text
 from mlops_radar.model.policy import LicenseCatalog, Policy
+from mlops_radar.model.results import GateOutcome, GateReason
+
+PASS, FAIL, UNKNOWN = GateOutcome.PASS, GateOutcome.FAIL, GateOutcome.UNKNOWN
 
 __all__ = ["LicenseVerdict", "judge_license", "license_verdicts"]
 
@@ -25,9 +28,9 @@ _UNIDENTIFIED = {"noassertion", "other", "none", "unknown"}
 class LicenseVerdict:
     """The license gate's answer for one tool."""
 
-    outcome: str  # pass | fail | unknown
+    outcome: GateOutcome
     spdx: str | None  # the resolved SPDX id, if any
-    reason: str
+    reason: GateReason
     clarity: (
         float | None
     )  # the hygiene signal: 1 clear and open, 0.75 by hand, 0.25 unclear, 0 closed
@@ -68,42 +71,24 @@ def judge_license(
     said = spdx or name
     if github is not None:
         if _accepted(github, policy):
-            return LicenseVerdict("pass", github, f"{github} is OSI-approved", 1.0)
-        return LicenseVerdict("fail", github, f"{github} is not an OSI-approved license", 0.0)
+            return LicenseVerdict(PASS, github, GateReason("osi", {"spdx": github}), 1.0)
+        return LicenseVerdict(FAIL, github, GateReason("not_osi", {"spdx": github}), 0.0)
     if name and name.lower() not in _UNIDENTIFIED and not manual:
-        return LicenseVerdict(
-            "unknown", None, f"license {name!r} not recognised: needs review", 0.25
-        )
-    prefix = f"GitHub says {said!r}" if said else "no license from GitHub"
+        return LicenseVerdict(UNKNOWN, None, GateReason("unrecognised", {"name": name}), 0.25)
     if manual:
+        facts = {"github": said, "manual": manual}
         candidates = _from_manual(manual, policy.licenses)
         accepted = [c for c in candidates if _accepted(c, policy)]
         if accepted:
-            return LicenseVerdict(
-                "pass",
-                accepted[0],
-                f"{prefix}; the study's manual analysis says {manual!r} "
-                f"({accepted[0]}, OSI-approved)",
-                0.75,
-            )
+            found = GateReason("manual_osi", {**facts, "spdx": accepted[0]})
+            return LicenseVerdict(PASS, accepted[0], found, 0.75)
         if candidates:
-            return LicenseVerdict(
-                "fail",
-                candidates[0],
-                f"{prefix}; the study's manual analysis says {manual!r}, not OSI-approved",
-                0.0,
-            )
-        return LicenseVerdict(
-            "unknown",
-            None,
-            f"{prefix}; manual analysis {manual!r} not recognised: needs review",
-            0.25,
-        )
+            found = GateReason("manual_not_osi", {**facts, "spdx": candidates[0]})
+            return LicenseVerdict(FAIL, candidates[0], found, 0.0)
+        return LicenseVerdict(UNKNOWN, None, GateReason("manual_unrecognised", facts), 0.25)
     if said:
-        return LicenseVerdict(
-            "unknown", None, f"{prefix} and no manual analysis: needs review", 0.25
-        )
-    return LicenseVerdict("unknown", None, "no license information: needs review", None)
+        return LicenseVerdict(UNKNOWN, None, GateReason("no_manual", {"github": said}), 0.25)
+    return LicenseVerdict(UNKNOWN, None, GateReason("no_license"), None)
 
 
 def license_verdicts(table: pd.DataFrame, policy: Policy) -> pd.DataFrame:
@@ -126,7 +111,9 @@ def license_verdicts(table: pd.DataFrame, policy: Policy) -> pd.DataFrame:
         {
             "license_outcome": [v.outcome for v in verdicts],
             "license": [v.spdx for v in verdicts],
-            "license_reason": [v.reason for v in verdicts],
+            "license_reason": pd.Series(
+                [v.reason for v in verdicts], index=table.index, dtype=object
+            ),
             "license_clarity": np.array(
                 [np.nan if v.clarity is None else v.clarity for v in verdicts], dtype="float64"
             ),

@@ -20,11 +20,12 @@ from mlops_radar.model.columns import number
 from mlops_radar.model.gates import evaluate_gates
 from mlops_radar.model.normalise import signal_score
 from mlops_radar.model.policy import GATES, Policy
+from mlops_radar.model.results import Status
 from mlops_radar.model.rings import assign_rings
 from mlops_radar.model.signals import available_signals, signal_values
 from mlops_radar.model.weights import RingRules, SignalSpec, Weights
 
-__all__ = ["GROUPINGS", "Scored", "effective_weights", "score"]
+__all__ = ["GROUPINGS", "Scored", "effective_weights", "rank_order", "score"]
 
 #: Groupings for percentiles and rankings: (table column, label for tools without one).
 GROUPINGS: dict[str, tuple[str, str]] = {
@@ -94,19 +95,27 @@ def _dimension_scores(
     return result
 
 
-def _rank_within_groups(frame: pd.DataFrame) -> np.ndarray:
-    """1-based rank inside each group: tools that pass every gate first, then by score,
-    completeness and tool name. Tools needing review and eliminated ones share the second tier,
-    ordered by score, so missing gate data never lifts a tool above its fully known twin."""
-    order = np.lexsort(
+def rank_order(frame: pd.DataFrame, values: np.ndarray) -> np.ndarray:
+    """The ranking rule, the only copy: row positions of `frame` ordered by group, then tools
+    that pass every gate before those needing review or failing one (so missing gate data never
+    lifts a tool above its fully known twin), then by `values` (highest first, unknown last),
+    completeness and tool name."""
+    keys = -np.asarray(values, dtype="float64")  # NaN stays NaN: lexsort puts it last
+    order: np.ndarray = np.lexsort(
         (
             frame["tool"].astype(str).to_numpy(),
             -frame["completeness"].to_numpy(),
-            -frame["score"].to_numpy(),
-            (frame["status"] != "qualified").to_numpy(),
+            keys,
+            (frame["status"] != Status.QUALIFIED).to_numpy(),
             frame["group"].astype(str).to_numpy(),
         )
     )
+    return order
+
+
+def _rank_within_groups(frame: pd.DataFrame) -> np.ndarray:
+    """1-based rank inside each group by the ranking rule on the score."""
+    order = rank_order(frame, frame["score"].to_numpy())
     ranks = np.empty(len(frame), dtype=np.int64)
     groups = frame["group"].to_numpy()[order]
     starts = np.r_[0, np.flatnonzero(groups[1:] != groups[:-1]) + 1]

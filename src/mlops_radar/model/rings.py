@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from mlops_radar.model.results import Ring, RingBasis, Status
 from mlops_radar.model.weights import RingRules
 
 __all__ = ["RINGS", "assign_rings"]
 
-RINGS = ("Adopt", "Trial", "Assess", "Hold")
+RINGS = tuple(Ring)
 
 
 def assign_rings(
@@ -30,8 +31,8 @@ def assign_rings(
     assess. `stars` NaN (unknown) never passes a floor."""
     if stars is None:
         stars = np.full(len(score), np.nan)
-    eliminated = status == "eliminated"
-    review = status == "needs_review"
+    eliminated = status == Status.ELIMINATED
+    review = status == Status.NEEDS_REVIEW
     low = score < rules.hold_below
     adopt = (score >= rules.adopt_score) & (completeness >= rules.adopt_completeness)
     trial = (score >= rules.trial_score) & (completeness >= rules.trial_completeness)
@@ -46,12 +47,9 @@ def assign_rings(
         trial & trial_floor,
         adopt | trial,
     ]
-    ring = np.select(
-        conditions, ["Hold", "Hold", "Assess", "Adopt", "Trial", "Trial", "Assess"], "Assess"
-    )
-    basis = np.select(
-        conditions,
-        ["gate", "low_score", "review", "adopt", "trial_floor", "trial", "assess_floor"],
-        default="assess",
-    )
+    h, a, t, s = Ring.HOLD, Ring.ADOPT, Ring.TRIAL, Ring.ASSESS
+    ring = np.select(conditions, [h, h, s, a, t, t, s], s).astype(object)
+    b = RingBasis
+    bases = [b.GATE, b.LOW_SCORE, b.REVIEW, b.ADOPT, b.TRIAL_FLOOR, b.TRIAL, b.ASSESS_FLOOR]
+    basis = np.select(conditions, bases, default=b.ASSESS).astype(object)
     return ring, basis

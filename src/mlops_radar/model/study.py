@@ -8,6 +8,7 @@ that the rank zeroes archived tools even under the `study` policy, whose gates k
 
 from __future__ import annotations
 
+import math
 from datetime import date, datetime
 
 import numpy as np
@@ -15,9 +16,16 @@ import pandas as pd
 
 from mlops_radar.model.columns import flag, number, require_columns, timestamps
 from mlops_radar.model.gates import evaluate_gates
-from mlops_radar.model.policy import Policy
+from mlops_radar.model.policy import GATES, Policy
+from mlops_radar.model.results import (
+    GateOutcome,
+    GateResult,
+    Qualification,
+    Status,
+    ToolQualification,
+)
 
-__all__ = ["attractiveness", "qualify", "study_rank", "summarise"]
+__all__ = ["attractiveness", "qualification", "qualify", "study_rank", "summarise"]
 
 
 def attractiveness(table: pd.DataFrame) -> pd.Series:
@@ -104,3 +112,50 @@ def summarise(qualified: pd.DataFrame) -> dict[str, object]:
         "mean_attractiveness": mean,
         "by_category": by_category,
     }
+
+
+_COUNTS = ("stars", "forks", "watchers", "open_issues", "closed_issues", "total_commits")
+
+
+def _known(value: object) -> bool:
+    return (
+        value is not None
+        and value is not pd.NaT
+        and not (isinstance(value, float) and math.isnan(value))
+    )
+
+
+def qualification(qualified: pd.DataFrame, policy: Policy) -> Qualification:
+    """`qualify`'s frame as typed results, built column by column."""
+    columns = {c: qualified[c].to_numpy() for c in qualified.columns}
+    gates = {
+        g: (columns[f"{g}_outcome"], columns[f"{g}_applied"], columns[f"{g}_reason"]) for g in GATES
+    }
+    tools = []
+    for i in range(len(qualified)):
+        repo, last = columns["repo"][i], columns["last_commit"][i]
+        stale, archived = columns["last_commit_stale"][i], columns["archived"][i]
+        tools.append(
+            ToolQualification(
+                name=str(columns["tool"][i]),
+                repo=repo if isinstance(repo, str) else None,
+                categories=tuple(columns["categories"][i]),
+                status=Status(columns["status"][i]),
+                gates={
+                    g: GateResult(g, GateOutcome(out[i]), bool(applied[i]), why[i])
+                    for g, (out, applied, why) in gates.items()
+                },
+                counts={c: int(columns[c][i]) if _known(columns[c][i]) else None for c in _COUNTS},
+                last_commit=pd.Timestamp(last) if _known(last) else None,
+                last_commit_stale=bool(stale) if _known(stale) else None,
+                archived=bool(archived) if _known(archived) else None,
+                license=columns["license"][i] if isinstance(columns["license"][i], str) else None,
+                attractiveness=_float(columns["attractiveness"][i]),
+                study_rank=_float(columns["study_rank"][i]),
+            )
+        )
+    return Qualification(policy.name, tuple(tools), summarise(qualified))
+
+
+def _float(value: object) -> float | None:
+    return float(value) if _known(value) else None  # type: ignore[arg-type]

@@ -1,11 +1,7 @@
-"""The report stage: terminal tables now; the HTML site and Markdown lists later."""
+"""The report stage: the model's typed results in words and formats, one renderer per format
+behind one interface (`report.base`): JSON and terminal now; the HTML site and Markdown lists
+next. `values` is the one place that turns table values into JSON values, `words` the one place
+that puts verdicts into English, `export` writes snapshots for other tools.
 
-from mlops_radar.report.terminal import (
-    compare_table,
-    qualify_table,
-    ranking_table,
-    robustness_line,
-    show_table,
-)
-
-__all__ = ["compare_table", "qualify_table", "ranking_table", "robustness_line", "show_table"]
+Nothing is imported here, so `report.terminal.printable` costs the CLI no pandas or SQLAlchemy.
+"""

@@ -1,28 +1,42 @@
-"""Terminal tables (rich) for qualify, rank, compare and show.
+"""The terminal renderer: rich tables for qualify, rank, compare, show and changes.
 
 Every piece of outside text (tool names, categories, reasons built from facts) is escaped before it
-reaches rich, so a tool called "[bold]x" prints as written instead of being read as markup.
+reaches rich, so a tool called "[bold]x" prints as written instead of being read as markup. Words
+come from `report/words.py`, the same as in JSON.
 """
 
 from __future__ import annotations
 
 import math
+import os
+import sys
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.markup import escape as _escape_markup
-from rich.table import Table
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+
+    from mlops_radar.model.results import ToolQualification, ToolScore, Trend
+    from mlops_radar.report.base import Context
 
 __all__ = [
+    "TERMINAL_TOP",
+    "TerminalRenderer",
     "compare_table",
     "fmt",
+    "make_console",
     "printable",
     "qualify_table",
     "ranking_table",
-    "robustness_line",
     "safe",
     "show_table",
 ]
+
+#: Tools shown per group by `rank` in a terminal unless --top or --all says otherwise.
+TERMINAL_TOP = 10
 
 
 def printable(text: str) -> str:
@@ -54,102 +68,97 @@ def _styled(text: str, styles: Mapping[str, str]) -> str:
     return f"[{style}]{safe(text)}[/]" if style else safe(text)
 
 
-def qualify_table(rows: Iterable[Mapping[str, Any]], title: str) -> Table:
+def make_console(*, stderr: bool = False) -> Console:
+    """A rich console; when output is not a terminal (a pipe, a CI log, a notebook cell) tables get
+    160 columns instead of rich's 80, unless COLUMNS says otherwise."""
+    from rich.console import Console
+
+    stream = sys.stderr if stderr else sys.stdout
+    width = None if stream.isatty() or os.environ.get("COLUMNS") else 160
+    return Console(stderr=stderr, width=width)
+
+
+def _table(**options: Any) -> Table:
+    from rich.table import Table
+
+    return Table(**options)
+
+
+def qualify_table(tools: Iterable[ToolQualification], title: str) -> Table:
     """One line per tool: status, gate outcomes, Quadro 1 qualifiers and the study's measures."""
-    table = Table(title=safe(title))
-    for name in (
-        "tool",
-        "category",
-        "status",
-        "license",
-        "activity",
-        "archived",
-        "stars",
-        "forks",
-        "watchers",
-        "commits",
-        "attractiveness",
-        "study rank",
-    ):
-        table.add_column(
-            name,
-            justify="right"
-            if name in {"stars", "forks", "watchers", "commits", "attractiveness", "study rank"}
-            else "left",
-        )
-    for row in rows:
-        gates = row["gates"]
+    table = _table(title=safe(title))
+    right = {"stars", "forks", "watchers", "commits", "attractiveness", "study rank"}
+    for name in ("tool", "category", "status", "license", "activity", "archived", "stars",
+                 "forks", "watchers", "commits", "attractiveness", "study rank"):  # fmt: skip
+        table.add_column(name, justify="right" if name in right else "left")
+    for tool in tools:
+        gates = tool.gates
         table.add_row(
-            safe(str(row["name"])),
-            safe(", ".join(row["categories"])),
-            _styled(row["status"], _STATUS_STYLE),
+            safe(tool.name),
+            safe(", ".join(tool.categories)),
+            _styled(tool.status.value, _STATUS_STYLE),
             *(
-                safe(f"{gates[g]['outcome']}" + ("" if gates[g]["applied"] else " (n/a)"))
+                safe(gates[g].outcome.value + ("" if gates[g].applied else " (n/a)"))
                 for g in ("license", "activity", "archived")
             ),
-            fmt(row["stars"]),
-            fmt(row["forks"]),
-            fmt(row["watchers"]),
-            fmt(row["total_commits"]),
-            fmt(row["attractiveness"], 1),
-            fmt(row["study_rank"], 1),
+            fmt(tool.counts["stars"]),
+            fmt(tool.counts["forks"]),
+            fmt(tool.counts["watchers"]),
+            fmt(tool.counts["total_commits"]),
+            fmt(tool.attractiveness, 1),
+            fmt(tool.study_rank, 1),
         )
     return table
 
 
-def ranking_table(group: str, rows: Sequence[Mapping[str, Any]], by: str) -> Table:
+def ranking_table(group: str, tools: Sequence[ToolScore], by: str) -> Table:
     """One group's ranking with ring, score, completeness and the explanation."""
-    table = Table(title=safe(group), show_lines=True)
+    from mlops_radar.report.words import ring_words, signal_words
+
+    table = _table(title=safe(group), show_lines=True)
     table.add_column("#", justify="right")
     table.add_column("tool")
     table.add_column("ring")
     table.add_column(by, justify="right")
     table.add_column("complete", justify="right")
     table.add_column("why")
-    for row in rows:
-        why = "\n".join(
-            [f"[green]+[/] {safe(h)}" for h in row["helps"]]
-            + [f"[red]-[/] {safe(h)}" for h in row["hurts"]]
-            + [f"[dim]{safe(row['ring_reason'])}[/]"]
+    for tool in tools:
+        why = tool.explanation
+        text = "\n".join(
+            [f"[green]+[/] {safe(signal_words(h))}" for h in why.helps]
+            + [f"[red]-[/] {safe(signal_words(h))}" for h in why.hurts]
+            + [f"[dim]{safe(ring_words(why.ring))}[/]"]
         )
         table.add_row(
-            str(row["rank"]),
-            safe(str(row["tool"])),
-            _styled(row["ring"], _RING_STYLE),
-            fmt(row["value"], 1),
-            f"{row['completeness']:.0%}",
-            why,
+            str(tool.rank),
+            safe(tool.tool),
+            _styled(tool.ring.value, _RING_STYLE),
+            fmt(tool.value, 1),
+            f"{tool.completeness:.0%}",
+            text,
         )
     return table
 
 
-def robustness_line(figures: Mapping[str, Any]) -> str:
-    """The robustness figure under a ranking, in words."""
-    tau = figures.get("mean_tau")
-    if tau is None or (isinstance(tau, float) and math.isnan(tau)):
-        return "robustness: too few tools to compare orders"
-    return (
-        f"robustness (weights ±{figures['spread']:.0%}, {figures['draws']} draws): "
-        f"mean Kendall tau {tau:.2f}, top 3 unchanged in {figures['top3_unchanged']:.0%} of draws"
-    )
-
-
-def compare_table(tools: Sequence[Mapping[str, Any]], dimensions: Sequence[str]) -> Table:
+def compare_table(tools: Sequence[ToolScore], trends: Sequence[Trend]) -> Table:
     """Tools side by side: group, ring, score, each dimension, completeness, history trend."""
-    table = Table(title="comparison")
+    from mlops_radar.report.words import trend_words
+
+    dimensions = list(tools[0].dimensions) if tools else []
+    table = _table(title="comparison")
     table.add_column("")
     for tool in tools:
-        table.add_column(safe(str(tool["tool"])), justify="right")
+        table.add_column(safe(tool.tool), justify="right")
     lines: list[tuple[str, list[str]]] = [
-        ("group", [safe(str(t["group"])) for t in tools]),
-        ("status", [_styled(t["status"], _STATUS_STYLE) for t in tools]),
-        ("ring", [_styled(t["ring"], _RING_STYLE) for t in tools]),
-        ("score", [fmt(t["score"], 1) for t in tools]),
-        *((d, [fmt(t["dimensions"].get(d), 1) for t in tools]) for d in dimensions),
-        ("completeness", [f"{t['completeness']:.0%}" for t in tools]),
-        ("snapshots in history", [fmt(t["trend"]["snapshots"]) for t in tools]),
-        ("stars trend", [safe(t["trend"]["stars"]) for t in tools]),
-        ("commits trend", [safe(t["trend"]["total_commits"]) for t in tools]),
+        ("group", [safe(t.group) for t in tools]),
+        ("status", [_styled(t.status.value, _STATUS_STYLE) for t in tools]),
+        ("ring", [_styled(t.ring.value, _RING_STYLE) for t in tools]),
+        ("score", [fmt(t.score, 1) for t in tools]),
+        *((d, [fmt(t.dimensions.get(d), 1) for t in tools]) for d in dimensions),
+        ("completeness", [f"{t.completeness:.0%}" for t in tools]),
+        ("snapshots in history", [fmt(t.snapshots) for t in trends]),
+        ("stars trend", [safe(trend_words(t.series["stars"])) for t in trends]),
+        ("commits trend", [safe(trend_words(t.series["total_commits"])) for t in trends]),
     ]
     for label, cells in lines:
         table.add_row(label, *cells)
@@ -158,7 +167,7 @@ def compare_table(tools: Sequence[Mapping[str, Any]], dimensions: Sequence[str])
 
 def show_table(title: str, sections: Mapping[str, Mapping[str, Any]]) -> Table:
     """Everything about one tool, section by section (facts, gates, scores, explanation)."""
-    table = Table(title=safe(title), show_header=False)
+    table = _table(title=safe(title), show_header=False)
     table.add_column("section", style="bold")
     table.add_column("name")
     table.add_column("value")
@@ -170,3 +179,126 @@ def show_table(title: str, sections: Mapping[str, Mapping[str, Any]]) -> Table:
                 fmt(value, 1) if isinstance(value, float) else fmt(value),
             )
     return table
+
+
+def records_table(title: str, records: Sequence[Mapping[str, Any]]) -> Table:
+    """A table of plain records (one column per key of the first); every cell escaped."""
+    table = _table(title=safe(title))
+    columns = list(records[0]) if records else []
+    for name in columns:
+        table.add_column(safe(name))
+    for record in records:
+        table.add_row(*("" if record.get(c) is None else safe(str(record[c])) for c in columns))
+    return table
+
+
+class TerminalRenderer:
+    """Rich tables and a few lines of words, to a console (stdout by default)."""
+
+    def __init__(self, console: Console | None = None) -> None:
+        self.console = console or make_console()
+
+    def render(self, result: object, context: Context) -> None:
+        from mlops_radar.model.changes import SnapshotChanges
+        from mlops_radar.model.results import Comparison, Qualification, Ranking, ToolReport
+
+        if isinstance(result, Qualification):
+            self._qualification(result, context)
+        elif isinstance(result, Ranking):
+            self._ranking(result, context)
+        elif isinstance(result, Comparison):
+            self.console.print(compare_table(result.tools, result.trends))
+        elif isinstance(result, ToolReport):
+            self._tool(result)
+        elif isinstance(result, SnapshotChanges):
+            self._changes(result)
+        else:
+            raise TypeError(f"no terminal view of {type(result).__name__}")
+
+    def _qualification(self, result: Any, context: Context) -> None:
+        day = context.snapshot.snapshot_date.isoformat() if context.snapshot else "?"
+        self.console.print(qualify_table(result.tools, f"snapshot {day}, policy {result.policy}"))
+        s = result.summary
+        self.console.print(
+            f"{s['total']} tools: {s['qualified']} qualified, {s['needs_review']} need review, "
+            f"{s['eliminated']} eliminated",
+            markup=False,
+        )
+
+    def _ranking(self, result: Any, context: Context) -> None:
+        from mlops_radar.report.words import robustness_words
+
+        for group in result.groups:
+            self.console.print(ranking_table(group.name, group.tools, result.by))
+            more = group.total - len(group.tools)
+            if more > 0:
+                self.console.print(
+                    f"... and {more:,} more in {printable(group.name)} "
+                    f"(--top N shows more, --all every tool)",
+                    markup=False,
+                )
+            self.console.print(robustness_words(group.robustness), markup=False)
+        if result.unknown_everywhere:
+            self.console.print(
+                f"not known for any tool of this snapshot (each counts 0 for every tool, lowering "
+                f"completeness alike, and is left out of the explanations): "
+                f"{', '.join(result.unknown_everywhere)}",
+                markup=False,
+            )
+
+    def _tool(self, report: Any) -> None:
+        from mlops_radar.report.values import json_value
+        from mlops_radar.report.words import gate_words, ring_words, signal_words, trend_words
+
+        facts = {k: json_value(v) for k, v in report.facts.items()}
+        measured = report.qualification
+        sections: dict[str, dict[str, Any]] = {
+            "facts": {k: v for k, v in facts.items() if v is not None and v != []},
+            "gates": {
+                g: f"{r.outcome.value}: {gate_words(r.reason)}" for g, r in measured.gates.items()
+            },
+            "study": {
+                "status": measured.status.value,
+                "attractiveness": measured.attractiveness,
+                "study rank": measured.study_rank,
+            },
+        }
+        for tool in report.scores:
+            why = tool.explanation
+            sections[f"in {tool.group}"] = {
+                "rank": tool.rank,
+                "ring": tool.ring.value,
+                "why": ring_words(why.ring),
+                "score": tool.score,
+                "completeness": f"{tool.completeness:.0%}",
+                **tool.dimensions,
+                "helps": "; ".join(signal_words(r) for r in why.helps),
+                "hurts": "; ".join(signal_words(r) for r in why.hurts),
+            }
+        sections["history"] = {
+            "snapshots": report.history_snapshots,
+            **{k: trend_words(v) for k, v in report.trend.series.items()},
+        }
+        self.console.print(show_table(str(facts["tool"]), sections))
+
+    def _changes(self, changes: Any) -> None:
+        self.console.print(
+            f"Changes from snapshot {changes.old.id} ({changes.old.snapshot_date}) "
+            f"to {changes.new.id} ({changes.new.snapshot_date})"
+        )
+        for title, items in (
+            ("New tools", changes.added),
+            ("Gone tools", changes.removed),
+            ("License changed", changes.license_changed),
+            ("Archived changed", changes.archived_changed),
+            ("Renamed", changes.renamed),
+            ("Became inactive", changes.became_inactive),
+            ("Active again", changes.active_again),
+            ("Largest star gains", changes.star_gains),
+            ("Largest fork gains", changes.fork_gains),
+        ):
+            if not items:
+                self.console.print(f"{title}: none")
+            else:
+                rows = [{n: getattr(i, n) for n in i.__slots__} for i in items]
+                self.console.print(records_table(title, rows))

@@ -117,8 +117,10 @@ def _fact_frame(conn: sa.Connection, fact_set: FactSet, info: SnapshotInfo) -> p
     sources falls back, per repository, on its newest value collected up to the snapshot's day."""
     table = schema.fact_table(fact_set)
     columns = [table.c.repo_key, table.c.collected_at, *(table.c[n] for n in fact_set.field_names)]
-    own = conn.execute(sa.select(*columns).where(table.c.snapshot_id == info.id)).mappings().all()
-    frame = pd.DataFrame([dict(r) for r in own], columns=[c.name for c in columns])
+    own = conn.execute(sa.select(*columns).where(table.c.snapshot_id == info.id)).all()
+    frame = pd.DataFrame.from_records(
+        [tuple(r) for r in own], columns=[c.name for c in columns], coerce_float=False
+    )
     if fact_set.refresh is None or fact_set.source not in info.sources:
         return frame.set_index("repo_key")
     end = datetime.combine(info.snapshot_date + timedelta(days=1), datetime.min.time())
@@ -139,8 +141,10 @@ def _fact_frame(conn: sa.Connection, fact_set: FactSet, info: SnapshotInfo) -> p
                 sa.select(table.c.repo_key).where(table.c.snapshot_id == info.id)
             )
         )
-    ).mappings()
-    more = pd.DataFrame([dict(r) for r in carried], columns=frame.columns)
+    ).all()
+    more = pd.DataFrame.from_records(
+        [tuple(r) for r in carried], columns=frame.columns, coerce_float=False
+    )
     both = pd.concat([frame, more], ignore_index=True) if len(more) else frame
     return both.drop_duplicates("repo_key").set_index("repo_key")
 
@@ -149,14 +153,9 @@ def snapshot_table(conn: sa.Connection, info: SnapshotInfo) -> pd.DataFrame:
     """The model's table plus `TOOL_EXTRA_COLUMNS` and the `as_of_*` columns, one row per tool
     in catalog order."""
     t = schema.tools
-    tools = pd.DataFrame(
-        [
-            dict(row)
-            for row in conn.execute(
-                sa.select(t).where(t.c.snapshot_id == info.id).order_by(t.c.position)
-            ).mappings()
-        ],
-        columns=list(t.c.keys()),
+    listed = conn.execute(sa.select(t).where(t.c.snapshot_id == info.id).order_by(t.c.position))
+    tools = pd.DataFrame.from_records(
+        [tuple(row) for row in listed], columns=list(t.c.keys()), coerce_float=False
     )
     renamed = dict(
         conn.execute(

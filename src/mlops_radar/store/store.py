@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -35,9 +35,6 @@ from mlops_radar.store.migrate import upgrade
 from mlops_radar.store.records import Origin, SnapshotId, SnapshotInfo, SnapshotStatus
 from mlops_radar.store.rows import insert_tools, naive_utc, utcnow
 from mlops_radar.store.sink import SnapshotSink
-
-if TYPE_CHECKING:
-    from mlops_radar.store.changes import SnapshotChanges
 
 __all__ = ["Store"]
 
@@ -280,13 +277,6 @@ class Store:
 
         with self.transaction() as conn:
             return history(conn, tool)
-
-    def changes(self, old: str | int, new: str | int) -> SnapshotChanges:
-        """What changed between two snapshots (refs as in `resolve_snapshot`)."""
-        from mlops_radar.store.changes import compare
-
-        before, after = self.resolve_snapshot(old), self.resolve_snapshot(new)
-        return compare(before, self.tool_facts(before.id), after, self.tool_facts(after.id))
 
 
 # --- helpers shared with the importer ------------------------------------------------------------

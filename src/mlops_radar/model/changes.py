@@ -2,22 +2,26 @@
 and the largest gains in stars and forks.
 
 Pure functions over two `tool_facts` tables (no database access), so they are easy to test.
+Whether a tool is inactive is the activity gate's own rule (`model.gates.activity_outcomes`) with
+the months of the policy passed in.
 """
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import asdict, dataclass
 from datetime import date
 from typing import Any
 
 import pandas as pd
 
+from mlops_radar.model.columns import as_timestamp, flag, timestamps
+from mlops_radar.model.gates import activity_outcomes
+from mlops_radar.model.policy import Policy
+from mlops_radar.model.results import GateOutcome
 from mlops_radar.store.records import SnapshotInfo
 
-__all__ = ["FactChange", "Gain", "SnapshotChanges", "ToolRef", "compare", "is_inactive"]
+__all__ = ["FactChange", "Gain", "SnapshotChanges", "ToolRef", "compare", "inactive"]
 
-ACTIVITY_MONTHS = 6  # the study's eliminatory rule: no commit in six months = inactive
 TOP_GAINS = 10
 
 
@@ -71,30 +75,28 @@ class SnapshotChanges:
         return asdict(self)
 
 
-def months_before(day: date, months: int) -> date:
-    """The same day `months` calendar months earlier (clamped to the month's last day)."""
-    total = day.year * 12 + day.month - 1 - months
-    year, month = divmod(total, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
+def inactive(table: pd.DataFrame, snapshot_date: date, months: int) -> list[bool | None]:
+    """Per row: inactive (True), active (False) or unknown (None) on `snapshot_date` by the
+    activity gate's rule: the last commit date, else the study's own verdict."""
+    outcome = activity_outcomes(
+        timestamps(table, "last_commit_at"),
+        flag(table, "last_commit_stale").to_numpy(),
+        as_timestamp(snapshot_date),
+        months,
+    )
+    return [None if o == GateOutcome.UNKNOWN else bool(o == GateOutcome.FAIL) for o in outcome]
 
 
-def is_inactive(row: Any, snapshot_date: date) -> bool | None:
-    """Older than six months: from the last commit date, else the study's own verdict, else None."""
-    last = row.get("last_commit_at")
-    if last is not None and not pd.isna(last):
-        return bool(pd.Timestamp(last).date() < months_before(snapshot_date, ACTIVITY_MONTHS))
-    stale = row.get("last_commit_stale")
-    if stale is None or pd.isna(stale):
-        return None
-    return bool(stale)
-
-
-def _by_identity(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
-    """One record per tool identity (repository, plus subpath), first row wins."""
+def _by_identity(
+    table: pd.DataFrame, snapshot_date: date, months: int
+) -> dict[str, dict[str, Any]]:
+    """One record per tool identity (repository, plus subpath), first row wins; each with
+    `_inactive` on its snapshot's date."""
     out: dict[str, dict[str, Any]] = {}
-    for item in table.to_dict("records"):
+    verdicts = inactive(table, snapshot_date, months)
+    for item, verdict in zip(table.to_dict("records"), verdicts, strict=True):
         record = {str(k): v for k, v in item.items()}
+        record["_inactive"] = verdict
         repo = record.get("repo")
         subpath = record.get("subpath")
         key = _key(repo) or str(record["tool"]).lower()
@@ -142,10 +144,17 @@ def _gains(pairs: list[tuple[dict[str, Any], dict[str, Any]]], field: str) -> tu
 
 
 def compare(
-    old: SnapshotInfo, old_table: pd.DataFrame, new: SnapshotInfo, new_table: pd.DataFrame
+    old: SnapshotInfo,
+    old_table: pd.DataFrame,
+    new: SnapshotInfo,
+    new_table: pd.DataFrame,
+    policy: Policy,
 ) -> SnapshotChanges:
-    """Changes from `old` to `new`; tools are matched by repository (plus subpath), not by name."""
-    before, after = _by_identity(old_table), _by_identity(new_table)
+    """Changes from `old` to `new`; tools are matched by repository (plus subpath), not by name.
+    Activity is judged by the activity gate's rule with `policy`'s months."""
+    months = policy.activity_months
+    before = _by_identity(old_table, old.snapshot_date, months)
+    after = _by_identity(new_table, new.snapshot_date, months)
     pairs = [(before[k], after[k]) for k in after if k in before and _key(after[k].get("repo"))]
     renamed = []
     for a, b in pairs:
@@ -165,7 +174,7 @@ def compare(
             archived.append(
                 FactChange(str(b["tool"]), str(b["repo"]), bool(a["archived"]), bool(b["archived"]))
             )
-        was, now_inactive = is_inactive(a, old.snapshot_date), is_inactive(b, new.snapshot_date)
+        was, now_inactive = a["_inactive"], b["_inactive"]
         if was is False and now_inactive is True:
             inactive.append(_ref(b))
         elif was is True and now_inactive is False:

@@ -16,8 +16,9 @@ import pandas as pd
 
 from mlops_radar.catalog.study_files import CSV_COLUMNS_16
 from mlops_radar.errors import StoreError
+from mlops_radar.model.changes import inactive
+from mlops_radar.model.config import named_policy
 from mlops_radar.sources.registry import model_columns
-from mlops_radar.store.changes import is_inactive
 from mlops_radar.store.queries import snapshot_table
 from mlops_radar.store.records import SnapshotInfo
 from mlops_radar.store.store import Store
@@ -95,12 +96,12 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _study_values(row: dict[str, Any], info: SnapshotInfo) -> dict[str, Any]:
+def _study_values(row: dict[str, Any], verdict: bool | None) -> dict[str, Any]:
     repo = row["repo"] if isinstance(row["repo"], str) else ""
     owner, _, name = repo.partition("/")
     stale = row.get("last_commit_stale")
     if _missing(stale):
-        stale = is_inactive(row, info.snapshot_date)
+        stale = verdict
     category = row.get("source_category")
     if _missing(category):
         category = "|".join(row["categories"])
@@ -119,9 +120,12 @@ def _study_values(row: dict[str, Any], info: SnapshotInfo) -> dict[str, Any]:
 def study_csv_rows(table: pd.DataFrame, info: SnapshotInfo) -> list[list[str]]:
     """Header and rows of the study's 16-column layout plus our `EXTRA_COLUMNS`, as text."""
     rows = [[*CSV_COLUMNS_16, *EXTRA_COLUMNS]]
-    for item in table.to_dict("records"):
+    # the study's own verdict where it has one, else its rule (the study policy's months)
+    months = named_policy("study").activity_months
+    verdicts = inactive(table, info.snapshot_date, months)
+    for item, verdict in zip(table.to_dict("records"), verdicts, strict=True):
         row = {str(k): v for k, v in item.items()}
-        study = _study_values(row, info)
+        study = _study_values(row, verdict)
         rows.append(
             [_text(study[c]) for c in CSV_COLUMNS_16] + [_text(row[c]) for c in EXTRA_COLUMNS]
         )

@@ -1,0 +1,176 @@
+"""Load a snapshot and assess it: the library layer under `qualify`, `rank`, `compare`, `show` and
+`changes`, shared by the CLI, the notebook API and the demo.
+
+It opens nothing itself: callers pass a `Store`. It reads policy and weights files (the model reads
+no files), resolves snapshots, hands the model its table and the snapshot's date, and returns the
+model's typed results; rendering them is `report/`'s job.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from mlops_radar.catalog.stages import load_stage_map
+from mlops_radar.errors import ConfigError, RadarError
+from mlops_radar.model import Policy, Scored, qualify, score
+from mlops_radar.model.changes import SnapshotChanges, compare
+from mlops_radar.model.config import (
+    NAMED_POLICIES,
+    default_rings,
+    default_weights,
+    named_policy,
+    policy_from_toml,
+    weights_from_toml,
+)
+from mlops_radar.model.ranking import find_rows, rank, tool_scores
+from mlops_radar.model.results import Comparison, Qualification, Ranking, ToolReport
+from mlops_radar.model.study import qualification
+from mlops_radar.model.trend import trend
+from mlops_radar.model.weights import Weights
+from mlops_radar.store import SnapshotInfo, Store
+
+__all__ = [
+    "Loaded",
+    "changes",
+    "comparison",
+    "load",
+    "policy",
+    "qualification_of",
+    "ranking",
+    "restaged",
+    "scored",
+    "tool_report",
+    "weights",
+]
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """One snapshot read from a store: its record and the model's input table."""
+
+    store: Store
+    info: SnapshotInfo
+    table: pd.DataFrame
+
+
+def _read_text(path: str, what: str) -> str:
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ConfigError(f"{path}: cannot read {what}: {detail}") from exc
+
+
+def policy(value: str | Policy) -> Policy:
+    """A named policy ('study', 'radar') or a policy file (TOML)."""
+    if isinstance(value, Policy):
+        return value
+    if value in NAMED_POLICIES:
+        return named_policy(value)
+    return policy_from_toml(_read_text(value, "policy file"), source=value)
+
+
+def weights(path: str | None) -> Weights:
+    """The shipped weights, or a weights file (TOML) laid over them."""
+    if path is None:
+        return default_weights()
+    return weights_from_toml(_read_text(path, "weights file"), source=path)
+
+
+def load(store: Store, ref: str | int = "latest") -> Loaded:
+    """The snapshot `ref` (id, date or 'latest') and its table."""
+    info = store.resolve_snapshot(ref)
+    return Loaded(store, info, store.tool_facts(info.id))
+
+
+def restaged(loaded: Loaded, taxonomy: str | None, stage_map: Path | None) -> Loaded:
+    """`loaded` with each tool's stages mapped again from its categories under another taxonomy
+    (or a user stage map); unchanged when neither is asked for."""
+    if taxonomy is None and stage_map is None:
+        return loaded
+    mapping = load_stage_map(taxonomy or "study", stage_map)
+    table = loaded.table.copy()
+    table["stages"] = [list(mapping.stages_for(cats or ())) for cats in table["categories"]]
+    return dataclasses.replace(loaded, table=table)
+
+
+def scored(loaded: Loaded, chosen: Policy, weighting: Weights, grouping: str) -> Scored:
+    """The maturity model over the snapshot, with the shipped rings."""
+    return score(
+        loaded.table, loaded.info.snapshot_date, chosen, weighting, default_rings(),
+        grouping=grouping,
+    )  # fmt: skip
+
+
+def qualification_of(loaded: Loaded, chosen: Policy) -> Qualification:
+    """Gates, status and the study's measures for every tool."""
+    return qualification(qualify(loaded.table, loaded.info.snapshot_date, chosen), chosen)
+
+
+def ranking(
+    loaded: Loaded,
+    chosen: Policy,
+    weighting: Weights,
+    *,
+    grouping: str = "category",
+    by: str = "maturity",
+    group: str | None = None,
+    top: int | None = None,
+) -> Ranking:
+    """Tools ranked within each group (or one group), the first `top` of each kept."""
+    result = scored(loaded, chosen, weighting, grouping)
+    measures = qualify(loaded.table, loaded.info.snapshot_date, chosen)
+    return rank(result, measures, by=by, group=group, top=top)
+
+
+def _rows(loaded: Loaded, result: Scored, name: str) -> list[int]:
+    rows = find_rows(loaded.table, name)
+    if not rows:
+        raise RadarError(f"no tool or repository {name!r} in snapshot {loaded.info.id}")
+    return [int(i) for i in result.frame.index[result.frame["row"].isin(rows)]]
+
+
+def _history(store: Store, name: str) -> pd.DataFrame:
+    try:
+        return store.history(name)
+    except RadarError:
+        return pd.DataFrame(columns=["snapshot_date", "stars", "total_commits"])
+
+
+def comparison(
+    loaded: Loaded, names: Sequence[str], chosen: Policy, weighting: Weights
+) -> Comparison:
+    """The named tools side by side (each in its first category), with their trends."""
+    result = scored(loaded, chosen, weighting, "category")
+    tools = tool_scores(result, [_rows(loaded, result, name)[0] for name in names])
+    trends = tuple(trend(_history(loaded.store, name)) for name in names)
+    return Comparison(tuple(tools), trends)
+
+
+def tool_report(loaded: Loaded, name: str, chosen: Policy, weighting: Weights) -> ToolReport:
+    """Everything known about one tool: facts, qualification, scores per category, history."""
+    result = scored(loaded, chosen, weighting, "category")
+    rows = _rows(loaded, result, name)
+    position = int(result.frame["row"].to_numpy()[rows[0]])
+    one = loaded.table.iloc[[position]]
+    facts = {str(k): v for k, v in one.iloc[0].to_dict().items()}
+    measured = qualification(qualify(one, loaded.info.snapshot_date, chosen), chosen)
+    history = _history(loaded.store, name)
+    return ToolReport(
+        facts=facts,
+        qualification=measured.tools[0],
+        scores=tuple(tool_scores(result, rows)),
+        history_snapshots=len(history),
+        trend=trend(history),
+    )
+
+
+def changes(store: Store, old: str | int, new: str | int, chosen: Policy) -> SnapshotChanges:
+    """What changed between two snapshots, activity judged by `chosen`'s rule."""
+    before, after = store.resolve_snapshot(old), store.resolve_snapshot(new)
+    return compare(before, store.tool_facts(before.id), after, store.tool_facts(after.id), chosen)

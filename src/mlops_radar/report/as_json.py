@@ -1,0 +1,159 @@
+"""The JSON renderer: the model's typed results as the documented JSON shapes, with every reason
+in words (from `report/words.py`) beside the numbers, unknown as null."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Mapping
+from typing import Any, TextIO
+
+from mlops_radar.model.changes import SnapshotChanges
+from mlops_radar.model.results import (
+    Comparison,
+    GateResult,
+    Qualification,
+    Ranking,
+    ToolQualification,
+    ToolReport,
+    ToolScore,
+    Trend,
+)
+from mlops_radar.report.base import Context
+from mlops_radar.report.values import json_text, json_value
+from mlops_radar.report.words import gate_words, ring_words, signal_words, trend_words
+from mlops_radar.store.records import SnapshotInfo
+
+__all__ = ["JsonRenderer", "as_json"]
+
+
+def snapshot_json(info: SnapshotInfo | None, policy: str | None = None) -> dict[str, Any]:
+    """The snapshot a result was computed on (and the policy, where one applies)."""
+    if info is None:
+        return {}
+    found: dict[str, Any] = {
+        "id": int(info.id),
+        "date": info.snapshot_date.isoformat(),
+        "taken_at": info.taken_at.isoformat(),
+        "origin": str(info.origin),
+        "status": str(info.status),
+    }
+    if policy is not None:
+        found["policy"] = policy
+    return found
+
+
+def gates_json(gates: Mapping[str, GateResult]) -> dict[str, dict[str, Any]]:
+    return {
+        g: {"outcome": r.outcome.value, "reason": gate_words(r.reason), "applied": r.applied}
+        for g, r in gates.items()
+    }
+
+
+def trend_json(found: Trend) -> dict[str, Any]:
+    return {"snapshots": found.snapshots, **{k: trend_words(v) for k, v in found.series.items()}}
+
+
+def tool_score_json(tool: ToolScore, *, ranked: bool = False) -> dict[str, Any]:
+    """One (tool, group) with its dimensions and explanation; `ranked` adds what the ranking
+    was ordered by and the study's measures."""
+    why = tool.explanation
+    record: dict[str, Any] = {
+        "tool": tool.tool,
+        "repo": tool.repo,
+        "group": tool.group,
+        "rank": tool.rank,
+        "status": tool.status.value,
+        "ring": tool.ring.value,
+        "ring_reason": ring_words(why.ring),
+        "score": tool.score,
+        "completeness": tool.completeness,
+        "dimensions": dict(tool.dimensions),
+        "helps": [signal_words(r) for r in why.helps],
+        "hurts": [signal_words(r) for r in why.hurts],
+        "gates": gates_json(tool.gates),
+    }
+    if ranked:
+        record["value"] = tool.value
+        record["attractiveness"] = tool.attractiveness
+        record["study_rank"] = tool.study_rank
+    return record
+
+
+def qualified_json(tool: ToolQualification) -> dict[str, Any]:
+    return {
+        "name": tool.name,
+        "repo": tool.repo,
+        "categories": list(tool.categories),
+        "status": tool.status.value,
+        "gates": gates_json(tool.gates),
+        **tool.counts,
+        "last_commit": None if tool.last_commit is None else tool.last_commit.isoformat(),
+        "last_commit_stale": tool.last_commit_stale,
+        "archived": tool.archived,
+        "license": tool.license,
+        "attractiveness": tool.attractiveness,
+        "study_rank": tool.study_rank,
+    }
+
+
+def as_json(result: object, context: Context | None = None) -> Any:
+    """`result` as a JSON value (dicts, lists, text, numbers, null)."""
+    context = context or Context()
+    snapshot = snapshot_json(context.snapshot, context.policy)
+    if isinstance(result, Qualification):
+        return {
+            "snapshot": snapshot,
+            "tools": [qualified_json(t) for t in result.tools],
+            "summary": json_value(result.summary),
+        }
+    if isinstance(result, Ranking):
+        return {
+            "snapshot": snapshot,
+            "grouping": result.grouping,
+            "groups": [
+                {
+                    result.grouping: g.name,
+                    "by": result.by,
+                    "tools": [tool_score_json(t, ranked=True) for t in g.tools],
+                    "robustness": dataclasses.asdict(g.robustness),
+                }
+                for g in result.groups
+            ],
+            "unknown_everywhere": list(result.unknown_everywhere),
+        }
+    if isinstance(result, Comparison):
+        return {
+            "snapshot": snapshot_json(context.snapshot),
+            "tools": [
+                {**tool_score_json(t), "trend": trend_json(found)}
+                for t, found in zip(result.tools, result.trends, strict=True)
+            ],
+        }
+    if isinstance(result, ToolReport):
+        measured = qualified_json(result.qualification)
+        return {
+            "snapshot": snapshot,
+            "facts": json_value(dict(result.facts)),
+            "status": measured["status"],
+            "gates": measured["gates"],
+            "attractiveness": measured["attractiveness"],
+            "study_rank": measured["study_rank"],
+            "scores": [tool_score_json(t) for t in result.scores],
+            "history_snapshots": result.history_snapshots,
+            "trend": trend_json(result.trend),
+        }
+    if isinstance(result, SnapshotChanges):
+        return json_value(dataclasses.asdict(result))
+    return json_value(result)
+
+
+class JsonRenderer:
+    """Indented JSON, one document per result."""
+
+    def __init__(self, stream: TextIO | None = None) -> None:
+        self.stream = stream
+
+    def render(self, result: object, context: Context) -> None:
+        stream = self.stream or sys.stdout
+        stream.write(json_text(as_json(result, context)) + "\n")

@@ -1,0 +1,171 @@
+"""The model's typed results in English: gate reasons, signal reasons, ring reasons, trends and
+robustness figures. Every sentence a user reads about a verdict is made here, once, for every
+renderer (JSON carries the same words beside the numbers)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from mlops_radar.model.results import (
+    GateReason,
+    RingBasis,
+    RingReason,
+    Robustness,
+    SignalReason,
+    TrendSeries,
+)
+
+__all__ = [
+    "gate_words",
+    "ring_words",
+    "robustness_words",
+    "signal_words",
+    "trend_words",
+]
+
+
+def _github(facts: Mapping[str, Any]) -> str:
+    said = facts.get("github")
+    return f"GitHub says {said!r}" if said else "no license from GitHub"
+
+
+_GATES: dict[str, Callable[[Mapping[str, Any]], str]] = {
+    # license
+    "osi": lambda f: f"{f['spdx']} is OSI-approved",
+    "not_osi": lambda f: f"{f['spdx']} is not an OSI-approved license",
+    "unrecognised": lambda f: f"license {f['name']!r} not recognised: needs review",
+    "manual_osi": lambda f: (
+        f"{_github(f)}; the study's manual analysis says {f['manual']!r} "
+        f"({f['spdx']}, OSI-approved)"
+    ),
+    "manual_not_osi": lambda f: (
+        f"{_github(f)}; the study's manual analysis says {f['manual']!r}, not OSI-approved"
+    ),
+    "manual_unrecognised": lambda f: (
+        f"{_github(f)}; manual analysis {f['manual']!r} not recognised: needs review"
+    ),
+    "no_manual": lambda f: f"{_github(f)} and no manual analysis: needs review",
+    "no_license": lambda f: "no license information: needs review",
+    # activity
+    "last_commit": lambda f: f"last commit {f['date']}, {f['days']} days before the snapshot",
+    "last_commit_old": lambda f: (
+        f"last commit {f['date']}, {f['days']} days before the snapshot "
+        f"(limit: {f['months']} months)"
+    ),
+    "study_stale": lambda f: f"the study's verdict: last commit older than {f['months']} months",
+    "study_recent": lambda f: f"the study's verdict: last commit within {f['months']} months",
+    "no_commit_date": lambda f: "last commit date unknown",
+    # archived
+    "archived": lambda f: "the repository is archived (read-only)",
+    "not_archived": lambda f: "not archived",
+    "archived_unknown": lambda f: "archived state unknown",
+}
+
+
+def gate_words(reason: GateReason) -> str:
+    """A gate's reason in words, with the policy that does not apply it, if any."""
+    say = _GATES.get(reason.code)
+    text = say(reason.facts) if say else reason.code.replace("_", " ")
+    if reason.not_applied_under:
+        text += f" (not applied under policy {reason.not_applied_under})"
+    return text
+
+
+#: Labels of the shipped count signals, for a count of one ("1 release in the last year").
+_SINGULAR = {
+    "stars": "star",
+    "forks": "fork",
+    "watchers": "watcher",
+    "commits": "commit",
+    "releases in the last year": "release in the last year",
+    "mentionable users": "mentionable user",
+}
+
+
+def _standing(pct: float, group: str) -> str:
+    if pct >= 0.5:
+        return f"in the top {max(10, math.ceil((1.0 - pct) * 10) * 10)}% of {group}"
+    return f"in the bottom {max(10, math.ceil(pct * 10) * 10)}% of {group}"
+
+
+def _license_clarity(value: float) -> str:
+    if value >= 1:
+        return "license clearly open source"
+    if value > 0.5:
+        return "license open source by manual analysis only"
+    if value > 0:
+        return "license unclear (needs review)"
+    return "license not open source"
+
+
+def signal_words(reason: SignalReason) -> str:
+    """One signal of one tool in words. The pull explains a standing that seems to point the
+    other way: a signal scores on its in-group percentile AND a global scale."""
+    value, pct = reason.value, reason.percentile
+    if value is None:
+        return f"{reason.label}: unknown (counts as 0)"
+    if reason.signal == "days_since_commit":
+        text = f"last commit {int(value)} days before the snapshot"
+    elif reason.signal == "issue_closure":
+        return f"{value:.0%} of its issues closed"
+    elif reason.signal == "pr_merge":
+        return f"{value:.0%} of its pull requests merged"
+    elif reason.signal == "license_clarity":
+        return _license_clarity(value)
+    elif reason.signal == "not_archived":
+        return "not archived" if value >= 1 else "archived (read-only)"
+    else:
+        label = _SINGULAR.get(reason.label, reason.label) if int(value) == 1 else reason.label
+        text = f"{int(value):,} {label}"
+    if pct is None:
+        return text
+    standing = f"{text}, {_standing(pct, reason.group)}"
+    if reason.pull < 0 and pct >= 0.5:
+        return f"{standing}, but low on the global scale"
+    if reason.pull > 0 and pct < 0.5:
+        return f"{standing}, but high on the global scale"
+    return standing
+
+
+def ring_words(reason: RingReason) -> str:
+    """Why a tool is in its ring, in one sentence."""
+    ring, score = reason.ring.value, reason.score
+    if reason.floor is not None and reason.reached is not None and reason.wanted is not None:
+        stars = reason.stars
+        have = "unknown stars" if stars is None else f"{int(stars):,} stars"
+        return (
+            f"{ring}: score {score:.0f} reaches {reason.reached.value}, but {have} is below the "
+            f"{reason.floor:,} that {reason.wanted.value} asks as evidence of adoption"
+        )
+    if reason.basis is RingBasis.GATE:
+        return "Hold: " + "; ".join(gate_words(g.reason) for g in reason.gates)
+    if reason.basis is RingBasis.REVIEW:
+        return "Assess at most until reviewed: " + "; ".join(
+            gate_words(g.reason) for g in reason.gates
+        )
+    if reason.basis is RingBasis.LOW_SCORE:
+        return f"Hold: score {score:.0f} is below the Hold threshold"
+    return f"{ring}: score {score:.0f} with {reason.completeness:.0%} of the weight known"
+
+
+def trend_words(series: TrendSeries | None) -> str:
+    """A count's move from the first to the last known snapshot."""
+    if series is None:
+        return "no trend (fewer than two snapshots)"
+    return (
+        f"{series.first:,} on {series.first_date} -> {series.last:,} on {series.last_date} "
+        f"({series.change:+,})"
+    )
+
+
+def robustness_words(figures: Robustness) -> str:
+    """The robustness figure under a ranking, in words."""
+    tau = figures.mean_tau
+    if tau is None:
+        return "robustness: too few tools to compare orders"
+    return (
+        f"robustness (weights ±{figures.spread:.0%}, {figures.draws} draws): "
+        f"mean Kendall tau {tau:.2f}, top 3 unchanged in {figures.top3_unchanged:.0%} of draws"
+    )
