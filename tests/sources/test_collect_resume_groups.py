@@ -93,3 +93,57 @@ def test_killed_between_core_and_files_resumes_only_the_missing_groups(
         assert all(rows[k] == core_before[k] for k in waiting if k in rows), table
     assert all(files[k] > core_before[k] for k in waiting)
     store.close()
+
+
+def _files_rows(store: Store, snapshot_id: int) -> dict[str, Any]:
+    from mlops_radar.sources.github.groups.files import FILES
+    from mlops_radar.store.queries import read_records
+
+    with store.engine.connect() as conn:
+        keys = [r[0] for r in conn.execute(sa.text("SELECT repo_key FROM facts_github_files"))]
+        return read_records(conn, FILES, snapshot_id, sorted(set(keys)))
+
+
+def test_a_second_snapshot_fetches_only_the_texts_whose_git_object_changed(
+    simulator, tmp_path: Path
+) -> None:
+    import dataclasses
+    from datetime import UTC, datetime, timedelta
+
+    first_sim = simulator(n=40)
+    store = Store.open(f"sqlite:///{tmp_path / 'radar.sqlite3'}")
+    token = Token("t", "TEST")
+    day = datetime(2026, 1, 2, tzinfo=UTC)
+    opened = open_collection(store, catalog=_catalog(first_sim.names), taken_at=day)
+    run_collection(store, opened, api_url=first_sim.url, token=token, config=FAST, now=lambda: day)
+    before = _files_rows(store, opened.snapshot_id)
+    with_texts = sorted(k for k, v in before.items() if any(f["text"] for f in v.files or ()))
+    assert len(with_texts) >= 3
+    changed = with_texts[0]
+    path = next(f["path"] for f in before[changed].files if f["text"])
+
+    # the same world a day later, but one license file of one repository rewritten
+    repos = [
+        dataclasses.replace(r, files={**r.files, path: r.files[path] + "\nAmended.\n"})
+        if r.full_name.lower() == changed
+        else r
+        for r in first_sim.population.repos
+    ]
+    from github_simulator import Simulator, SimulatorConfig
+
+    population = dataclasses.replace(first_sim.population, repos=repos)
+    with Simulator(SimulatorConfig(population=population)) as server:
+        later = day + timedelta(days=1)
+        again = open_collection(store, catalog=_catalog(first_sim.names), taken_at=later)
+        run_collection(store, again, api_url=server.url, token=token, config=FAST,
+                       now=lambda: later)  # fmt: skip
+        asked = server.stats.repo_queries
+    after = _files_rows(store, again.snapshot_id)
+    # every repository asked once for its batch; only the changed one again, for its one file
+    assert {k: n for k, n in asked.items() if n > 1} == {changed: 2}
+    assert after[changed].files != before[changed].files
+    new_text = next(f["text"] for f in after[changed].files if f["path"] == path)
+    assert new_text.endswith("Amended.\n")
+    for key in with_texts[1:]:
+        assert after[key].files == before[key].files  # reused, byte for byte
+    store.close()

@@ -64,13 +64,16 @@ class StoredState:
 
     `outcomes`: each key's recorded outcome; `present`: the fact sets stored for each key in this
     snapshot; `newest`: for refreshable fact sets, when each key's newest value (in any snapshot up
-    to now) was collected; `lookup(fact_set, keys)`: the stored records of this snapshot.
+    to now) was collected; `lookup(fact_set, keys)`: the stored records of this snapshot;
+    `earlier(fact_set, keys)`: each key's newest record from earlier snapshots (texts whose git
+    object id has not changed need not be fetched again).
     """
 
     outcomes: Mapping[RepoKey, StoredOutcome] = field(default_factory=dict)
     present: Mapping[RepoKey, frozenset[str]] = field(default_factory=dict)
     newest: Mapping[tuple[str, RepoKey], datetime] = field(default_factory=dict)
     lookup: Callable[[FactSet, Iterable[str]], Mapping[RepoKey, Any]] = lambda _set, _keys: {}
+    earlier: Callable[[FactSet, Iterable[str]], Mapping[RepoKey, Any]] = lambda _set, _keys: {}
 
     def finished(self, key: RepoKey) -> bool:
         """Whether the key has a final outcome in this snapshot."""

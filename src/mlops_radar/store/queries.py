@@ -75,16 +75,33 @@ def typed_frame(rows: list[dict[str, Any]] | pd.DataFrame, columns: Iterable[str
 
 
 def read_records(
-    conn: sa.Connection, fact_set: FactSet, snapshot_id: int, keys: Sequence[str]
+    conn: sa.Connection,
+    fact_set: FactSet,
+    snapshot_id: int,
+    keys: Sequence[str],
+    *,
+    earlier: bool = False,
 ) -> dict[RepoKey, Any]:
-    """The stored records of one fact set in one snapshot for `keys`."""
+    """The stored records of one fact set in one snapshot for `keys`; with `earlier`, each key's
+    newest record from the other snapshots instead (what an earlier collection found)."""
     table = schema.fact_table(fact_set)
     columns = [table.c[name] for name in fact_set.field_names]
-    rows = conn.execute(
-        sa.select(table.c.repo_key, *columns).where(
+    if earlier:
+        newest = (
+            sa.select(table.c.repo_key, sa.func.max(table.c.collected_at).label("moment"))
+            .where(table.c.snapshot_id != snapshot_id, table.c.repo_key.in_(list(keys)))
+            .group_by(table.c.repo_key)
+            .subquery()
+        )
+        query = sa.select(table.c.repo_key, *columns).join(
+            newest,
+            (newest.c.repo_key == table.c.repo_key) & (newest.c.moment == table.c.collected_at),
+        )
+    else:
+        query = sa.select(table.c.repo_key, *columns).where(
             table.c.snapshot_id == snapshot_id, table.c.repo_key.in_(list(keys))
         )
-    ).mappings()
+    rows = conn.execute(query).mappings()
     found = {}
     for row in rows:
         values = {name: row[name] for name in fact_set.field_names}

@@ -68,6 +68,7 @@ class SnapshotSink:
             present={k: frozenset(v) for k, v in present.items()},
             newest=newest,
             lookup=self.values,
+            earlier=self.earlier_values,
         )
 
     def values(self, fact_set: FactSet, keys: Iterable[str]) -> dict[RepoKey, Any]:
@@ -77,6 +78,15 @@ class SnapshotSink:
         with self.store.transaction() as conn:
             for part in chunks(wanted):
                 found.update(read_records(conn, fact_set, self.snapshot_id, part))
+        return found
+
+    def earlier_values(self, fact_set: FactSet, keys: Iterable[str]) -> dict[RepoKey, Any]:
+        """Each key's newest record of `fact_set` from the other snapshots."""
+        wanted = sorted({k.lower() for k in keys})
+        found: dict[RepoKey, Any] = {}
+        with self.store.transaction() as conn:
+            for part in chunks(wanted):
+                found.update(read_records(conn, fact_set, self.snapshot_id, part, earlier=True))
         return found
 
     def write(self, facts: Iterable[FactRecord], outcomes: Iterable[RepoOutcome]) -> None:

@@ -56,6 +56,8 @@ class _FilesContext:
     pypi_known: bool
     license_unknown: bool | None = None  # None: decided from this batch's core answer
     prior: RepoOutcome | None = None  # the outcome to record when the files phase is all left
+    # texts an earlier snapshot fetched, by (path, git object id): reused, not fetched again
+    known: Mapping[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +67,7 @@ class _BlobWork:
     listing: files_group.Listing
     fetch: tuple[files_group.Entry, ...]
     too_big: tuple[files_group.Entry, ...]
+    reused: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +163,9 @@ class GitHubSource:
                 key = repo_key(entry.identity)
                 known.setdefault(key, RepoOutcome(key, Outcome.SKIPPED, reason=_skip_reason(entry)))
         done = {k for k in (*repos, *orgs, *known) if stored.finished(RepoKey(k))}
+        earlier: Mapping[RepoKey, Any] = {}
+        if any(g.name == FILES for g in self.groups):
+            earlier = stored.earlier(files_group.FILES, [k for k in repos if k not in done])
         items: list[WorkItem] = []
         for key, asked in repos.items():
             if key in done:
@@ -168,7 +174,8 @@ class GitHubSource:
                 why = f"failed in {stored.attempts(key)} runs of this snapshot: given up"
                 known[key] = RepoOutcome(asked, Outcome.GIVEN_UP, reason=why)
                 continue
-            items.append(self._repo_item(key, asked, key in pypi, stored, now))
+            texts = files_group.reusable(earlier.get(key))
+            items.append(self._repo_item(key, asked, key in pypi, stored, now, texts))
         for key, login in orgs.items():
             if key not in done:
                 items.append(WorkItem(key, login, frozenset({"org"}), ("org",)))
@@ -186,13 +193,19 @@ class GitHubSource:
         return refresh is None or newest is None or now - newest >= refresh
 
     def _repo_item(
-        self, key: RepoKey, asked: str, pypi_known: bool, stored: StoredState, now: datetime
+        self,
+        key: RepoKey,
+        asked: str,
+        pypi_known: bool,
+        stored: StoredState,
+        now: datetime,
+        known: Mapping[tuple[str, str], dict[str, Any]],
     ) -> WorkItem:
         parts = [g.name for g in self.groups if self._due(g, key, stored, now)]
         if not parts:  # every fact set is there but no outcome: ask the cheap group again
             parts = ["core"]
         if parts != [FILES]:
-            context = _FilesContext(pypi_known) if FILES in parts else None
+            context = _FilesContext(pypi_known, known=known) if FILES in parts else None
             shape = ("repo", tuple(parts))
             return WorkItem(key, asked, frozenset(parts), shape, payload=context)
         # only the files group is left: its trees ride another batch for free
@@ -203,7 +216,7 @@ class GitHubSource:
         else:
             prior = RepoOutcome(asked, Outcome.COLLECTED)
         unknown = files_group.license_unidentified(core.license_spdx, core.license_key)
-        context = _FilesContext(pypi_known, license_unknown=unknown, prior=prior)
+        context = _FilesContext(pypi_known, license_unknown=unknown, prior=prior, known=known)
         return WorkItem(key, asked, frozenset({FILES}), (FILES,), rider=True, payload=context)
 
     def preferred_size(self, shape: Hashable, cap: int) -> int:
@@ -356,15 +369,21 @@ class GitHubSource:
             )
         found = files_group.listing(reader)
         needs = files_group.Needs(license_texts=unknown, manifests=not context.pypi_known)
-        fetch, too_big = files_group.wanted(found, needs)
+        wanted, too_big = files_group.wanted(found, needs)
+        reused = tuple(
+            context.known[(e.path, e.oid)]
+            for e in wanted
+            if e.oid and (e.path, e.oid) in context.known
+        )
+        fetch = tuple(e for e in wanted if not (e.oid and (e.path, e.oid) in context.known))
         raw = {key: reader.node.get(key) for key in files_group.GROUP.keys}
         if not fetch:
-            values = files_group.record(found, [], too_big)
+            values = files_group.record(found, list(reused), too_big)
             reading.facts.append(
                 FactRecord(files_group.FILES, item.asked, collected_at, values, raw)
             )
             return
-        work = _BlobWork(found, fetch, too_big)
+        work = _BlobWork(found, fetch, too_big, reused)
         reading.follow_up.append(
             WorkItem(item.key, item.asked, frozenset({BLOBS}), (BLOBS,), rider=True, payload=work)
         )
@@ -386,7 +405,7 @@ class GitHubSource:
                 reading.retry.append((item, _reason(errors, f"no answer for file {entry.path}")))
                 return
             fetched.append(files_group.read_blob(entry, AnswerReader(node)))
-        values = files_group.record(work.listing, fetched, work.too_big)
+        values = files_group.record(work.listing, [*work.reused, *fetched], work.too_big)
         reading.facts.append(FactRecord(files_group.FILES, item.asked, collected_at, values))
 
     async def aclose(self) -> None:

@@ -9,7 +9,9 @@ fetches the texts that are needed, as blob aliases that ride along later batches
 - Python packaging manifests (pyproject.toml, setup.cfg, setup.py) when the catalog names no PyPI
   package for the tool.
 Files larger than `MAX_FETCH_BYTES` are listed, not fetched; texts are stored up to
-`MAX_TEXT_BYTES` (cut texts say so), with GitHub's own `isTruncated`.
+`MAX_TEXT_BYTES` (cut texts say so), with GitHub's own `isTruncated`. Each entry carries its git
+object id: a text an earlier snapshot fetched for the same path and object id is the same text,
+so it is reused instead of fetched again (`reusable`).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ __all__ = [
     "listing",
     "read_blob",
     "record",
+    "reusable",
     "wanted",
 ]
 
@@ -62,9 +65,9 @@ FILES = FactSet("github.files", GitHubFiles, source="github", in_model=False)
 
 FRAGMENT = f"""
 fragment FilesTree on Repository {{
-  rootTree: object(expression: "HEAD:") {{ ... on Tree {{ entries {{ name type size }} }} }}
+  rootTree: object(expression: "HEAD:") {{ ... on Tree {{ entries {{ name type size oid }} }} }}
   licensesTree: object(expression: "HEAD:{LICENSES_FOLDER}") {{
-    ... on Tree {{ entries {{ name type size }} }}
+    ... on Tree {{ entries {{ name type size oid }} }}
   }}
 }}
 """
@@ -80,9 +83,13 @@ class Entry:
     path: str
     type: str
     size: int | None
+    oid: str | None = None  # git's object id: same id, same content
 
     def as_json(self) -> dict[str, Any]:
-        return {"name": self.path.rpartition("/")[2], "type": self.type, "size": self.size}
+        return {
+            "name": self.path.rpartition("/")[2], "type": self.type, "size": self.size,
+            "oid": self.oid,
+        }  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,7 +123,8 @@ def _entries(answer: AnswerReader, path: str, folder: str) -> tuple[Entry, ...] 
     for item in readers:
         name, kind = item.text("name"), item.text("type")
         if name and kind and "/" not in name and name not in (".", ".."):
-            entries.append(Entry(f"{folder}{name}", kind, item.count("size")))
+            oid = item.text("oid")
+            entries.append(Entry(f"{folder}{name}", kind, item.count("size"), oid or None))
     return tuple(entries)
 
 
@@ -148,6 +156,7 @@ def read_blob(entry: Entry, answer: AnswerReader) -> dict[str, Any]:
     text = answer.text("object.text") if answer.value("object.text") is not None else None
     found: dict[str, Any] = {
         "path": entry.path,
+        "oid": entry.oid,
         "byte_size": size if size is not None else entry.size,
         "is_binary": answer.flag("object.isBinary"),
         "is_truncated": answer.flag("object.isTruncated"),
@@ -161,6 +170,18 @@ def read_blob(entry: Entry, answer: AnswerReader) -> dict[str, Any]:
             text = data[:MAX_TEXT_BYTES].decode("utf-8", errors="ignore")
             found["capped"] = True
         found["text"] = text
+    return found
+
+
+def reusable(earlier: GitHubFiles | None) -> dict[tuple[str, str], dict[str, Any]]:
+    """The texts an earlier record fetched, by (path, git object id): only whole, fetched ones."""
+    if earlier is None:
+        return {}
+    found = {}
+    for item in earlier.files or ():
+        whole = isinstance(item, dict) and item.get("text") is not None and not item.get("skipped")
+        if whole and item.get("oid"):
+            found[(str(item["path"]), str(item["oid"]))] = dict(item)
     return found
 
 
