@@ -72,14 +72,15 @@ class Radar:
         """Maturity scores, one row per (tool, category) or (tool, stage): score, dimension scores,
         completeness, ring and rank within the group. Weights and rings are the shipped defaults."""
         info = self.store.resolve_snapshot(snapshot)
-        table = self.store.tool_facts(info.id)
+        facts = self.store.fact_table(info.id)
         scored = score(
-            table,
+            facts.frame,
             info.snapshot_date,
             _policy(policy),
             default_weights(),
             default_rings(),
             grouping=grouping,
+            collected=facts.collected,
         )
         return _in_words(scored.frame)
 

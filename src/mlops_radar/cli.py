@@ -90,6 +90,18 @@ class _RadarGroup(click.Group):
         commands: list[click.Command] = module.COMMANDS
         return next((c for c in commands if c.name == cmd_name), None)
 
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and name not in COMMANDS:
+            import difflib
+
+            close = difflib.get_close_matches(name, list(COMMANDS), n=3)
+            if close:
+                ctx.fail(f"No such command {name!r}; did you mean {', '.join(close)}?")
+        return super().resolve_command(ctx, args)
+
     def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         """The command list from the static table: no command module is imported."""
         names = self.list_commands(ctx)

@@ -145,7 +145,8 @@ def test_stage_grouping_explodes_stages(make_table, radar) -> None:
             "Assess",
             "until reviewed",
         ),
-        ({"stars": 3}, "Hold", "below the Hold threshold"),
+        ({"stars": 3}, "Assess", "until reviewed"),  # gates unknown: the review cap comes first
+        ({}, "Unrated", "no data is not a verdict"),
     ],
 )
 def test_rings(make_table, radar, facts, ring, reason) -> None:

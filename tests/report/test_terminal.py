@@ -42,7 +42,7 @@ def scored(tool: str, ring: str, value: float, completeness: float, helps, hurts
     why = RingReason(Ring(ring), RingBasis.TRIAL, 51.0, completeness)
     return ToolScore(
         tool=tool, repo=None, group="G", rank=1, status=Status.QUALIFIED, ring=Ring(ring),
-        score=value, completeness=completeness, dimensions={},
+        score=value, completeness=completeness, tier=1, dimensions={},
         explanation=Explanation(tuple(helps), tuple(hurts), why), gates={}, value=value,
     )  # fmt: skip
 

@@ -9,12 +9,14 @@ model's typed results; rendering them is `report/`'s job.
 from __future__ import annotations
 
 import dataclasses
+import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from mlops_radar.app.reviews import read_reviews, study_reviews
 from mlops_radar.catalog.stages import load_stage_map
 from mlops_radar.errors import ConfigError, RadarError
 from mlops_radar.model import Policy, Scored, qualify, score
@@ -29,6 +31,7 @@ from mlops_radar.model.config import (
 )
 from mlops_radar.model.ranking import find_rows, rank, tool_scores
 from mlops_radar.model.results import Comparison, Qualification, Ranking, ToolReport
+from mlops_radar.model.reviews import apply_reviews
 from mlops_radar.model.study import qualification
 from mlops_radar.model.trend import trend
 from mlops_radar.model.weights import Weights
@@ -56,6 +59,7 @@ class Loaded:
     store: Store
     info: SnapshotInfo
     table: pd.DataFrame
+    collected: frozenset[str] | None = None  # the fact columns the snapshot's sources collect
 
 
 def _read_text(path: str, what: str) -> str:
@@ -82,10 +86,16 @@ def weights(path: str | None) -> Weights:
     return weights_from_toml(_read_text(path, "weights file"), source=path)
 
 
-def load(store: Store, ref: str | int = "latest") -> Loaded:
-    """The snapshot `ref` (id, date or 'latest') and its table."""
+def load(store: Store, ref: str | int = "latest", reviews: str | Path | None = None) -> Loaded:
+    """The snapshot `ref` (id, date or 'latest') and its table, with license reviews applied
+    where the snapshot has no hand analysis of its own: the study's spreadsheet analysis (from
+    any imported spreadsheet snapshot), then the reviews file `reviews`, whose entries win."""
     info = store.resolve_snapshot(ref)
-    return Loaded(store, info, store.tool_facts(info.id))
+    table = store.tool_facts(info.id)
+    carried = study_reviews(store)
+    if reviews is not None:
+        carried += read_reviews(reviews)
+    return Loaded(store, info, apply_reviews(table, carried), frozenset(info.collected))
 
 
 def restaged(loaded: Loaded, taxonomy: str | None, stage_map: Path | None) -> Loaded:
@@ -103,7 +113,7 @@ def scored(loaded: Loaded, chosen: Policy, weighting: Weights, grouping: str) ->
     """The maturity model over the snapshot, with the shipped rings."""
     return score(
         loaded.table, loaded.info.snapshot_date, chosen, weighting, default_rings(),
-        grouping=grouping,
+        grouping=grouping, collected=loaded.collected,
     )  # fmt: skip
 
 
@@ -131,7 +141,15 @@ def ranking(
 def _rows(loaded: Loaded, result: Scored, name: str) -> list[int]:
     rows = find_rows(loaded.table, name)
     if not rows:
-        raise RadarError(f"no tool or repository {name!r} in snapshot {loaded.info.id}")
+        known = [str(t) for t in loaded.table["tool"]]
+        known += [r for r in loaded.table["repo"] if isinstance(r, str)]
+        close = difflib.get_close_matches(name.lower(), [k.lower() for k in known], n=3)
+        by_lower = {k.lower(): k for k in known}
+        hint = f"; did you mean {', '.join(repr(by_lower[c]) for c in close)}?" if close else ""
+        raise RadarError(
+            f"no tool or repository {name!r} in snapshot {loaded.info.id} "
+            f"(database {loaded.store.label}){hint}"
+        )
     return [int(i) for i in result.frame.index[result.frame["row"].isin(rows)]]
 
 

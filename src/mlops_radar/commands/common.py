@@ -16,6 +16,7 @@ __all__ = [
     "json_option",
     "make_console",
     "policy_option",
+    "reviews_option",
     "snapshot_option",
 ]
 
@@ -38,6 +39,17 @@ snapshot_option = click.option(
     show_default=True,
     metavar="REF",
     help="A snapshot id, a date YYYY-MM-DD (the latest complete snapshot that day) or 'latest'.",
+)
+reviews_option = click.option(
+    "--reviews",
+    "reviews_file",
+    envvar="MLOPS_RADAR_REVIEWS",
+    default=None,
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="License reviews (YAML: repo, license, reviewer, date, note) applied where GitHub could "
+    "not identify a license; env MLOPS_RADAR_REVIEWS. The study's spreadsheet analysis is "
+    "carried to every snapshot without one.",
 )
 policy_option = click.option(
     "--policy",

@@ -18,7 +18,7 @@ from mlops_radar.report.base import Context, renderer_for
 from mlops_radar.report.terminal import TERMINAL_TOP
 from mlops_radar.store import Store
 
-from .common import db_option, json_option, policy_option, snapshot_option
+from .common import db_option, json_option, policy_option, reviews_option, snapshot_option
 
 __all__ = ["COMMANDS"]
 
@@ -46,13 +46,16 @@ Examples:
 )
 @snapshot_option
 @policy_option
+@reviews_option
 @json_option
 @db_option
-def qualify_command(snapshot_ref: str, policy: str, as_json: bool, db_url: str | None) -> None:
+def qualify_command(
+    snapshot_ref: str, policy: str, reviews_file: str | None, as_json: bool, db_url: str | None
+) -> None:
     """Apply the eliminatory gates and the study's measures to every tool of a snapshot."""
     chosen = assessment.policy(policy)
     with Store.open(db_url) as store:
-        loaded = assessment.load(store, snapshot_ref)
+        loaded = assessment.load(store, snapshot_ref, reviews_file)
         result = assessment.qualification_of(loaded, chosen)
     _render(result, as_json, Context(loaded.info, chosen.name))
 
@@ -73,6 +76,7 @@ The terminal shows the first 10 tools of each group and says how many more there
 )
 @snapshot_option
 @policy_option
+@reviews_option
 @click.option(
     "--by",
     type=click.Choice(list(BY_COLUMNS)),
@@ -109,6 +113,7 @@ The terminal shows the first 10 tools of each group and says how many more there
 def rank(
     snapshot_ref: str,
     policy: str,
+    reviews_file: str | None,
     by: str,
     category: str | None,
     stage: str | None,
@@ -130,7 +135,9 @@ def rank(
     if top is None and not show_all and not as_json:
         top = TERMINAL_TOP
     with Store.open(db_url) as store:
-        loaded = assessment.restaged(assessment.load(store, snapshot_ref), taxonomy, stage_map)
+        loaded = assessment.restaged(
+            assessment.load(store, snapshot_ref, reviews_file), taxonomy, stage_map
+        )
         result = assessment.ranking(
             loaded, chosen, weighting,
             grouping="stage" if (stage or by_stage) else "category",
@@ -149,6 +156,7 @@ Examples:
 @click.argument("tools", nargs=-1, required=True)
 @snapshot_option
 @policy_option
+@reviews_option
 @weights_option
 @json_option
 @db_option
@@ -156,6 +164,7 @@ def compare(
     tools: tuple[str, ...],
     snapshot_ref: str,
     policy: str,
+    reviews_file: str | None,
     weights_file: str | None,
     as_json: bool,
     db_url: str | None,
@@ -163,7 +172,7 @@ def compare(
     """Tools side by side, per dimension, with the trend from their history."""
     chosen, weighting = assessment.policy(policy), assessment.weights(weights_file)
     with Store.open(db_url) as store:
-        loaded = assessment.load(store, snapshot_ref)
+        loaded = assessment.load(store, snapshot_ref, reviews_file)
         result = assessment.comparison(loaded, tools, chosen, weighting)
     _render(result, as_json, Context(loaded.info, chosen.name))
 
@@ -178,6 +187,7 @@ Examples:
 @click.argument("tool")
 @snapshot_option
 @policy_option
+@reviews_option
 @weights_option
 @json_option
 @db_option
@@ -185,6 +195,7 @@ def show(
     tool: str,
     snapshot_ref: str,
     policy: str,
+    reviews_file: str | None,
     weights_file: str | None,
     as_json: bool,
     db_url: str | None,
@@ -192,7 +203,7 @@ def show(
     """Everything known about one tool: facts, gates, scores, explanation, history length."""
     chosen, weighting = assessment.policy(policy), assessment.weights(weights_file)
     with Store.open(db_url) as store:
-        loaded = assessment.load(store, snapshot_ref)
+        loaded = assessment.load(store, snapshot_ref, reviews_file)
         result = assessment.tool_report(loaded, tool, chosen, weighting)
     _render(result, as_json, Context(loaded.info, chosen.name))
 

@@ -64,9 +64,15 @@ def _accepted(spdx: str, policy: Policy) -> bool:
 
 
 def judge_license(
-    spdx: str | None, name: str | None, manual: str | None, policy: Policy
+    spdx: str | None,
+    name: str | None,
+    manual: str | None,
+    policy: Policy,
+    reviewer: str | None = None,
+    reviewed_on: str | None = None,
 ) -> LicenseVerdict:
-    """The license gate for one combination of the three license facts."""
+    """The license gate for one combination of the license facts; `reviewer` (and the day) name
+    who gave `manual` when it is a review carried from elsewhere, not the snapshot's own."""
     github = _from_github(spdx, name, policy.licenses)
     said = spdx or name
     if github is not None:
@@ -76,7 +82,9 @@ def judge_license(
     if name and name.lower() not in _UNIDENTIFIED and not manual:
         return LicenseVerdict(UNKNOWN, None, GateReason("unrecognised", {"name": name}), 0.25)
     if manual:
-        facts = {"github": said, "manual": manual}
+        facts: dict[str, object] = {"github": said, "manual": manual}
+        if reviewer:
+            facts.update(by=reviewer, on=reviewed_on)
         candidates = _from_manual(manual, policy.licenses)
         accepted = [c for c in candidates if _accepted(c, policy)]
         if accepted:
@@ -98,13 +106,15 @@ def license_verdicts(table: pd.DataFrame, policy: Policy) -> pd.DataFrame:
             "spdx": text(table, "license_spdx"),
             "name": text(table, "license_name"),
             "manual": text(table, "license_manual"),
+            "by": text(table, "license_reviewer"),
+            "on": text(table, "license_reviewed_on"),
         },
         index=table.index,
     )
     combos = keys.drop_duplicates()
     judged = {
-        (s, n, m): judge_license(s, n, m, policy)
-        for s, n, m in combos.itertuples(index=False, name=None)
+        (s, n, m, b, o): judge_license(s, n, m, policy, b, o)
+        for s, n, m, b, o in combos.itertuples(index=False, name=None)
     }
     verdicts = [judged[k] for k in keys.itertuples(index=False, name=None)]
     return pd.DataFrame(

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from mlops_radar.errors import ModelError
-from mlops_radar.model.explain import explain, gate_results, unknown_everywhere
+from mlops_radar.model.explain import explain, gate_results, not_collected, unknown_everywhere
 from mlops_radar.model.maturity import Scored, rank_order
 from mlops_radar.model.results import Ranking, RankingGroup, Ring, Robustness, Status, ToolScore
 from mlops_radar.model.robustness import robustness
@@ -50,7 +50,7 @@ def tool_scores(
     ranks = frame["rank"].to_numpy()[rows] if ranks is None else np.asarray(ranks)
     dims = [c for c in frame.columns if c.startswith("dim:")]
     dim_values = frame[dims].to_numpy(dtype="float64") if dims else np.empty((len(frame), 0))
-    columns = {c: frame[c].to_numpy() for c in ("tool", "repo", "group", "status", "ring")}
+    columns = {c: frame[c].to_numpy() for c in ("tool", "repo", "group", "status", "ring", "tier")}
     score, completeness = frame["score"].to_numpy(), frame["completeness"].to_numpy()
     positions = frame["row"].to_numpy()
     if measures is not None:
@@ -69,7 +69,8 @@ def tool_scores(
                 ring=Ring(columns["ring"][i]),
                 score=float(score[i]),
                 completeness=float(completeness[i]),
-                dimensions={d[4:]: float(dim_values[i, n]) for n, d in enumerate(dims)},
+                tier=int(columns["tier"][i]),
+                dimensions={d[4:]: _number(dim_values[i, n]) for n, d in enumerate(dims)},
                 explanation=explanations[k],
                 gates=gates[k],
                 value=None if values is None else _number(values[i]),
@@ -110,13 +111,16 @@ def rank(
     order = rank_order(frame, values)
     groups_in_order = frame["group"].to_numpy()[order]
     stability = robustness(scored).set_index("group")
+    chosen = [order[groups_in_order == name] for name in names]
+    kept = [members[: top if top else None] for members in chosen]
+    rows = np.concatenate(kept) if kept else np.empty(0, dtype=np.int64)
+    ranks = np.concatenate([np.arange(1, len(k) + 1) for k in kept]) if kept else rows
+    every = tool_scores(scored, rows, ranks, values=values, measures=measures)
     result = []
-    for name in names:
-        members = order[groups_in_order == name]
-        shown = members[: top if top else None]
-        tools = tool_scores(
-            scored, shown, np.arange(1, len(shown) + 1), values=values, measures=measures
-        )
+    start = 0
+    for name, members, shown in zip(names, chosen, kept, strict=True):
+        tools = every[start : start + len(shown)]
+        start += len(shown)
         figures = stability.loc[name]
         result.append(
             RankingGroup(
@@ -132,7 +136,10 @@ def rank(
                 ),
             )
         )
-    return Ranking(scored.grouping, by, tuple(result), unknown_everywhere(scored))
+    return Ranking(
+        scored.grouping, by, tuple(result), unknown_everywhere(scored),
+        not_collected=not_collected(scored), coverage=scored.coverage,
+    )  # fmt: skip
 
 
 def find_rows(table: pd.DataFrame, name: str) -> list[int]:

@@ -61,13 +61,16 @@ class Ring(StrEnum):
     TRIAL = "Trial"
     ASSESS = "Assess"
     HOLD = "Hold"
+    UNRATED = "Unrated"  # nothing known about the tool: no data is not a verdict
 
 
 class RingBasis(StrEnum):
     """Why a tool is in its ring."""
 
+    NO_DATA = "no_data"  # no signal known: Unrated
     GATE = "gate"  # an applied gate failed: Hold
-    LOW_SCORE = "low_score"  # score below the Hold threshold
+    LOW_SCORE = "low_score"  # score below the Hold threshold, on enough known data
+    SCANT = "scant"  # score below the Hold threshold, but too little known to hold: Assess
     REVIEW = "review"  # Adopt or Trial score, but a gate is unknown: Assess until reviewed
     ADOPT = "adopt"
     TRIAL = "trial"
@@ -117,6 +120,9 @@ class SignalReason:
     group: str
     direction: Direction
     pull: float
+    position: int | None = None  # 1 + the group's tools with a better value (None: unknown)
+    group_size: int | None = None  # the group's tools with a known value
+    tied: int = 0  # other tools of the group with the same value
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +138,7 @@ class RingReason:
     score: float
     completeness: float
     stars: float | None = None
+    outcome: str | None = None  # the collection's outcome, for an unrated tool
     reached: Ring | None = None
     wanted: Ring | None = None
     floor: int | None = None
@@ -188,7 +195,8 @@ class ToolScore:
     ring: Ring
     score: float
     completeness: float
-    dimensions: Mapping[str, float]
+    tier: int
+    dimensions: Mapping[str, float | None]  # None: none of the dimension's signals judged
     explanation: Explanation
     gates: Mapping[str, GateResult]
     value: float | None = None
@@ -220,12 +228,16 @@ class RankingGroup:
 @dataclass(frozen=True, slots=True)
 class Ranking:
     """Tools ranked within each group; `unknown_everywhere` lists the labels of the signals no tool
-    of the snapshot has (they lower every tool's completeness alike and explain nothing)."""
+    of the snapshot has although its sources collect them (they lower every tool's completeness
+    alike and explain nothing); `not_collected` those its sources do not collect (left out of the
+    scores for everyone)."""
 
     grouping: str  # "category" or "stage"
     by: str  # "maturity", "attractiveness" or "study-rank"
     groups: tuple[RankingGroup, ...]
     unknown_everywhere: tuple[str, ...]
+    not_collected: tuple[str, ...] = ()  # labels of signals no source of the snapshot collects
+    coverage: float = 1.0  # share of the full model's weight the collected signals carry
 
 
 @dataclass(frozen=True, slots=True)

@@ -104,7 +104,13 @@ def robustness(scored: Scored) -> pd.DataFrame:
     perturbed = scored.weights * factors
     perturbed /= perturbed.sum(axis=1, keepdims=True)
     filled = np.nan_to_num(scored.scores, nan=0.0)
-    base_all, moved_all = filled @ scored.weights, filled @ perturbed.T
+    shares = scored.row_shares()
+    counted = (shares > 0).astype("float64")  # the signals judged and applicable per row
+    base_all = (filled * shares).sum(axis=1)
+    total = counted @ perturbed.T
+    moved_all = np.divide(
+        (filled * counted) @ perturbed.T, total, out=np.zeros_like(total), where=total > 0
+    )
     frame = scored.frame
     rows = []
     for group, index in frame.groupby("group", sort=True).indices.items():

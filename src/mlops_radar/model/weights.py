@@ -63,6 +63,7 @@ class RingRules:
     trial_completeness: float
     adopt_min_stars: float = 0.0  # evidence of adoption a ring asks for (0: no floor)
     trial_min_stars: float = 0.0
+    hold_completeness: float = 0.5  # a low score is Hold only on at least this much known
 
 
 def merge_mappings(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -112,6 +113,9 @@ def rings_from_mapping(mapping: Mapping[str, Any], *, source: str) -> RingRules:
         trial_completeness=_number(trial.get("completeness"), "trial.completeness", source),
         adopt_min_stars=_number(adopt.get("min_stars", 0), "adopt.min_stars", source),
         trial_min_stars=_number(trial.get("min_stars", 0), "trial.min_stars", source),
+        hold_completeness=_number(
+            mapping.get("hold_completeness", 0.5), "hold_completeness", source
+        ),
     )
 
 

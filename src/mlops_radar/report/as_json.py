@@ -68,6 +68,7 @@ def tool_score_json(tool: ToolScore, *, ranked: bool = False) -> dict[str, Any]:
         "ring_reason": ring_words(why.ring),
         "score": tool.score,
         "completeness": tool.completeness,
+        "tier": tool.tier,
         "dimensions": dict(tool.dimensions),
         "helps": [signal_words(r) for r in why.helps],
         "hurts": [signal_words(r) for r in why.hurts],
@@ -121,6 +122,8 @@ def as_json(result: object, context: Context | None = None) -> Any:
                 for g in result.groups
             ],
             "unknown_everywhere": list(result.unknown_everywhere),
+            "not_collected": list(result.not_collected),
+            "coverage": result.coverage,
         }
     if isinstance(result, Comparison):
         return {

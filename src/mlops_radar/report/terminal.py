@@ -51,7 +51,9 @@ def safe(text: str) -> str:
 
 
 _STATUS_STYLE = {"qualified": "green", "needs_review": "yellow", "eliminated": "red"}
-_RING_STYLE = {"Adopt": "green", "Trial": "cyan", "Assess": "yellow", "Hold": "red"}
+_RING_STYLE = {
+    "Adopt": "green", "Trial": "cyan", "Assess": "yellow", "Hold": "red", "Unrated": "dim",
+}  # fmt: skip
 
 
 def fmt(value: Any, digits: int = 0) -> str:
@@ -88,11 +90,17 @@ def qualify_table(tools: Iterable[ToolQualification], title: str) -> Table:
     """One line per tool: status, gate outcomes, Quadro 1 qualifiers and the study's measures."""
     table = _table(title=safe(title))
     right = {"stars", "forks", "watchers", "commits", "attractiveness", "study rank"}
+    from mlops_radar.report.words import gate_words
+
     for name in ("tool", "category", "status", "license", "activity", "archived", "stars",
-                 "forks", "watchers", "commits", "attractiveness", "study rank"):  # fmt: skip
+                 "forks", "watchers", "commits", "attractiveness", "study rank",
+                 "why not qualified"):  # fmt: skip
         table.add_column(name, justify="right" if name in right else "left")
     for tool in tools:
         gates = tool.gates
+        why = "; ".join(
+            gate_words(g.reason) for g in gates.values() if g.applied and g.outcome.value != "pass"
+        )
         table.add_row(
             safe(tool.name),
             safe(", ".join(tool.categories)),
@@ -107,6 +115,7 @@ def qualify_table(tools: Iterable[ToolQualification], title: str) -> Table:
             fmt(tool.counts["total_commits"]),
             fmt(tool.attractiveness, 1),
             fmt(tool.study_rank, 1),
+            safe(why),
         )
     return table
 
@@ -122,7 +131,11 @@ def ranking_table(group: str, tools: Sequence[ToolScore], by: str) -> Table:
     table.add_column(by, justify="right")
     table.add_column("complete", justify="right")
     table.add_column("why")
+    tier = tools[0].tier if tools else 1
     for tool in tools:
+        if tool.tier != tier:  # the boundary between tiers (review / failed gate, unrated)
+            table.add_section()
+            tier = tool.tier
         why = tool.explanation
         text = "\n".join(
             [f"[green]+[/] {safe(signal_words(h))}" for h in why.helps]
@@ -238,6 +251,13 @@ class TerminalRenderer:
                     markup=False,
                 )
             self.console.print(robustness_words(group.robustness), markup=False)
+        if result.not_collected:
+            self.console.print(
+                f"not collected by this snapshot's sources (left out of every score; the scores "
+                f"judge {result.coverage:.0%} of the full model): "
+                f"{', '.join(result.not_collected)}",
+                markup=False,
+            )
         if result.unknown_everywhere:
             self.console.print(
                 f"not known for any tool of this snapshot (each counts 0 for every tool, lowering "

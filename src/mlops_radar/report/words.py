@@ -31,27 +31,37 @@ def _github(facts: Mapping[str, Any]) -> str:
     return f"GitHub says {said!r}" if said else "no license from GitHub"
 
 
+def _analysis(facts: Mapping[str, Any]) -> str:
+    """Who read the license by hand: the snapshot's own (the study's spreadsheet) or a review."""
+    by = facts.get("by")
+    if not by:
+        return "the study's manual analysis"
+    who = str(by) if str(by).startswith("the ") else f"the review by {by}"
+    return who + (f" ({facts['on']})" if facts.get("on") else "")
+
+
 _GATES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     # license
     "osi": lambda f: f"{f['spdx']} is OSI-approved",
     "not_osi": lambda f: f"{f['spdx']} is not an OSI-approved license",
     "unrecognised": lambda f: f"license {f['name']!r} not recognised: needs review",
     "manual_osi": lambda f: (
-        f"{_github(f)}; the study's manual analysis says {f['manual']!r} "
-        f"({f['spdx']}, OSI-approved)"
+        f"{_github(f)}; {_analysis(f)} says {f['manual']!r} ({f['spdx']}, OSI-approved)"
     ),
     "manual_not_osi": lambda f: (
-        f"{_github(f)}; the study's manual analysis says {f['manual']!r}, not OSI-approved"
+        f"{_github(f)}; {_analysis(f)} says {f['manual']!r}, not OSI-approved"
     ),
     "manual_unrecognised": lambda f: (
-        f"{_github(f)}; manual analysis {f['manual']!r} not recognised: needs review"
+        f"{_github(f)}; {_analysis(f)} {f['manual']!r} not recognised: needs review"
+        if f.get("by")
+        else f"{_github(f)}; manual analysis {f['manual']!r} not recognised: needs review"
     ),
     "no_manual": lambda f: f"{_github(f)} and no manual analysis: needs review",
     "no_license": lambda f: "no license information: needs review",
     # activity
-    "last_commit": lambda f: f"last commit {f['date']}, {f['days']} days before the snapshot",
+    "last_commit": lambda f: f"last commit {f['date']}, {_days(f['days'])} before the snapshot",
     "last_commit_old": lambda f: (
-        f"last commit {f['date']}, {f['days']} days before the snapshot "
+        f"last commit {f['date']}, {_days(f['days'])} before the snapshot "
         f"(limit: {f['months']} months)"
     ),
     "study_stale": lambda f: f"the study's verdict: last commit older than {f['months']} months",
@@ -100,6 +110,29 @@ def _license_clarity(value: float) -> str:
     return "license not open source"
 
 
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _days(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+#: Below this many tools with a known value, a standing is a place ("2nd of 5"), not a percentile.
+SMALL_GROUP = 10
+
+
+def _place(reason: SignalReason) -> str | None:
+    n, position = reason.group_size, reason.position
+    if n is None or position is None or n >= SMALL_GROUP:
+        return None
+    if n == 1:
+        return f"the only one known in {reason.group}"
+    tied = "tied " if reason.tied else ""
+    return f"{tied}{_ordinal(position)} of {n} in {reason.group}"
+
+
 def signal_words(reason: SignalReason) -> str:
     """One signal of one tool in words. The pull explains a standing that seems to point the
     other way: a signal scores on its in-group percentile AND a global scale."""
@@ -107,7 +140,7 @@ def signal_words(reason: SignalReason) -> str:
     if value is None:
         return f"{reason.label}: unknown (counts as 0)"
     if reason.signal == "days_since_commit":
-        text = f"last commit {int(value)} days before the snapshot"
+        text = f"last commit {_days(int(value))} before the snapshot"
     elif reason.signal == "issue_closure":
         return f"{value:.0%} of its issues closed"
     elif reason.signal == "pr_merge":
@@ -119,6 +152,9 @@ def signal_words(reason: SignalReason) -> str:
     else:
         label = _SINGULAR.get(reason.label, reason.label) if int(value) == 1 else reason.label
         text = f"{int(value):,} {label}"
+    place = _place(reason)
+    if place is not None:
+        return f"{text}, {place}"
     if pct is None:
         return text
     standing = f"{text}, {_standing(pct, reason.group)}"
@@ -127,6 +163,17 @@ def signal_words(reason: SignalReason) -> str:
     if reason.pull > 0 and pct < 0.5:
         return f"{standing}, but high on the global scale"
     return standing
+
+
+#: Why nothing is known about a tool, by the collection's outcome.
+_UNRATED = {
+    "not_found": "its repository was not found",
+    "forbidden": "its repository could not be read (forbidden)",
+    "failed": "its repository could not be collected",
+    "given_up": "its repository could not be collected in three runs",
+    "skipped": "no repository to collect",
+    "unresolved": "its link names an organisation, not one repository",
+}
 
 
 def ring_words(reason: RingReason) -> str:
@@ -145,8 +192,16 @@ def ring_words(reason: RingReason) -> str:
         return "Assess at most until reviewed: " + "; ".join(
             gate_words(g.reason) for g in reason.gates
         )
+    if reason.basis is RingBasis.NO_DATA:
+        why = _UNRATED.get(reason.outcome or "", "no facts about it in this snapshot")
+        return f"Unrated: {why}; no data is not a verdict"
     if reason.basis is RingBasis.LOW_SCORE:
         return f"Hold: score {score:.0f} is below the Hold threshold"
+    if reason.basis is RingBasis.SCANT:
+        return (
+            f"Assess: score {score:.0f} is below the Hold threshold, but only "
+            f"{reason.completeness:.0%} of the weight is known"
+        )
     return f"{ring}: score {score:.0f} with {reason.completeness:.0%} of the weight known"
 
 

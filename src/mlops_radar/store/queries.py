@@ -5,7 +5,7 @@ records, a snapshot's catalog entries, and a tool's history.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pandas as pd
@@ -412,3 +412,23 @@ def history(conn: sa.Connection, tool: str) -> pd.DataFrame:
         )
     frame = typed_frame(rows, (*HISTORY_COLUMNS, "outcome", *columns))
     return frame.sort_values(["snapshot_date", "taken_at", "snapshot_id"], ignore_index=True)
+
+
+def manual_licenses(conn: sa.Connection) -> dict[str, tuple[str, date]]:
+    """Every repository's newest hand analysis of its license in the `study` fact set (the
+    study's spreadsheet), with the day of its snapshot: {repo_key: (text, day)}."""
+    from mlops_radar.sources.study import STUDY
+
+    table = schema.fact_table(STUDY)
+    s = schema.snapshots
+    rows = conn.execute(
+        sa.select(table.c.repo_key, table.c.license_manual, s.c.snapshot_date)
+        .join(s, s.c.id == table.c.snapshot_id)
+        .where(table.c.license_manual.is_not(None))
+        .order_by(s.c.snapshot_date, s.c.id)
+    )
+    found: dict[str, tuple[str, date]] = {}
+    for key, text, day in rows:
+        if isinstance(text, str) and text.strip():
+            found[str(key)] = (text.strip(), day)
+    return found

@@ -235,7 +235,7 @@ class Store:
         with self.transaction() as conn:
             row = conn.execute(query.where(_complete())).mappings().first()
             if row is None:
-                raise StoreError(_missing_snapshot(conn, text))
+                raise StoreError(f"{_missing_snapshot(conn, text)} (database {self.label})")
         return _info(row)
 
     def snapshots(self) -> pd.DataFrame:
@@ -270,6 +270,13 @@ class Store:
 
         with self.transaction() as conn:
             return fact_table(conn, snapshot_info(conn, snapshot_id))
+
+    def manual_licenses(self) -> dict[str, tuple[str, date]]:
+        """Each repository's newest hand analysis of its license (the study's spreadsheet)."""
+        from mlops_radar.store.queries import manual_licenses
+
+        with self.transaction() as conn:
+            return manual_licenses(conn)
 
     def history(self, tool: str) -> pd.DataFrame:
         """One row per snapshot for a tool name or owner/name (any case, following renames)."""
@@ -384,7 +391,19 @@ def _missing_snapshot(conn: sa.Connection, ref: str) -> str:
         return f"no snapshot {ref}"
     if ref.lower() == "latest":
         return "no complete snapshot yet: run `mlops-radar collect` or `mlops-radar import`"
-    return f"no complete snapshot on {ref}"
+    days = sorted(
+        {
+            d
+            for (d,) in conn.execute(
+                sa.select(schema.snapshots.c.snapshot_date).where(_complete()).distinct()
+            )
+        }
+    )
+    if not days:
+        return f"no complete snapshot on {ref}"
+    wanted = _parse_date(ref)
+    near = sorted(days, key=lambda d: (abs((d - wanted).days), d))[:3]
+    return f"no complete snapshot on {ref}; nearest: {', '.join(str(d) for d in sorted(near))}"
 
 
 def _parse_date(text: str) -> date:
