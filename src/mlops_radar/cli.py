@@ -43,6 +43,8 @@ COMMAND_MODULES: dict[str, str] = {
     "compare": "model",
     "show": "model",
     "demo": "demo",
+    "stack-check": "advise",
+    "advise": "advise",
 }
 
 

@@ -24,6 +24,10 @@ _LINK = re.compile(
 )
 _PREFIX = re.compile(r"^\s*(?:[×x]\s+|error:\s*|cause:\s*|╰─▶\s*|[│|]\s*)+")
 _SENTENCE = re.compile(r"(?<=\.)\s+(?=[A-Z])")
+_MISSING = re.compile(
+    rf"({_NAME}) was not found in the package registry|no matching distribution found for ({_NAME})",
+    re.IGNORECASE,
+)
 _BARE = re.compile(r"^([A-Za-z0-9][\w.\-]*)")
 
 
@@ -35,10 +39,12 @@ class Conflict:
     requirement: str | None  # the requirement fought over, e.g. "common<2"
     chain: tuple[str, ...]  # "beta 1.0 depends on common<2", in the resolver's order
     text: str  # at most MAX_LINES lines
+    missing: tuple[str, ...] = ()  # packages the index does not have (or has no fitting file of)
 
     def as_json(self) -> dict[str, Any]:
         return {"packages": list(self.packages), "requirement": self.requirement,
-                "chain": list(self.chain), "text": self.text}  # fmt: skip
+                "chain": list(self.chain), "text": self.text,
+                "missing": list(self.missing)}  # fmt: skip
 
 
 def _sentences(message: str) -> list[str]:
@@ -95,4 +101,7 @@ def explain(
         requirement=_contested(links, wanted),
         chain=tuple(f"{a} depends on {b}" for a, b in links),
         text="\n".join(lines[:MAX_LINES]),
+        missing=tuple(
+            dict.fromkeys(canonicalize_name(a or b) for a, b in _MISSING.findall(message))
+        ),
     )

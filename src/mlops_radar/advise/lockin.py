@@ -112,7 +112,8 @@ def hard_lock_in(
     for package in sorted(_closure(root, children)):
         cloud = sdks.cloud_of(package)
         if cloud is not None and package != root:
-            found.append(LockIn(root, cloud, package, "hard", _path(children, root, package)))
+            chain = _path(children, root, package)
+            found.append(LockIn(root, sdks.display(cloud), package, "hard", chain))
     return found
 
 
@@ -138,5 +139,7 @@ def extra_lock_in(root: str, requires_dist: Iterable[str], sdks: CloudSdks) -> l
         cloud = sdks.cloud_of(requirement.name)
         if extra and cloud:
             package = canonicalize_name(requirement.name)
-            found.append(LockIn(root, cloud, package, "extra", (root, package), extra.group(1)))
+            found.append(
+                LockIn(root, sdks.display(cloud), package, "extra", (root, package), extra.group(1))
+            )
     return found

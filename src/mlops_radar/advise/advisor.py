@@ -1,0 +1,145 @@
+"""`advise`: the qualified tools of one stage or category, best first, each in or out and why.
+
+The ranking is the maturity model's (`mlops_radar.model.score`, passed in as its frame); each
+candidate is mapped to its package, checked against the license wish, resolved with the user's
+stack (one resolution per tool, in parallel) and, under `no_lock_in`, against the cloud SDK list.
+Results are typed: the words are in `advise.words`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from mlops_radar.advise.cache import Cache
+from mlops_radar.advise.lockin import CloudSdks
+from mlops_radar.advise.mapping import PackageMapping
+from mlops_radar.advise.requirements import Wanted, parse_line
+from mlops_radar.advise.stack import CheckOptions, StackCheck, check_stack
+from mlops_radar.advise.resolver import Target
+
+__all__ = ["Candidate", "Wishes", "license_family", "shortlist"]
+
+# SPDX ids of copyleft licenses (strong and weak); any other OSI license counts as permissive.
+_COPYLEFT = ("GPL", "AGPL", "LGPL", "MPL", "EPL", "EUPL", "CDDL", "OSL", "CC-BY-SA", "CPL", "SSPL")
+
+
+@dataclass(frozen=True, slots=True)
+class Wishes:
+    """What the user asks of a tool."""
+
+    license: str = "any"  # permissive | copyleft-ok | any
+    no_lock_in: bool = False
+    top: int = 10  # candidates resolved (best first)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One tool of the shortlist: `verdict` is in or out; `reasons` are typed (code, detail)."""
+
+    tool: str
+    repo: str | None
+    rank: int | None
+    ring: str | None
+    score: float | None
+    status: str
+    license: str | None
+    family: str | None
+    mapping: PackageMapping
+    verdict: str  # "in" | "out"
+    reasons: tuple[tuple[str, str], ...]
+    check: StackCheck | None = None
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def license_family(spdx: str | None) -> str | None:
+    """"copyleft", "permissive" or None (unknown) for an SPDX id."""
+    if not spdx or not isinstance(spdx, str):
+        return None
+    return "copyleft" if spdx.upper().startswith(_COPYLEFT) else "permissive"
+
+
+def _value(row: Mapping[str, Any], name: str) -> Any:
+    value = row.get(name)
+    return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
+
+
+def _pre_check(row: Mapping[str, Any], mapping: PackageMapping, wishes: Wishes) -> list[tuple[str, str]]:
+    reasons = []
+    if row.get("status") != "qualified":
+        reasons.append(("not_qualified", str(row.get("status"))))
+    family = license_family(_value(row, "license"))
+    if wishes.license == "permissive" and family != "permissive":
+        reasons.append(("license", str(_value(row, "license") or "unknown")))
+    if mapping.status == "ambiguous":
+        reasons.append(("ambiguous_package", ", ".join(mapping.candidates)))
+    elif mapping.status == "unmapped":
+        reasons.append(("no_package", "; ".join(mapping.problems)))
+    return reasons
+
+
+def _check(
+    mapping: PackageMapping, stack: Sequence[Wanted], target: Target, sdks: CloudSdks,
+    cache: Cache, options: CheckOptions,
+) -> StackCheck:  # fmt: skip
+    tools = [Wanted(parse_line(p, f"package of {mapping.tool}"), "catalog", mapping.tool)
+             for p in mapping.packages]  # fmt: skip
+    return check_stack(tools, stack, target, sdks, cache, options)
+
+
+def _post_check(check: StackCheck, wishes: Wishes) -> list[tuple[str, str]]:
+    if not check.compatible:
+        conflict = check.conflicts[0] if check.conflicts else None
+        if conflict and conflict.missing:
+            return [("not_on_index", ", ".join(conflict.missing))]
+        return [("conflict", (conflict.requirement or "") if conflict else "")]
+    hard = [item for item in check.lock_in if item.kind == "hard"]
+    if wishes.no_lock_in and hard:
+        return [("lock_in", ", ".join(sorted({f"{i.package} ({i.cloud})" for i in hard})))]
+    return []
+
+
+def shortlist(
+    ranked: pd.DataFrame,
+    mappings: Mapping[str, PackageMapping],
+    stack: Sequence[Wanted],
+    target: Target,
+    sdks: CloudSdks,
+    cache: Cache,
+    wishes: Wishes,
+    options: CheckOptions,
+    tool_facts: Mapping[str, Mapping[str, Any]] | None = None,
+) -> list[Candidate]:
+    """Every tool of `ranked` (one group of the model's frame), best first, in or out and why."""
+    rows = ranked.sort_values(["rank", "tool"], na_position="last").to_dict("records")
+    todo: dict[int, PackageMapping] = {}
+    early: dict[int, list[tuple[str, str]]] = {}
+    for i, row in enumerate(rows):
+        mapping = mappings.get(str(row["tool"]).lower()) or PackageMapping(str(row["tool"]), "unmapped")
+        early[i] = _pre_check(row, mapping, wishes)
+        if not early[i] and len(todo) < wishes.top:
+            todo[i] = mapping
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        futures = {i: pool.submit(_check, m, stack, target, sdks, cache, options) for i, m in todo.items()}
+        checks = {i: f.result() for i, f in futures.items()}
+    found = []
+    for i, row in enumerate(rows):
+        mapping = mappings.get(str(row["tool"]).lower()) or PackageMapping(str(row["tool"]), "unmapped")
+        check = checks.get(i)
+        reasons = early[i] or (_post_check(check, wishes) if check else [("not_checked", str(wishes.top))])
+        rank = _value(row, "rank")
+        found.append(Candidate(
+            tool=str(row["tool"]), repo=_value(row, "repo"),
+            rank=None if rank is None else int(rank), ring=_value(row, "ring"),
+            score=_value(row, "score"), status=str(row.get("status")),
+            license=_value(row, "license"), family=license_family(_value(row, "license")),
+            mapping=mapping, verdict="out" if reasons else "in", reasons=tuple(reasons),
+            check=check,
+            facts={**{k: _value(row, k) for k in ("completeness", "group")},
+                   **(tool_facts or {}).get(str(row["tool"]).lower(), {})},
+        ))  # fmt: skip
+    return found

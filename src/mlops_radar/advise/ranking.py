@@ -1,0 +1,80 @@
+"""The model's ranking of one stage or category of a snapshot, with the tools' packages: what
+`advise` shortlists from (the store and the model are called as `rank` calls them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from mlops_radar.advise.errors import AdviseError
+from mlops_radar.advise.mapping import PackageMapping
+from mlops_radar.advise.tools import snapshot_mappings
+from mlops_radar.errors import ConfigError
+from mlops_radar.model import Policy, score
+from mlops_radar.model.config import (
+    NAMED_POLICIES,
+    default_rings,
+    default_weights,
+    named_policy,
+    policy_from_toml,
+)
+from mlops_radar.store import Store
+
+__all__ = ["RankedGroup", "ranked_group"]
+
+_FACTS = ("last_commit_at", "closed_issues", "open_issues", "releases_last_year", "stars")
+
+
+@dataclass(frozen=True, slots=True)
+class RankedGroup:
+    """One group of the model's frame, and what advise needs beside it."""
+
+    name: str
+    grouping: str  # "stage" or "category"
+    date: date
+    snapshot: dict[str, Any]
+    frame: pd.DataFrame  # Scored.frame rows of the group
+    mappings: dict[str, PackageMapping]  # lower-case tool name -> mapping
+    facts: dict[str, dict[str, Any]]  # lower-case tool name -> checklist facts
+
+
+def _policy(value: str) -> Policy:
+    if value in NAMED_POLICIES:
+        return named_policy(value)
+    try:
+        text = Path(value).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{value}: cannot read policy file: {exc}") from exc
+    return policy_from_toml(text, source=value)
+
+
+def _facts(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
+    present = [c for c in _FACTS if c in table.columns]
+    rows = table[["tool", *present]].to_dict("records")
+    return {str(r["tool"]).lower(): {k: r[k] for k in present} for r in rows}
+
+
+def ranked_group(
+    db_url: str | None, ref: str, policy: str, stage: str | None, category: str | None
+) -> RankedGroup:
+    """The scored rows of `stage` (or `category`) in snapshot `ref`, with the tools' packages."""
+    grouping, wanted = ("stage", stage) if stage is not None else ("category", category)
+    assert wanted is not None
+    with Store.open(db_url) as store:
+        info = store.resolve_snapshot(ref)
+        table = store.tool_facts(info.id)
+        mappings = {k: m for k, (_, m) in snapshot_mappings(store, info.id).items()}
+    scored = score(table, info.snapshot_date, _policy(policy), default_weights(),
+                   default_rings(), grouping=grouping)  # fmt: skip
+    frame = scored.frame
+    groups = sorted({str(g) for g in frame["group"].dropna()})
+    name = next((g for g in groups if g.lower() == wanted.lower()), None)
+    if name is None:
+        raise AdviseError(f"{grouping} {wanted!r}: not in snapshot {info.id}; known: {', '.join(groups)}")
+    snapshot = {"id": int(info.id), "date": info.snapshot_date.isoformat()}
+    return RankedGroup(name, grouping, info.snapshot_date, snapshot,
+                       frame[frame["group"] == name], mappings, _facts(table))  # fmt: skip
