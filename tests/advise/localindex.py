@@ -45,7 +45,9 @@ def write_wheel(folder: Path, dist: Dist) -> Path:
     info = f"{stem}.dist-info"
     files = {
         f"{info}/METADATA": _metadata(dist),
-        f"{info}/WHEEL": "Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n",
+        f"{info}/WHEEL": (
+            "Wheel-Version: 1.0\nGenerator: tests\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+        ),
     }
     if dist.pad:
         files[f"{dist.name.replace('-', '_')}/blob.txt"] = "x" * dist.pad
@@ -141,7 +143,11 @@ def osv_server(known: Mapping[tuple[str, str], Sequence[str]]) -> Iterator[tuple
             results = []
             for query in queries:
                 ids = known.get((query["package"]["name"], query["version"]), ())
-                results.append({"vulns": [{"id": i, "modified": "2024-01-01T00:00:00Z"} for i in ids]} if ids else {})
+                results.append(
+                    {"vulns": [{"id": i, "modified": "2024-01-01T00:00:00Z"} for i in ids]}
+                    if ids
+                    else {}
+                )
             data = json.dumps({"results": results}).encode()
             self.send_response(200 if self.path == "/v1/querybatch" else 404)
             self.send_header("Content-Type", "application/json")

@@ -22,17 +22,25 @@ from mlops_radar.advise.stack import CheckOptions, check_stack
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 
-def _check(target: Target, cache: Cache, *packages: str, stack_file: Path | None = None,
-           **options: object):  # type: ignore[no-untyped-def]  # fmt: skip
+def _check(
+    target: Target, cache: Cache, *packages: str, stack_file: Path | None = None, **options: object
+):  # type: ignore[no-untyped-def]
     stack = read_requirements(stack_file) if stack_file else []
-    return check_stack(from_arguments(packages), stack, target, load_cloud_sdks(), cache,
-                       CheckOptions(**options))  # type: ignore[arg-type]  # fmt: skip
+    return check_stack(
+        from_arguments(packages), stack, target, load_cloud_sdks(), cache, CheckOptions(**options)
+    )  # type: ignore[arg-type]
 
 
 def _cli(*args: str, cache: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(SRC), "MLOPS_RADAR_CACHE": str(cache)}
-    return subprocess.run([sys.executable, "-m", "mlops_radar", *args], capture_output=True,
-                          text=True, env=env, timeout=120, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "mlops_radar", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_uv_is_there() -> None:
@@ -42,10 +50,16 @@ def test_uv_is_there() -> None:
 def test_compatible_pair_gives_the_versions_picked(target: Target, cache: Cache) -> None:
     result = _check(target, cache, "alpha", "beta")
     assert result.compatible
-    assert result.picked == {"alpha": "1.0", "beta": "1.0", "common": "1.5"}  # beta pulls alpha down
+    assert result.picked == {
+        "alpha": "1.0",
+        "beta": "1.0",
+        "common": "1.5",
+    }  # beta pulls alpha down
     assert result.conflicts == ()
     assert result.footprints["alpha"].tree == {"common": 1}
-    kinds = {(c["package"], c["requirement"], c["kind"]) for c in result.footprints["beta"].constraints}
+    kinds = {
+        (c["package"], c["requirement"], c["kind"]) for c in result.footprints["beta"].constraints
+    }
     assert kinds == {("beta 1.0", "common<2", "upper bound")}
 
 
@@ -58,17 +72,21 @@ def test_conflicting_pair_is_explained_in_ten_lines_with_its_chain(
     assert 1 <= len(conflict.text.splitlines()) <= 10
     assert set(conflict.chain) == {"beta depends on common<2", "gamma depends on common>=2"}
     assert conflict.requirement in ("common<2", "common>=2")
-    assert "beta" in conflict.text and "gamma" in conflict.text
+    assert "beta" in conflict.text
+    assert "gamma" in conflict.text
     assert conflict.packages == ("beta", "gamma")
 
 
-def test_stack_pin_is_named_with_file_and_line(target: Target, cache: Cache, tmp_path: Path) -> None:
+def test_stack_pin_is_named_with_file_and_line(
+    target: Target, cache: Cache, tmp_path: Path
+) -> None:
     stack = tmp_path / "requirements.txt"
     stack.write_text("# my stack\n\ncommon>=1\nboto3==1.28.0  # pinned by ops\n")
     result = _check(target, cache, "flowy", stack_file=stack)
     assert not result.compatible
     text = result.conflicts[0].text
-    assert "flowy" in text and "boto3>=1.34" in text
+    assert "flowy" in text
+    assert "boto3>=1.34" in text
     assert "boto3==1.28.0 (requirements.txt:4)" in text
     assert len(text.splitlines()) <= 10
 
@@ -79,7 +97,8 @@ def test_three_tools_give_a_pairwise_matrix(target: Target, cache: Cache) -> Non
     matrix = {(p.first, p.second): p.compatible for p in result.matrix}
     assert matrix == {("alpha", "beta"): True, ("alpha", "gamma"): True, ("beta", "gamma"): False}
     bad = next(p for p in result.matrix if not p.compatible)
-    assert bad.conflict is not None and "common" in (bad.conflict.requirement or "")
+    assert bad.conflict is not None
+    assert "common" in (bad.conflict.requirement or "")
 
 
 def test_cloud_sdk_hard_dependency_and_extra_are_flagged(target: Target, cache: Cache) -> None:
@@ -101,16 +120,23 @@ def test_user_cloud_sdk_file_extends_the_list(target: Target, cache: Cache, tmp_
 def test_depth_limit_is_honoured(target: Target, cache: Cache) -> None:
     deep = _check(target, cache, "deep0", depth=2).footprints["deep0"]
     assert deep.tree == {"deep1": 1, "deep2": 2}
-    assert deep.packages == 6 and deep.beyond_depth == 3
+    assert deep.packages == 6
+    assert deep.beyond_depth == 3
     full = _check(target, cache, "deep0", depth=5).footprints["deep0"]
-    assert max(full.tree.values()) == 5 and full.beyond_depth == 0
+    assert max(full.tree.values()) == 5
+    assert full.beyond_depth == 0
 
 
 def test_size_and_heavy_dependency_from_the_index(target: Target, cache: Cache) -> None:
     fp = _check(target, cache, "bulky", heavy_mb=1.0).footprints["bulky"]
-    assert fp.size_mb is not None and 2.5 <= fp.size_mb < 2.6
+    assert fp.size_mb is not None
+    assert 2.5 <= fp.size_mb < 2.6
     assert [p for p, _ in fp.heavy] == ["bigdep"]
-    assert {"package": "bulky 1.0", "requirement": "bigdep==3.0", "kind": "exact pin"} in fp.constraints
+    assert {
+        "package": "bulky 1.0",
+        "requirement": "bigdep==3.0",
+        "kind": "exact pin",
+    } in fp.constraints
 
 
 def test_malformed_requirement_is_named_with_file_and_line(tmp_path: Path) -> None:
@@ -126,11 +152,20 @@ def test_malformed_requirement_is_named_with_file_and_line(tmp_path: Path) -> No
 def test_cli_malformed_line_is_one_clear_line(tmp_path: Path, index_url: str) -> None:
     stack = tmp_path / "requirements.txt"
     stack.write_text("numpy\n$(touch pwned)\n")
-    done = _cli("stack-check", "alpha", "--with", str(stack), "--index-url", index_url,
-                "--no-vulns", cache=tmp_path / "c")  # fmt: skip
+    done = _cli(
+        "stack-check",
+        "alpha",
+        "--with",
+        str(stack),
+        "--index-url",
+        index_url,
+        "--no-vulns",
+        cache=tmp_path / "c",
+    )
     assert done.returncode == 2
     assert done.stderr.startswith("error: requirements.txt:2: not a PEP 508 requirement")
-    assert "Traceback" not in done.stderr and len(done.stderr.splitlines()) == 1
+    assert "Traceback" not in done.stderr
+    assert len(done.stderr.splitlines()) == 1
     assert not (tmp_path / "pwned").exists()
 
 
@@ -145,8 +180,16 @@ def test_hanging_index_times_out_with_a_clear_message(tmp_path: Path) -> None:
 
 def test_cli_hanging_index(tmp_path: Path) -> None:
     with hanging_index() as url:
-        done = _cli("stack-check", "alpha", "--index-url", url, "--timeout", "2", "--no-vulns",
-                    cache=tmp_path / "c")  # fmt: skip
+        done = _cli(
+            "stack-check",
+            "alpha",
+            "--index-url",
+            url,
+            "--timeout",
+            "2",
+            "--no-vulns",
+            cache=tmp_path / "c",
+        )
     assert done.returncode == 2
     assert "the resolver gave no answer within 2 s" in done.stderr
     assert "Traceback" not in done.stderr
@@ -163,32 +206,57 @@ def test_vulnerabilities_from_a_stand_in_osv_with_cache(target: Target, tmp_path
 
 def test_unreachable_osv_is_unknown_not_none(target: Target, cache: Cache) -> None:
     with hanging_index() as url:  # accepts and never answers
-        result = check_stack(from_arguments(["alpha"]), [], target, load_cloud_sdks(), cache,
-                             CheckOptions(osv_url=url.rsplit("/simple", 1)[0]))  # fmt: skip
-    assert result.compatible and result.vulnerabilities is None
+        result = check_stack(
+            from_arguments(["alpha"]),
+            [],
+            target,
+            load_cloud_sdks(),
+            cache,
+            CheckOptions(osv_url=url.rsplit("/simple", 1)[0]),
+        )
+    assert result.compatible
+    assert result.vulnerabilities is None
     assert any("vulnerabilities unknown" in w for w in result.warnings)
 
 
 def test_pip_fallback_agrees_with_uv(target: Target, cache: Cache) -> None:
     by_pip = _check(target, cache, "cloudy", "beta", resolver="pip")
     by_uv = _check(target, cache, "cloudy", "beta")
-    assert by_pip.resolver == "pip" and by_uv.resolver == "uv"
+    assert by_pip.resolver == "pip"
+    assert by_uv.resolver == "uv"
     assert by_pip.picked == by_uv.picked
     assert by_pip.footprints["cloudy"].tree == by_uv.footprints["cloudy"].tree
     assert not _check(target, cache, "beta", "gamma", resolver="pip").compatible
 
 
 def test_cli_json_shape(tmp_path: Path, index_url: str) -> None:
-    done = _cli("stack-check", "alpha", "beta", "--index-url", index_url, "--no-vulns", "--json",
-                cache=tmp_path / "c")  # fmt: skip
+    done = _cli(
+        "stack-check",
+        "alpha",
+        "beta",
+        "--index-url",
+        index_url,
+        "--no-vulns",
+        "--json",
+        cache=tmp_path / "c",
+    )
     assert done.returncode == 0, done.stderr
     payload = json.loads(done.stdout)
     assert {"compatible", "python", "picked", "conflicts", "lock_in", "footprint"} <= set(payload)
-    assert payload["compatible"] is True and payload["python"] == "3.11"
+    assert payload["compatible"] is True
+    assert payload["python"] == "3.11"
     assert payload["picked"]["common"] == "1.5"
     assert payload["lock_in"][0]["extra"] == "s3"
-    bad = _cli("stack-check", "beta", "gamma", "--index-url", index_url, "--no-vulns", "--json",
-               cache=tmp_path / "c")  # fmt: skip
+    bad = _cli(
+        "stack-check",
+        "beta",
+        "gamma",
+        "--index-url",
+        index_url,
+        "--no-vulns",
+        "--json",
+        cache=tmp_path / "c",
+    )
     assert bad.returncode == 1
     conflict = json.loads(bad.stdout)["conflicts"][0]
     assert {"packages", "requirement", "chain", "text"} <= set(conflict)
@@ -196,10 +264,15 @@ def test_cli_json_shape(tmp_path: Path, index_url: str) -> None:
 
 def test_cli_help_has_examples() -> None:
     for command in ("stack-check", "advise"):
-        done = subprocess.run([sys.executable, "-m", "mlops_radar", command, "--help"],
-                              capture_output=True, text=True, check=False,
-                              env={**os.environ, "PYTHONPATH": str(SRC)})  # fmt: skip
-        assert done.returncode == 0 and "Examples:" in done.stdout
+        done = subprocess.run(
+            [sys.executable, "-m", "mlops_radar", command, "--help"],
+            capture_output=True,
+            text=True,
+            check=False,
+            env={**os.environ, "PYTHONPATH": str(SRC)},
+        )
+        assert done.returncode == 0
+        assert "Examples:" in done.stdout
 
 
 @pytest.mark.online
@@ -208,6 +281,8 @@ def test_real_pair_from_pypi(tmp_path: Path) -> None:
     result = _check(target, Cache(tmp_path), "apache-airflow==2.9.0", "sqlalchemy>=2.0")
     assert not result.compatible
     conflict = result.conflicts[0]
-    assert "sqlalchemy" in conflict.text.lower() and len(conflict.text.splitlines()) <= 10
+    assert "sqlalchemy" in conflict.text.lower()
+    assert len(conflict.text.splitlines()) <= 10
     ok = _check(target, Cache(tmp_path), "requests", "urllib3<3")
-    assert ok.compatible and "urllib3" in ok.picked
+    assert ok.compatible
+    assert "urllib3" in ok.picked

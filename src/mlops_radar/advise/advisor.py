@@ -19,8 +19,8 @@ from mlops_radar.advise.cache import Cache
 from mlops_radar.advise.lockin import CloudSdks
 from mlops_radar.advise.mapping import PackageMapping
 from mlops_radar.advise.requirements import Wanted, parse_line
-from mlops_radar.advise.stack import CheckOptions, StackCheck, check_stack
 from mlops_radar.advise.resolver import Target
+from mlops_radar.advise.stack import CheckOptions, StackCheck, check_stack
 
 __all__ = ["Candidate", "Wishes", "license_family", "shortlist"]
 
@@ -57,7 +57,7 @@ class Candidate:
 
 
 def license_family(spdx: str | None) -> str | None:
-    """"copyleft", "permissive" or None (unknown) for an SPDX id."""
+    """ "copyleft", "permissive" or None (unknown) for an SPDX id."""
     if not spdx or not isinstance(spdx, str):
         return None
     return "copyleft" if spdx.upper().startswith(_COPYLEFT) else "permissive"
@@ -68,7 +68,9 @@ def _value(row: Mapping[str, Any], name: str) -> Any:
     return None if value is None or (isinstance(value, float) and pd.isna(value)) else value
 
 
-def _pre_check(row: Mapping[str, Any], mapping: PackageMapping, wishes: Wishes) -> list[tuple[str, str]]:
+def _pre_check(
+    row: Mapping[str, Any], mapping: PackageMapping, wishes: Wishes
+) -> list[tuple[str, str]]:
     reasons = []
     if row.get("status") != "qualified":
         reasons.append(("not_qualified", str(row.get("status"))))
@@ -83,11 +85,17 @@ def _pre_check(row: Mapping[str, Any], mapping: PackageMapping, wishes: Wishes) 
 
 
 def _check(
-    mapping: PackageMapping, stack: Sequence[Wanted], target: Target, sdks: CloudSdks,
-    cache: Cache, options: CheckOptions,
-) -> StackCheck:  # fmt: skip
-    tools = [Wanted(parse_line(p, f"package of {mapping.tool}"), "catalog", mapping.tool)
-             for p in mapping.packages]  # fmt: skip
+    mapping: PackageMapping,
+    stack: Sequence[Wanted],
+    target: Target,
+    sdks: CloudSdks,
+    cache: Cache,
+    options: CheckOptions,
+) -> StackCheck:
+    tools = [
+        Wanted(parse_line(p, f"package of {mapping.tool}"), "catalog", mapping.tool)
+        for p in mapping.packages
+    ]
     return check_stack(tools, stack, target, sdks, cache, options)
 
 
@@ -115,31 +123,52 @@ def shortlist(
     tool_facts: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> list[Candidate]:
     """Every tool of `ranked` (one group of the model's frame), best first, in or out and why."""
-    rows = ranked.sort_values(["rank", "tool"], na_position="last").to_dict("records")
+    rows: list[dict[str, Any]] = [
+        {str(k): v for k, v in r.items()}
+        for r in ranked.sort_values(["rank", "tool"], na_position="last").to_dict("records")
+    ]
     todo: dict[int, PackageMapping] = {}
     early: dict[int, list[tuple[str, str]]] = {}
     for i, row in enumerate(rows):
-        mapping = mappings.get(str(row["tool"]).lower()) or PackageMapping(str(row["tool"]), "unmapped")
+        mapping = mappings.get(str(row["tool"]).lower()) or PackageMapping(
+            str(row["tool"]), "unmapped"
+        )
         early[i] = _pre_check(row, mapping, wishes)
         if not early[i] and len(todo) < wishes.top:
             todo[i] = mapping
     with ThreadPoolExecutor(max_workers=4) as pool:
-        futures = {i: pool.submit(_check, m, stack, target, sdks, cache, options) for i, m in todo.items()}
+        futures = {
+            i: pool.submit(_check, m, stack, target, sdks, cache, options) for i, m in todo.items()
+        }
         checks = {i: f.result() for i, f in futures.items()}
     found = []
     for i, row in enumerate(rows):
-        mapping = mappings.get(str(row["tool"]).lower()) or PackageMapping(str(row["tool"]), "unmapped")
+        mapping = mappings.get(str(row["tool"]).lower()) or PackageMapping(
+            str(row["tool"]), "unmapped"
+        )
         check = checks.get(i)
-        reasons = early[i] or (_post_check(check, wishes) if check else [("not_checked", str(wishes.top))])
+        reasons = early[i] or (
+            _post_check(check, wishes) if check else [("not_checked", str(wishes.top))]
+        )
         rank = _value(row, "rank")
-        found.append(Candidate(
-            tool=str(row["tool"]), repo=_value(row, "repo"),
-            rank=None if rank is None else int(rank), ring=_value(row, "ring"),
-            score=_value(row, "score"), status=str(row.get("status")),
-            license=_value(row, "license"), family=license_family(_value(row, "license")),
-            mapping=mapping, verdict="out" if reasons else "in", reasons=tuple(reasons),
-            check=check,
-            facts={**{k: _value(row, k) for k in ("completeness", "group")},
-                   **(tool_facts or {}).get(str(row["tool"]).lower(), {})},
-        ))  # fmt: skip
+        found.append(
+            Candidate(
+                tool=str(row["tool"]),
+                repo=_value(row, "repo"),
+                rank=None if rank is None else int(rank),
+                ring=_value(row, "ring"),
+                score=_value(row, "score"),
+                status=str(row.get("status")),
+                license=_value(row, "license"),
+                family=license_family(_value(row, "license")),
+                mapping=mapping,
+                verdict="out" if reasons else "in",
+                reasons=tuple(reasons),
+                check=check,
+                facts={
+                    **{k: _value(row, k) for k in ("completeness", "group")},
+                    **(tool_facts or {}).get(str(row["tool"]).lower(), {}),
+                },
+            )
+        )
     return found

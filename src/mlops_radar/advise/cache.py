@@ -44,7 +44,11 @@ class Cache:
             entry = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        return entry.get("value") if isinstance(entry, dict) and entry.get("key") == list(key) else None
+        return (
+            entry.get("value")
+            if isinstance(entry, dict) and entry.get("key") == list(key)
+            else None
+        )
 
     def put(self, kind: str, key: tuple[str, ...], value: Any) -> None:
         """Store `value` (JSON-able); a cache that cannot be written is skipped silently."""

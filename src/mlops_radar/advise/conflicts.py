@@ -25,7 +25,8 @@ _LINK = re.compile(
 _PREFIX = re.compile(r"^\s*(?:[×x]\s+|error:\s*|cause:\s*|╰─▶\s*|[│|]\s*)+")
 _SENTENCE = re.compile(r"(?<=\.)\s+(?=[A-Z])")
 _MISSING = re.compile(
-    rf"({_NAME}) was not found in the package registry|no matching distribution found for ({_NAME})",
+    rf"({_NAME}) was not found in the package registry"
+    rf"|no matching distribution found for ({_NAME})",
     re.IGNORECASE,
 )
 _BARE = re.compile(r"^([A-Za-z0-9][\w.\-]*)")
@@ -42,9 +43,13 @@ class Conflict:
     missing: tuple[str, ...] = ()  # packages the index does not have (or has no fitting file of)
 
     def as_json(self) -> dict[str, Any]:
-        return {"packages": list(self.packages), "requirement": self.requirement,
-                "chain": list(self.chain), "text": self.text,
-                "missing": list(self.missing)}  # fmt: skip
+        return {
+            "packages": list(self.packages),
+            "requirement": self.requirement,
+            "chain": list(self.chain),
+            "text": self.text,
+            "missing": list(self.missing),
+        }
 
 
 def _sentences(message: str) -> list[str]:

@@ -55,7 +55,7 @@ class Footprint:
 
 
 def risky_constraint(requirement: Requirement) -> str | None:
-    """"exact pin" or "upper bound" when the specifier has one, else None."""
+    """ "exact pin" or "upper bound" when the specifier has one, else None."""
     operators = {spec.operator for spec in requirement.specifier}
     if "==" in operators or "===" in operators:
         return "exact pin"
@@ -89,7 +89,9 @@ def _constraints(
             kind = risky_constraint(requirement)
             if kind and canonicalize_name(requirement.name) in picked:
                 spec = f"{requirement.name}{requirement.specifier}"
-                found.append({"package": f"{name} {picked[name]}", "requirement": spec, "kind": kind})
+                found.append(
+                    {"package": f"{name} {picked[name]}", "requirement": spec, "kind": kind}
+                )
     return found
 
 
@@ -109,10 +111,13 @@ def footprint(
     known = [s for s in sizes if s is not None]
     tree = {n: d for n, d in depths.items() if 0 < d <= depth}
     heavy = sorted(
-        ((n, r.size_bytes / MB) for n, r in releases.items()
-         if r.size_bytes is not None and r.size_bytes / MB >= heavy_mb),
+        (
+            (n, r.size_bytes / MB)
+            for n, r in releases.items()
+            if r.size_bytes is not None and r.size_bytes / MB >= heavy_mb
+        ),
         key=lambda item: -item[1],
-    )  # fmt: skip
+    )
     return Footprint(
         root=root,
         version=picked.get(root, "?"),

@@ -99,12 +99,12 @@ def _fits(tags: frozenset[Any], target: Target) -> bool:
 class IndexClient:
     """Release facts from one package index, through the cache."""
 
-    def __init__(
-        self, target: Target, cache: Cache, *, client: httpx.Client | None = None
-    ) -> None:
+    def __init__(self, target: Target, cache: Cache, *, client: httpx.Client | None = None) -> None:
         self.target = target
         self.cache = cache
-        self.client = client or httpx.Client(timeout=min(target.timeout, 30.0), follow_redirects=True)
+        self.client = client or httpx.Client(
+            timeout=min(target.timeout, 30.0), follow_redirects=True
+        )
 
     def close(self) -> None:
         self.client.close()
@@ -186,7 +186,11 @@ class IndexClient:
                 return None
             with zipfile.ZipFile(io.BytesIO(answer.content)) as wheel:
                 member = next(
-                    (n for n in wheel.namelist() if n.count("/") == 1 and n.endswith(".dist-info/METADATA")),
+                    (
+                        n
+                        for n in wheel.namelist()
+                        if n.count("/") == 1 and n.endswith(".dist-info/METADATA")
+                    ),
                     None,
                 )
                 return wheel.read(member).decode("utf-8", "replace") if member else None
@@ -195,21 +199,32 @@ class IndexClient:
 
     def release(self, name: str, version: str) -> Release:
         """The release's file, size and requirements (None where unknown), through the cache."""
-        key = (self.target.index_url, canonicalize_name(name), version, self.target.python,
-               self.target.platform)  # fmt: skip
+        key = (
+            self.target.index_url,
+            canonicalize_name(name),
+            version,
+            self.target.python,
+            self.target.platform,
+        )
         cached = self.cache.get("release", key)
         if isinstance(cached, dict):
             requires = cached.get("requires_dist")
-            return Release(name, version, cached.get("filename"), cached.get("size_bytes"),
-                           None if requires is None else tuple(requires))  # fmt: skip
+            return Release(
+                name,
+                version,
+                cached.get("filename"),
+                cached.get("size_bytes"),
+                None if requires is None else tuple(requires),
+            )
         listing = self._files(name)
         item = self._choose(listing[1], version) if listing else None
         if listing is None or item is None:
             return Release(name, version, None, None, None)  # not cached: may be a transient miss
         url = urljoin(listing[0], str(item.get("url", "")))
         size = self._size(item, url.split("#", 1)[0])
-        release = Release(name, version, str(item.get("filename")), size,
-                          self._metadata(item, url, size))  # fmt: skip
+        release = Release(
+            name, version, str(item.get("filename")), size, self._metadata(item, url, size)
+        )
         if release.size_bytes is not None and release.requires_dist is not None:
             self.cache.put("release", key, release.as_json())
         return release

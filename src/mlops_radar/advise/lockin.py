@@ -56,8 +56,14 @@ class LockIn:
     extra: str | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"tool": self.tool, "cloud": self.cloud, "package": self.package,
-                "kind": self.kind, "extra": self.extra, "chain": list(self.chain)}  # fmt: skip
+        return {
+            "tool": self.tool,
+            "cloud": self.cloud,
+            "package": self.package,
+            "kind": self.kind,
+            "extra": self.extra,
+            "chain": list(self.chain),
+        }
 
 
 def _tables(text: str, source: str) -> dict[str, tuple[str, tuple[str, ...]]]:
@@ -69,7 +75,7 @@ def _tables(text: str, source: str) -> dict[str, tuple[str, tuple[str, ...]]]:
     for key, table in data.items():
         patterns = table.get("packages") if isinstance(table, dict) else None
         if not isinstance(patterns, list) or not all(isinstance(p, str) for p in patterns):
-            raise AdviseError(f"{source}: [{key}] needs packages = [\"pattern\", ...]")
+            raise AdviseError(f'{source}: [{key}] needs packages = ["pattern", ...]')
         name = table.get("name", key)
         found[key] = (str(name), tuple(p.lower().replace("_", "-") for p in patterns))
     return found
@@ -91,7 +97,7 @@ def load_cloud_sdks(extra_files: Iterable[Path] = ()) -> CloudSdks:
 
 
 def _path(children: Mapping[str, tuple[str, ...]], start: str, goal: str) -> tuple[str, ...]:
-    seen = {start: (start,)}
+    seen: dict[str, tuple[str, ...]] = {start: (start,)}
     queue = deque([start])
     while queue:
         node = queue.popleft()

@@ -79,7 +79,9 @@ def manifest_name(path: str, text: str) -> str | None:
     return name.strip()
 
 
-def _manifest_files(files: Iterable[Mapping[str, Any]], subpath: str | None) -> list[tuple[str, str]]:
+def _manifest_files(
+    files: Iterable[Mapping[str, Any]], subpath: str | None
+) -> list[tuple[str, str]]:
     folder = f"{subpath.strip('/')}/" if subpath else ""
     found = []
     for item in files:
@@ -112,8 +114,10 @@ def map_tool(
         if name:
             names.setdefault(canonicalize_name(name), []).append(path)
     if len(names) == 1:
-        (name, paths), = names.items()
+        ((name, paths),) = names.items()
         return PackageMapping(tool, "mapped", (name,), ", ".join(paths), problems=tuple(problems))
     if names:
-        return PackageMapping(tool, "ambiguous", candidates=tuple(sorted(names)), problems=tuple(problems))
+        return PackageMapping(
+            tool, "ambiguous", candidates=tuple(sorted(names)), problems=tuple(problems)
+        )
     return PackageMapping(tool, "unmapped", problems=tuple(problems))

@@ -20,8 +20,9 @@ _BATCH = 1000  # OSV's limit of queries per batch
 def _ask(url: str, pairs: list[tuple[str, str]], timeout: float) -> list[list[str]] | None:
     queries = [{"package": {"name": n, "ecosystem": "PyPI"}, "version": v} for n, v in pairs]
     try:
-        answer = httpx.post(f"{url.rstrip('/')}/v1/querybatch", json={"queries": queries},
-                            timeout=timeout)  # fmt: skip
+        answer = httpx.post(
+            f"{url.rstrip('/')}/v1/querybatch", json={"queries": queries}, timeout=timeout
+        )
         data: Any = answer.json() if answer.status_code == 200 else None
     except (httpx.HTTPError, ValueError):
         return None

@@ -68,13 +68,28 @@ def ranked_group(
         info = store.resolve_snapshot(ref)
         table = store.tool_facts(info.id)
         mappings = {k: m for k, (_, m) in snapshot_mappings(store, info.id).items()}
-    scored = score(table, info.snapshot_date, _policy(policy), default_weights(),
-                   default_rings(), grouping=grouping)  # fmt: skip
+    scored = score(
+        table,
+        info.snapshot_date,
+        _policy(policy),
+        default_weights(),
+        default_rings(),
+        grouping=grouping,
+    )
     frame = scored.frame
     groups = sorted({str(g) for g in frame["group"].dropna()})
     name = next((g for g in groups if g.lower() == wanted.lower()), None)
     if name is None:
-        raise AdviseError(f"{grouping} {wanted!r}: not in snapshot {info.id}; known: {', '.join(groups)}")
+        raise AdviseError(
+            f"{grouping} {wanted!r}: not in snapshot {info.id}; known: {', '.join(groups)}"
+        )
     snapshot = {"id": int(info.id), "date": info.snapshot_date.isoformat()}
-    return RankedGroup(name, grouping, info.snapshot_date, snapshot,
-                       frame[frame["group"] == name], mappings, _facts(table))  # fmt: skip
+    return RankedGroup(
+        name,
+        grouping,
+        info.snapshot_date,
+        snapshot,
+        frame[frame["group"] == name],
+        mappings,
+        _facts(table),
+    )

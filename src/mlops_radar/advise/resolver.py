@@ -132,10 +132,23 @@ def _run(
 def uv_command(uv: str, target: Target) -> list[str]:
     """The `uv pip compile` argv reading requirements from stdin."""
     return [
-        uv, "pip", "compile", "-", "--no-config", "--color", "never", "--no-header",
-        "--annotation-style", "line", "--index-url", target.index_url,
-        "--python-version", target.python, "--python-platform", target.platform,
-    ]  # fmt: skip
+        uv,
+        "pip",
+        "compile",
+        "-",
+        "--no-config",
+        "--color",
+        "never",
+        "--no-header",
+        "--annotation-style",
+        "line",
+        "--index-url",
+        target.index_url,
+        "--python-version",
+        target.python,
+        "--python-platform",
+        target.platform,
+    ]
 
 
 def _parse_uv(output: str) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
@@ -175,11 +188,26 @@ def _resolve_uv(uv: str, requirements: Sequence[str], target: Target, folder: Pa
 def pip_command(requirements_file: Path, report: Path, target: Target, folder: Path) -> list[str]:
     """The pip dry-run argv: a report of what a fresh install into an empty target would pick."""
     command = [
-        sys.executable, "-m", "pip", "install", "--dry-run", "--ignore-installed", "--isolated",
-        "--disable-pip-version-check", "--quiet", "--report", str(report),
-        "--index-url", target.index_url, "--target", str(folder / "target"),
-        "--python-version", target.python, "--only-binary", ":all:",
-    ]  # fmt: skip
+        sys.executable,
+        "-m",
+        "pip",
+        "install",
+        "--dry-run",
+        "--ignore-installed",
+        "--isolated",
+        "--disable-pip-version-check",
+        "--quiet",
+        "--report",
+        str(report),
+        "--index-url",
+        target.index_url,
+        "--target",
+        str(folder / "target"),
+        "--python-version",
+        target.python,
+        "--only-binary",
+        ":all:",
+    ]
     for tag in _PIP_PLATFORMS[target.platform]:
         command += ["--platform", tag]
     return [*command, "-r", str(requirements_file)]

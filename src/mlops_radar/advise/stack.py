@@ -50,8 +50,11 @@ class PairResult:
     conflict: Conflict | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {"packages": [self.first, self.second], "compatible": self.compatible,
-                "conflict": self.conflict.as_json() if self.conflict else None}  # fmt: skip
+        return {
+            "packages": [self.first, self.second],
+            "compatible": self.compatible,
+            "conflict": self.conflict.as_json() if self.conflict else None,
+        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +89,10 @@ class StackCheck:
             "footprint": {name: f.as_json() for name, f in self.footprints.items()},
             "vulnerabilities": self.vulnerabilities,
             "warnings": list(self.warnings),
-            "seconds": {"total": round(self.seconds, 3), "resolver": round(self.resolver_seconds, 3)},
+            "seconds": {
+                "total": round(self.seconds, 3),
+                "resolver": round(self.resolver_seconds, 3),
+            },
         }
 
 
@@ -111,9 +117,12 @@ def _pairs(
 
 
 def _additions(
-    tools: Sequence[Wanted], result: Resolution, client: IndexClient, sdks: CloudSdks,
+    tools: Sequence[Wanted],
+    result: Resolution,
+    client: IndexClient,
+    sdks: CloudSdks,
     options: CheckOptions,
-) -> tuple[dict[str, Footprint], list[LockIn]]:  # fmt: skip
+) -> tuple[dict[str, Footprint], list[LockIn]]:
     children = result.children()
     footprints: dict[str, Footprint] = {}
     lock_in: list[LockIn] = []
@@ -124,9 +133,13 @@ def _additions(
         lock_in += hard_lock_in(root, children, sdks)
         if options.footprint:
             footprints[root] = footprint(
-                root, result.picked, children, client.release,
-                depth=options.depth, heavy_mb=options.heavy_mb,
-            )  # fmt: skip
+                root,
+                result.picked,
+                children,
+                client.release,
+                depth=options.depth,
+                heavy_mb=options.heavy_mb,
+            )
         requires = client.release(root, result.picked[root]).requires_dist
         lock_in += extra_lock_in(root, requires or (), sdks)
     return footprints, lock_in
@@ -151,8 +164,16 @@ def check_stack(
         spent += pair_seconds
     if not result.ok:
         conflict = explain(result.message, [*tools, *stack], _lines(tools))
-        return StackCheck(False, target, result.resolver, spent, time.perf_counter() - started,
-                          tuple(tools), conflicts=(conflict,), matrix=tuple(matrix))  # fmt: skip
+        return StackCheck(
+            False,
+            target,
+            result.resolver,
+            spent,
+            time.perf_counter() - started,
+            tuple(tools),
+            conflicts=(conflict,),
+            matrix=tuple(matrix),
+        )
     client = IndexClient(target, cache)
     try:
         footprints, lock_in = _additions(tools, result, client, sdks, options)
@@ -165,7 +186,16 @@ def check_stack(
         if vulns is None:
             warnings.append(f"known vulnerabilities unknown: {options.osv_url} did not answer")
     return StackCheck(
-        True, target, result.resolver, spent, time.perf_counter() - started, tuple(tools),
-        picked=result.picked, matrix=tuple(matrix), lock_in=tuple(lock_in),
-        footprints=footprints, vulnerabilities=vulns, warnings=tuple(warnings),
-    )  # fmt: skip
+        True,
+        target,
+        result.resolver,
+        spent,
+        time.perf_counter() - started,
+        tuple(tools),
+        picked=result.picked,
+        matrix=tuple(matrix),
+        lock_in=tuple(lock_in),
+        footprints=footprints,
+        vulnerabilities=vulns,
+        warnings=tuple(warnings),
+    )

@@ -12,7 +12,9 @@ from mlops_radar.store.queries import read_records
 __all__ = ["snapshot_mappings"]
 
 
-def snapshot_mappings(store: Store, snapshot_id: int) -> dict[str, tuple[ToolEntry, PackageMapping]]:
+def snapshot_mappings(
+    store: Store, snapshot_id: int
+) -> dict[str, tuple[ToolEntry, PackageMapping]]:
     """Lower-case tool name -> (entry, mapping), for every tool of the snapshot."""
     entries = store.snapshot_tools(snapshot_id)
     keys = sorted({e.repo_key for e in entries if e.repo_key})

@@ -25,12 +25,16 @@ def _footprint_lines(check: StackCheck) -> list[str]:
     lines = []
     for name, fp in check.footprints.items():
         direct = ", ".join(n for n, d in sorted(fp.tree.items()) if d == 1) or "none"
-        lines.append(f"  {name} {fp.version}: {fp.packages} packages, "
-                     f"{_mb(fp.size_mb, fp.unknown_sizes)}; direct: {direct}")  # fmt: skip
+        lines.append(
+            f"  {name} {fp.version}: {fp.packages} packages, "
+            f"{_mb(fp.size_mb, fp.unknown_sizes)}; direct: {direct}"
+        )
         if fp.beyond_depth:
             lines.append(f"    {fp.beyond_depth} more packages deeper than depth {fp.depth_limit}")
         lines += [f"    heavy: {p} ({mb:,.0f} MB)" for p, mb in fp.heavy]
-        lines += [f"    {c['kind']}: {c['package']} needs {c['requirement']}" for c in fp.constraints]
+        lines += [
+            f"    {c['kind']}: {c['package']} needs {c['requirement']}" for c in fp.constraints
+        ]
     return lines
 
 
@@ -38,23 +42,32 @@ def _lock_lines(check: StackCheck) -> list[str]:
     lines = []
     for item in check.lock_in:
         if item.kind == "hard":
-            lines.append(f"  {item.tool}: installs {item.package} ({item.cloud}) via "
-                         + " -> ".join(item.chain))  # fmt: skip
+            lines.append(
+                f"  {item.tool}: installs {item.package} ({item.cloud}) via "
+                + " -> ".join(item.chain)
+            )
         else:
-            lines.append(f"  {item.tool}: extra [{item.extra}] brings {item.package} ({item.cloud})")
+            lines.append(
+                f"  {item.tool}: extra [{item.extra}] brings {item.package} ({item.cloud})"
+            )
     return lines or ["  none found"]
 
 
 def stack_lines(check: StackCheck) -> list[str]:
     """stack-check's answer for a terminal."""
     head = "yes" if check.compatible else "NO"
-    lines = [f"compatible: {head} (python {check.target.python}, {check.target.platform}, "
-             f"{check.resolver} {check.resolver_seconds:.1f} s)"]  # fmt: skip
+    lines = [
+        f"compatible: {head} (python {check.target.python}, {check.target.platform}, "
+        f"{check.resolver} {check.resolver_seconds:.1f} s)"
+    ]
     if check.compatible:
         lines.append("picked: " + ", ".join(f"{n} {v}" for n, v in sorted(check.picked.items())))
         lines += ["footprint:", *_footprint_lines(check), "cloud lock-in:", *_lock_lines(check)]
         if check.vulnerabilities is not None:
-            found = [f"  {n} {check.picked[n]}: {', '.join(ids)}" for n, ids in check.vulnerabilities.items()]
+            found = [
+                f"  {n} {check.picked[n]}: {', '.join(ids)}"
+                for n, ids in check.vulnerabilities.items()
+            ]
             lines += ["known vulnerabilities (OSV):", *(found or ["  none known"])]
     for conflict in check.conflicts:
         lines += ["conflict:", *(f"  {line}" for line in conflict.text.splitlines())]
@@ -101,8 +114,10 @@ def verdict(candidate: Candidate) -> str:
         return printable("; ".join(parts))
     ring = candidate.ring or "no ring"
     score = "score unknown" if candidate.score is None else f"score {candidate.score:.0f}"
-    return printable(f"installs with your stack; {candidate.license or 'license unknown'}; "
-                     f"{_cloud_words(candidate.check)}; {ring}: {score}")  # fmt: skip
+    return printable(
+        f"installs with your stack; {candidate.license or 'license unknown'}; "
+        f"{_cloud_words(candidate.check)}; {ring}: {score}"
+    )
 
 
 def _days(value: Any, on: date) -> int | None:
@@ -121,34 +136,57 @@ def checklist(candidate: Candidate, on: date) -> list[str]:
     if check is not None:
         for name, fp in check.footprints.items():
             heavy = ", ".join(p for p, _ in fp.heavy) or "none"
-            lines.append(f"dependency weight: {name} brings {fp.packages} packages, "
-                         f"{_mb(fp.size_mb, fp.unknown_sizes)}; heavy: {heavy}; "
-                         f"{len(fp.constraints)} upper bounds or pins")  # fmt: skip
+            lines.append(
+                f"dependency weight: {name} brings {fp.packages} packages, "
+                f"{_mb(fp.size_mb, fp.unknown_sizes)}; heavy: {heavy}; "
+                f"{len(fp.constraints)} upper bounds or pins"
+            )
         if check.vulnerabilities:
             lines.append("known vulnerabilities: " + ", ".join(sorted(check.vulnerabilities)))
     days = _days(facts.get("last_commit_at"), on)
-    lines.append("activity: " + ("last commit unknown" if days is None else f"last commit {days} days before the snapshot"))
+    lines.append(
+        "activity: "
+        + (
+            "last commit unknown"
+            if days is None
+            else f"last commit {days} days before the snapshot"
+        )
+    )
     closed, opened = facts.get("closed_issues"), facts.get("open_issues")
-    if closed is not None and opened is not None and not pd.isna(closed) and not pd.isna(opened) and closed + opened:
+    if (
+        closed is not None
+        and opened is not None
+        and not pd.isna(closed)
+        and not pd.isna(opened)
+        and closed + opened
+    ):
         lines.append(f"responsiveness: {closed / (closed + opened):.0%} of its issues closed")
     else:
         lines.append("responsiveness: unknown")
-    lines.append("check by hand: the docs for your deployment target, the upgrade path between "
-                 "major versions, who maintains it (a company, a foundation, one person)")  # fmt: skip
+    lines.append(
+        "check by hand: the docs for your deployment target, the upgrade path between "
+        "major versions, who maintains it (a company, a foundation, one person)"
+    )
     return [printable(line) for line in lines]
 
 
 def candidate_json(candidate: Candidate, on: date, *, with_checklist: bool) -> dict[str, Any]:
     """One shortlist entry for `--json`."""
     return {
-        "tool": candidate.tool, "repo": candidate.repo, "rank": candidate.rank,
-        "ring": candidate.ring, "score": candidate.score, "status": candidate.status,
-        "license": candidate.license, "license_family": candidate.family,
-        "packages": list(candidate.mapping.packages), "mapping": candidate.mapping.status,
+        "tool": candidate.tool,
+        "repo": candidate.repo,
+        "rank": candidate.rank,
+        "ring": candidate.ring,
+        "score": candidate.score,
+        "status": candidate.status,
+        "license": candidate.license,
+        "license_family": candidate.family,
+        "packages": list(candidate.mapping.packages),
+        "mapping": candidate.mapping.status,
         "mapping_source": candidate.mapping.source,
         "verdict": candidate.verdict,
         "reasons": [{"code": c, "detail": d} for c, d in candidate.reasons],
         "why": verdict(candidate),
         "check": candidate.check.as_json() if candidate.check else None,
         "checklist": checklist(candidate, on) if with_checklist else None,
-    }  # fmt: skip
+    }

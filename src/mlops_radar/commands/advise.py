@@ -30,29 +30,76 @@ __all__ = ["COMMANDS"]
 
 def _target_options(func: Any) -> Any:
     options = [
-        click.option("--with", "stack_files", multiple=True, type=click.Path(path_type=Path),
-                     metavar="FILE", help="Your stack: a requirements file (PEP 508 lines only; "
-                     "repeatable)."),
-        click.option("--python", "python", default="3.11", show_default=True,
-                     help="Python version to resolve for (MAJOR.MINOR)."),
-        click.option("--platform", "platform", type=click.Choice(["linux", "macos", "windows"]),
-                     default="linux", show_default=True, help="Platform to resolve for."),
-        click.option("--index-url", default=PYPI, show_default=True, metavar="URL",
-                     help="A PEP 503 package index."),
-        click.option("--depth", type=click.IntRange(1, 20), default=3, show_default=True,
-                     help="Depth of the footprint's dependency tree (1 = direct requirements)."),
-        click.option("--timeout", type=click.FloatRange(1, 3600), default=120, show_default=True,
-                     help="Seconds the resolver may take per resolution."),
-        click.option("--resolver", type=click.Choice(["auto", "uv", "pip"]), default="auto",
-                     show_default=True, help="auto: uv if installed, else pip's dry run."),
-        click.option("--osv-url", default=OSV_URL, show_default=True, metavar="URL",
-                     help="OSV service for known vulnerabilities of the versions picked."),
+        click.option(
+            "--with",
+            "stack_files",
+            multiple=True,
+            type=click.Path(path_type=Path),
+            metavar="FILE",
+            help="Your stack: a requirements file (PEP 508 lines only; repeatable).",
+        ),
+        click.option(
+            "--python",
+            "python",
+            default="3.11",
+            show_default=True,
+            help="Python version to resolve for (MAJOR.MINOR).",
+        ),
+        click.option(
+            "--platform",
+            "platform",
+            type=click.Choice(["linux", "macos", "windows"]),
+            default="linux",
+            show_default=True,
+            help="Platform to resolve for.",
+        ),
+        click.option(
+            "--index-url",
+            default=PYPI,
+            show_default=True,
+            metavar="URL",
+            help="A PEP 503 package index.",
+        ),
+        click.option(
+            "--depth",
+            type=click.IntRange(1, 20),
+            default=3,
+            show_default=True,
+            help="Depth of the footprint's dependency tree (1 = direct requirements).",
+        ),
+        click.option(
+            "--timeout",
+            type=click.FloatRange(1, 3600),
+            default=120,
+            show_default=True,
+            help="Seconds the resolver may take per resolution.",
+        ),
+        click.option(
+            "--resolver",
+            type=click.Choice(["auto", "uv", "pip"]),
+            default="auto",
+            show_default=True,
+            help="auto: uv if installed, else pip's dry run.",
+        ),
+        click.option(
+            "--osv-url",
+            default=OSV_URL,
+            show_default=True,
+            metavar="URL",
+            help="OSV service for known vulnerabilities of the versions picked.",
+        ),
         click.option("--no-vulns", is_flag=True, help="Do not ask OSV."),
-        click.option("--cloud-sdks", "cloud_files", multiple=True, type=click.Path(path_type=Path),
-                     metavar="FILE", help="More cloud SDK patterns (TOML, the layout of the shipped "
-                     "advise/data/cloud_sdks.toml)."),
+        click.option(
+            "--cloud-sdks",
+            "cloud_files",
+            multiple=True,
+            type=click.Path(path_type=Path),
+            metavar="FILE",
+            help="More cloud SDK patterns (TOML, the layout of the shipped "
+            "advise/data/cloud_sdks.toml).",
+        ),
         click.option("--no-cache", is_flag=True, help="Ignore and do not write the cache."),
-    ]  # fmt: skip
+    ]
     for option in reversed(options):
         func = option(func)
     return func
@@ -62,8 +109,11 @@ def _setup(kw: dict[str, Any]) -> tuple[Target, list[Wanted], Cache, CheckOption
     cache_root = default_cache_dir() / "advise"
     target = Target(kw["python"], kw["platform"], kw["index_url"], kw["timeout"], cache_root / "uv")
     stack = [w for path in kw["stack_files"] for w in read_requirements(path)]
-    options = CheckOptions(depth=kw["depth"], resolver=kw["resolver"],
-                           osv_url=None if kw["no_vulns"] else kw["osv_url"])  # fmt: skip
+    options = CheckOptions(
+        depth=kw["depth"],
+        resolver=kw["resolver"],
+        osv_url=None if kw["no_vulns"] else kw["osv_url"],
+    )
     cache = Cache(cache_root, enabled=not kw["no_cache"])
     return target, stack, cache, options, load_cloud_sdks(kw["cloud_files"])
 
@@ -76,8 +126,10 @@ def _tool_wanted(text: str, mappings: dict[str, tuple[Any, PackageMapping]]) -> 
     if mapping.status != "mapped":
         detail = ", ".join(mapping.candidates) or "the catalog names none, no manifest declares one"
         raise AdviseError(f"tool {text!r}: no single Python package ({mapping.status}: {detail})")
-    return [Wanted(parse_line(p, f"package of {text}"), "catalog", found[0].name)
-            for p in mapping.packages]  # fmt: skip
+    return [
+        Wanted(parse_line(p, f"package of {text}"), "catalog", found[0].name)
+        for p in mapping.packages
+    ]
 
 
 @click.command(
@@ -94,12 +146,18 @@ Examples:
 )
 @click.argument("packages", nargs=-1, required=True, metavar="PKG_OR_TOOL...")
 @_target_options
-@click.option("--db", "db_url", default=None, metavar="URL",
-              help="Map tool names through this database's snapshot (catalog names, manifests).")  # fmt: skip
+@click.option(
+    "--db",
+    "db_url",
+    default=None,
+    metavar="URL",
+    help="Map tool names through this database's snapshot (catalog names, manifests).",
+)
 @snapshot_option
 @json_option
-def stack_check_command(packages: tuple[str, ...], db_url: str | None, snapshot_ref: str,
-                        as_json: bool, **kw: Any) -> None:  # fmt: skip
+def stack_check_command(
+    packages: tuple[str, ...], db_url: str | None, snapshot_ref: str, as_json: bool, **kw: Any
+) -> None:
     """Can these packages (or tools) be installed together with your stack, and what do they
     bring? Resolved by uv (or pip) in a throwaway folder, never in your environment."""
     target, stack, cache, options, sdks = _setup(kw)
@@ -132,21 +190,47 @@ Examples:
 )
 @click.option("--stage", default=None, help="A pipeline stage (as `rank --stage`).")
 @click.option("--category", default=None, help="A category of the catalog.")
-@click.option("--license", "license_wish", type=click.Choice(["permissive", "copyleft-ok", "any"]),
-              default="any", show_default=True, help="Which license families are acceptable.")  # fmt: skip
+@click.option(
+    "--license",
+    "license_wish",
+    type=click.Choice(["permissive", "copyleft-ok", "any"]),
+    default="any",
+    show_default=True,
+    help="Which license families are acceptable.",
+)
 @click.option("--no-lock-in", is_flag=True, help="Leave out tools that hard-depend on a cloud SDK.")
-@click.option("--top", type=click.IntRange(1, 100), default=10, show_default=True,
-              help="How many qualified candidates to resolve, best first.")  # fmt: skip
-@click.option("--recommend", type=click.IntRange(1, 20), default=3, show_default=True,
-              help="How many of the tools in get an adoption checklist.")  # fmt: skip
+@click.option(
+    "--top",
+    type=click.IntRange(1, 100),
+    default=10,
+    show_default=True,
+    help="How many qualified candidates to resolve, best first.",
+)
+@click.option(
+    "--recommend",
+    type=click.IntRange(1, 20),
+    default=3,
+    show_default=True,
+    help="How many of the tools in get an adoption checklist.",
+)
 @_target_options
 @snapshot_option
 @policy_option
 @json_option
 @db_option
-def advise_command(stage: str | None, category: str | None, license_wish: str, no_lock_in: bool,
-                   top: int, recommend: int, snapshot_ref: str, policy: str, as_json: bool,
-                   db_url: str | None, **kw: Any) -> None:  # fmt: skip
+def advise_command(
+    stage: str | None,
+    category: str | None,
+    license_wish: str,
+    no_lock_in: bool,
+    top: int,
+    recommend: int,
+    snapshot_ref: str,
+    policy: str,
+    as_json: bool,
+    db_url: str | None,
+    **kw: Any,
+) -> None:
     """Which tool of a stage (or category) to adopt with your stack: the model's ranking, each
     tool in or out and why, and an adoption checklist for the best ones."""
     if (stage is None) == (category is None):
@@ -156,18 +240,28 @@ def advise_command(stage: str | None, category: str | None, license_wish: str, n
     target, stack, cache, options, sdks = _setup(kw)
     group = ranked_group(db_url, snapshot_ref, policy, stage, category)
     wishes = Wishes(license=license_wish, no_lock_in=no_lock_in, top=top)
-    found = shortlist(group.frame, group.mappings, stack, target, sdks, cache, wishes, options,
-                      group.facts)  # fmt: skip
+    found = shortlist(
+        group.frame, group.mappings, stack, target, sdks, cache, wishes, options, group.facts
+    )
     chosen = {c.tool for c in [c for c in found if c.verdict == "in"][:recommend]}
     if as_json:
-        dump_json({
-            "snapshot": group.snapshot, "group": group.name, "grouping": group.grouping,
-            "python": target.python, "platform": target.platform,
-            "tools": [candidate_json(c, group.date, with_checklist=c.tool in chosen) for c in found],
-        })  # fmt: skip
+        dump_json(
+            {
+                "snapshot": group.snapshot,
+                "group": group.name,
+                "grouping": group.grouping,
+                "python": target.python,
+                "platform": target.platform,
+                "tools": [
+                    candidate_json(c, group.date, with_checklist=c.tool in chosen) for c in found
+                ],
+            }
+        )
         return
-    click.echo(f"{group.grouping} {group.name}: {len(found)} tools, "
-               f"{sum(c.verdict == 'in' for c in found)} in (snapshot {group.snapshot['date']})")  # fmt: skip
+    click.echo(
+        f"{group.grouping} {group.name}: {len(found)} tools, "
+        f"{sum(c.verdict == 'in' for c in found)} in (snapshot {group.snapshot['date']})"
+    )
     for candidate in found:
         mark = "IN " if candidate.verdict == "in" else "out"
         click.echo(f"{mark} {candidate.rank or '-':>3} {candidate.tool}: {verdict(candidate)}")
