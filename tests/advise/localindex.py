@@ -76,6 +76,13 @@ def write_index(folder: Path, dists: Sequence[Dist], *, core_metadata: bool = Tr
     return folder
 
 
+class _Server(ThreadingHTTPServer):
+    request_queue_size = (
+        256  # the default 5 drops the resolvers' parallel connections (SYN retries)
+    )
+    daemon_threads = True
+
+
 class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:
         return
@@ -95,7 +102,7 @@ def _serving(server: ThreadingHTTPServer) -> Iterator[str]:
 @contextmanager
 def serve_index(folder: Path) -> Iterator[str]:
     """The index in `folder` over HTTP; yields its simple URL (ending in /)."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(folder)))
+    server = _Server(("127.0.0.1", 0), partial(_Quiet, directory=str(folder)))
     with _serving(server) as url:
         yield url + "/"
 
@@ -158,7 +165,7 @@ def osv_server(known: Mapping[tuple[str, str], Sequence[str]]) -> Iterator[tuple
         def log_message(self, format: str, *args: Any) -> None:
             return
 
-    with _serving(ThreadingHTTPServer(("127.0.0.1", 0), Handler)) as url:
+    with _serving(_Server(("127.0.0.1", 0), Handler)) as url:
         yield url, asked
 
 

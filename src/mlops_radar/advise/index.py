@@ -10,7 +10,10 @@ None. Answers are cached per (index, package, version, Python, platform).
 from __future__ import annotations
 
 import io
+import threading
 import zipfile
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from email.parser import HeaderParser
 from html.parser import HTMLParser
@@ -102,12 +105,28 @@ class IndexClient:
     def __init__(self, target: Target, cache: Cache, *, client: httpx.Client | None = None) -> None:
         self.target = target
         self.cache = cache
-        self.client = client or httpx.Client(
-            timeout=min(target.timeout, 30.0), follow_redirects=True
-        )
+        self._client = client
+        self._known: dict[tuple[str, str], Release] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def client(self) -> httpx.Client:
+        """The HTTP client, made on first use (a warm cache needs none)."""
+        with self._lock:
+            if self._client is None:
+                timeout = min(self.target.timeout, 30.0)
+                self._client = httpx.Client(timeout=timeout, follow_redirects=True)
+            return self._client
 
     def close(self) -> None:
-        self.client.close()
+        if self._client is not None:
+            self._client.close()
+
+    def prefetch(self, picked: Mapping[str, str], workers: int = 8) -> None:
+        """Ask for every release of `picked` at once (threads), so later calls are memory hits."""
+        todo = [(n, v) for n, v in picked.items() if (n, v) not in self._known]
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(lambda pair: self.release(*pair), todo))
 
     def _files(self, name: str) -> tuple[str, list[dict[str, Any]]] | None:
         url = urljoin(self.target.index_url.rstrip("/") + "/", f"{canonicalize_name(name)}/")
@@ -199,6 +218,12 @@ class IndexClient:
 
     def release(self, name: str, version: str) -> Release:
         """The release's file, size and requirements (None where unknown), through the cache."""
+        known = self._known.get((name, version))
+        if known is None:
+            known = self._known[(name, version)] = self._release(name, version)
+        return known
+
+    def _release(self, name: str, version: str) -> Release:
         key = (
             self.target.index_url,
             canonicalize_name(name),

@@ -1,8 +1,9 @@
 """`stack-check`: can these packages be installed together with the user's stack?
 
 One resolution of everything (the tools and the stack) gives the versions picked or the conflict
-explained; with more than two tools, each pair is resolved too (in parallel) so the matrix says
-which pairs conflict. When the stack installs, each tool's footprint, cloud lock-in and the known
+explained; with more than two tools that do not install together, each pair is resolved too (in
+parallel) so the matrix says which pairs conflict (when all install together, so does every
+pair). When the stack installs, each tool's footprint, cloud lock-in and the known
 vulnerabilities of the versions picked are added.
 """
 
@@ -124,6 +125,8 @@ def _additions(
     options: CheckOptions,
 ) -> tuple[dict[str, Footprint], list[LockIn]]:
     children = result.children()
+    if options.footprint:
+        client.prefetch(result.picked)
     footprints: dict[str, Footprint] = {}
     lock_in: list[LockIn] = []
     for tool in tools:
@@ -159,7 +162,10 @@ def check_stack(
     result = resolve(_lines([*tools, *stack]), target, resolver=options.resolver)
     spent = result.seconds
     matrix: list[PairResult] = []
-    if len(tools) > 2:
+    if len(tools) > 2 and result.ok:
+        # a subset of satisfiable requirements is satisfiable: every pair installs, no need to ask
+        matrix = [PairResult(a.text, b.text, True) for a, b in itertools.combinations(tools, 2)]
+    elif len(tools) > 2:
         matrix, pair_seconds = _pairs(tools, stack, target, options)
         spent += pair_seconds
     if not result.ok:
