@@ -32,6 +32,7 @@ from mlops_radar.advise.cache import Cache
 from mlops_radar.advise.lockin import load_cloud_sdks
 from mlops_radar.advise.requirements import from_arguments
 from mlops_radar.advise.resolver import PYPI, Target, find_uv, resolve, uv_command
+from mlops_radar.advise.resolver import _env as resolver_env
 from mlops_radar.advise.stack import CheckOptions, check_stack
 
 LIBS = 300
@@ -54,17 +55,21 @@ def synthetic(seed: int = 7) -> list[Dist]:
 
 
 def bare_uv(requirements: Sequence[str], target: Target, cache: Path) -> float:
+    """One `uv pip compile` with stack-check's own argv and environment, nothing around it."""
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp:
-        subprocess.run(
+        bare = Target(target.python, target.platform, target.index_url, target.timeout, cache)
+        done = subprocess.run(
             uv_command(str(find_uv()), target),
             input="\n".join(requirements) + "\n",
             capture_output=True,
             text=True,
             cwd=tmp,
             check=False,
-            env={"UV_CACHE_DIR": str(cache), "PATH": "/usr/bin:/bin", "NO_COLOR": "1"},
+            env=resolver_env(bare, Path(tmp)),
         )
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"bare uv failed: {done.stderr.strip()[:300]}")
     return time.perf_counter() - started
 
 

@@ -60,6 +60,7 @@ TOOLS: dict[str, tuple[tuple[str, ...], list[dict[str, Any]], str, bool, int]] =
     ),
     "Leftish": (("beta",), [], "GPL-3.0", False, 1500),
     "Gone": (("alpha",), [], "MIT", True, 1200),
+    "Phantom": ((), _files(pyproject_toml='[project]\nname = "phantom"\n'), "MIT", False, 1100),
 }
 
 
@@ -172,6 +173,12 @@ def test_every_entry_says_why_it_is_in_or_out(
     assert "deep0, other" in tools["Twin"]["why"]
     assert tools["Leftish"]["why"] == "license GPL-3.0 is not permissive"
     assert tools["Gone"]["reasons"][0]["code"] == "not_qualified"
+    assert tools["Phantom"]["reasons"] == [
+        {
+            "code": "no_package",
+            "detail": "phantom (from pyproject.toml) is not on the package index",
+        }
+    ]
     ranks = [t["rank"] for t in payload["tools"] if t["rank"] is not None]
     assert ranks == sorted(ranks)  # best first
 
@@ -182,7 +189,7 @@ def test_terminal_output_and_lock_in_allowed(
     done = _advise(snapshot_db, index_url, tmp_path)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0].startswith(f"category {CATEGORY}: 7 tools")
+    assert lines[0].startswith(f"category {CATEGORY}: {len(TOOLS)} tools")
     cloudy = next(line for line in lines if "Cloudy:" in line)
     assert cloudy.startswith("IN ")
     assert "needs boto3 (AWS)" in cloudy

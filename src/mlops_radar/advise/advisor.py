@@ -16,8 +16,9 @@ from typing import Any
 import pandas as pd
 
 from mlops_radar.advise.cache import Cache
+from mlops_radar.advise.index import IndexClient
 from mlops_radar.advise.lockin import CloudSdks
-from mlops_radar.advise.mapping import PackageMapping
+from mlops_radar.advise.mapping import PackageMapping, on_index
 from mlops_radar.advise.requirements import Wanted, parse_line
 from mlops_radar.advise.resolver import Target
 from mlops_radar.advise.stack import CheckOptions, StackCheck, check_stack
@@ -91,12 +92,20 @@ def _check(
     sdks: CloudSdks,
     cache: Cache,
     options: CheckOptions,
-) -> StackCheck:
+) -> tuple[PackageMapping, StackCheck | None]:
+    if mapping.source != "catalog":
+        client = IndexClient(target, cache)
+        try:
+            checked = on_index(mapping, client.exists)
+        finally:
+            client.close()
+        if checked.status != "mapped":
+            return checked, None
     tools = [
         Wanted(parse_line(p, f"package of {mapping.tool}"), "catalog", mapping.tool)
         for p in mapping.packages
     ]
-    return check_stack(tools, stack, target, sdks, cache, options)
+    return mapping, check_stack(tools, stack, target, sdks, cache, options)
 
 
 def _post_check(check: StackCheck, wishes: Wishes) -> list[tuple[str, str]]:
@@ -146,10 +155,15 @@ def shortlist(
         mapping = mappings.get(str(row["tool"]).lower()) or PackageMapping(
             str(row["tool"]), "unmapped"
         )
-        check = checks.get(i)
-        reasons = early[i] or (
-            _post_check(check, wishes) if check else [("not_checked", str(wishes.top))]
-        )
+        mapping, check = checks.get(i, (mapping, None))
+        if early[i]:
+            reasons = early[i]
+        elif check is not None:
+            reasons = _post_check(check, wishes)
+        elif i in checks:
+            reasons = [("no_package", "; ".join(mapping.problems))]
+        else:
+            reasons = [("not_checked", str(wishes.top))]
         rank = _value(row, "rank")
         found.append(
             Candidate(

@@ -11,13 +11,13 @@ from __future__ import annotations
 import ast
 import configparser
 import tomllib
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from packaging.utils import canonicalize_name
 
-__all__ = ["PackageMapping", "manifest_name", "map_tool"]
+__all__ = ["PackageMapping", "manifest_name", "map_tool", "on_index"]
 
 MANIFESTS = ("pyproject.toml", "setup.cfg", "setup.py")
 
@@ -121,3 +121,15 @@ def map_tool(
             tool, "ambiguous", candidates=tuple(sorted(names)), problems=tuple(problems)
         )
     return PackageMapping(tool, "unmapped", problems=tuple(problems))
+
+
+def on_index(mapping: PackageMapping, exists: Callable[[str], bool | None]) -> PackageMapping:
+    """A manifest's mapping checked against the package index: a name the index does not list
+    leaves the tool unmapped (with why); the catalog's own names and unanswered checks stand."""
+    if mapping.status != "mapped" or mapping.source == "catalog":
+        return mapping
+    missing = [p for p in mapping.packages if exists(p) is False]
+    if not missing:
+        return mapping
+    why = tuple(f"{p} (from {mapping.source}) is not on the package index" for p in missing)
+    return replace(mapping, status="unmapped", packages=(), problems=(*mapping.problems, *why))
