@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import configparser
+import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -20,6 +21,7 @@ from packaging.utils import canonicalize_name
 __all__ = ["PackageMapping", "manifest_name", "map_tool", "on_index"]
 
 MANIFESTS = ("pyproject.toml", "setup.cfg", "setup.py")
+_VALID_NAME = re.compile(r"^([A-Z0-9]|[A-Z0-9][A-Z0-9._-]*[A-Z0-9])$", re.IGNORECASE)  # PEP 508
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,7 +76,7 @@ def manifest_name(path: str, text: str) -> str | None:
         name = reader(text)
     except (tomllib.TOMLDecodeError, configparser.Error, SyntaxError, ValueError) as exc:
         raise ValueError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
-    if name is None or not name.strip() or any(c.isspace() for c in name.strip()):
+    if name is None or not _VALID_NAME.match(name.strip()):
         return None
     return name.strip()
 
@@ -100,7 +102,7 @@ def map_tool(
     subpath: str | None = None,
 ) -> PackageMapping:
     """A tool's packages: `pypi` (the catalog's) wins; else the names its manifests declare."""
-    named = tuple(dict.fromkeys(canonicalize_name(p) for p in pypi if p.strip()))
+    named = tuple(dict.fromkeys(canonicalize_name(p) for p in pypi if _VALID_NAME.match(p.strip())))
     if named:
         return PackageMapping(tool, "mapped", named, "catalog")
     names: dict[str, list[str]] = {}
