@@ -84,6 +84,8 @@ class _Server(ThreadingHTTPServer):
 
 
 class _Quiet(SimpleHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as real indexes answer
+
     def log_message(self, format: str, *args: Any) -> None:
         return
 
