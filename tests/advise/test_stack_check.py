@@ -286,3 +286,16 @@ def test_real_pair_from_pypi(tmp_path: Path) -> None:
     ok = _check(target, Cache(tmp_path), "requests", "urllib3<3")
     assert ok.compatible
     assert "urllib3" in ok.picked
+
+
+def test_auto_falls_back_to_pip_without_uv(
+    target: Target, cache: Cache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlops_radar.advise import resolver
+
+    monkeypatch.setattr(resolver, "find_uv", lambda: None)
+    result = _check(target, cache, "alpha", "beta")
+    assert result.resolver == "pip"
+    assert result.picked == {"alpha": "1.0", "beta": "1.0", "common": "1.5"}
+    with pytest.raises(AdviseError, match="uv is not installed"):
+        _check(target, cache, "alpha", resolver="uv")

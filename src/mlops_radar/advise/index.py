@@ -122,7 +122,7 @@ class IndexClient:
         if self._client is not None:
             self._client.close()
 
-    def prefetch(self, picked: Mapping[str, str], workers: int = 8) -> None:
+    def prefetch(self, picked: Mapping[str, str], workers: int = 16) -> None:
         """Ask for every release of `picked` at once (threads), so later calls are memory hits."""
         todo = [(n, v) for n, v in picked.items() if (n, v) not in self._known]
         with ThreadPoolExecutor(max_workers=workers) as pool:
