@@ -13,6 +13,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from packaging.markers import InvalidMarker as InvalidMarkerError
+from packaging.markers import UndefinedComparison, UndefinedEnvironmentName
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
@@ -76,10 +78,22 @@ def _depths(root: str, children: Mapping[str, tuple[str, ...]]) -> dict[str, int
     return depth
 
 
+def _applies(requirement: Requirement, environment: Mapping[str, str] | None) -> bool:
+    if requirement.marker is None or environment is None:
+        return True
+    try:
+        return requirement.marker.evaluate(dict(environment))
+    except (InvalidMarkerError, UndefinedComparison, UndefinedEnvironmentName):
+        return True
+
+
 def _constraints(
-    tree: set[str], picked: Mapping[str, str], releases: Mapping[str, Release]
+    tree: set[str],
+    picked: Mapping[str, str],
+    releases: Mapping[str, Release],
+    environment: Mapping[str, str] | None,
 ) -> list[dict[str, str]]:
-    found = []
+    found: list[dict[str, str]] = []
     for name in sorted(tree):
         for text in releases[name].requires_dist or () if name in releases else ():
             try:
@@ -87,11 +101,14 @@ def _constraints(
             except InvalidRequirement:
                 continue
             kind = risky_constraint(requirement)
-            if kind and canonicalize_name(requirement.name) in picked:
-                spec = f"{requirement.name}{requirement.specifier}"
-                found.append(
-                    {"package": f"{name} {picked[name]}", "requirement": spec, "kind": kind}
-                )
+            if not kind or canonicalize_name(requirement.name) not in picked:
+                continue
+            if not _applies(requirement, environment):
+                continue
+            spec = f"{requirement.name}{requirement.specifier}"
+            item = {"package": f"{name} {picked[name]}", "requirement": spec, "kind": kind}
+            if item not in found:
+                found.append(item)
     return found
 
 
@@ -103,8 +120,10 @@ def footprint(
     *,
     depth: int = 3,
     heavy_mb: float = HEAVY_MB,
+    environment: Mapping[str, str] | None = None,
 ) -> Footprint:
-    """`root`'s footprint within a resolution (`picked`, `children`); `release` asks the index."""
+    """`root`'s footprint within a resolution (`picked`, `children`); `release` asks the index;
+    requirements whose markers do not hold in `environment` (the target's) are not counted."""
     depths = _depths(root, children)
     releases = {name: release(name, picked[name]) for name in depths if name in picked}
     sizes = [r.size_bytes for r in releases.values()]
@@ -128,5 +147,5 @@ def footprint(
         size_mb=sum(known) / MB if known else None,
         unknown_sizes=len(sizes) - len(known),
         heavy=tuple(heavy),
-        constraints=tuple(_constraints({root, *tree}, picked, releases)),
+        constraints=tuple(_constraints({root, *tree}, picked, releases, environment)),
     )

@@ -31,6 +31,7 @@ __all__ = [
     "Resolution",
     "Target",
     "find_uv",
+    "marker_environment",
     "resolve",
 ]
 
@@ -84,6 +85,24 @@ class Resolution:
                 if parent in down:
                     down[parent].append(name)
         return {name: tuple(sorted(kids)) for name, kids in down.items()}
+
+
+_MARKER_SYSTEM = {"linux": "Linux", "macos": "Darwin", "windows": "Windows"}
+
+
+def marker_environment(target: Target) -> dict[str, str]:
+    """The PEP 508 marker values of the target (Python and platform; CPython on x86-64)."""
+    return {
+        "python_version": target.python,
+        "python_full_version": f"{target.python}.0",
+        "sys_platform": _MARKER_PLATFORM[target.platform],
+        "platform_system": _MARKER_SYSTEM[target.platform],
+        "os_name": "nt" if target.platform == "windows" else "posix",
+        "platform_machine": "AMD64" if target.platform == "windows" else "x86_64",
+        "implementation_name": "cpython",
+        "platform_python_implementation": "CPython",
+        "extra": "",
+    }
 
 
 def find_uv() -> str | None:
@@ -223,11 +242,7 @@ def _pip_graph(report: dict[str, object], target: Target) -> Resolution:
         name = canonicalize_name(str(meta.get("name")))
         picked[name] = str(meta.get("version"))
         parents[name] = [ROOT] if item.get("requested") else []
-    environment = {
-        "python_version": target.python,
-        "python_full_version": f"{target.python}.0",
-        "sys_platform": _MARKER_PLATFORM[target.platform],
-    }
+    environment = marker_environment(target)
     for item in installs:
         meta = item.get("metadata") or {}
         name = canonicalize_name(str(meta.get("name")))

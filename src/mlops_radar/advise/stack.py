@@ -23,7 +23,7 @@ from mlops_radar.advise.index import IndexClient
 from mlops_radar.advise.lockin import CloudSdks, LockIn, extra_lock_in, hard_lock_in
 from mlops_radar.advise.osv import vulnerabilities
 from mlops_radar.advise.requirements import Wanted
-from mlops_radar.advise.resolver import Resolution, Target, resolve
+from mlops_radar.advise.resolver import Resolution, Target, marker_environment, resolve
 
 __all__ = ["CheckOptions", "PairResult", "StackCheck", "check_stack"]
 
@@ -142,6 +142,7 @@ def _additions(
                 client.release,
                 depth=options.depth,
                 heavy_mb=options.heavy_mb,
+                environment=marker_environment(client.target),
             )
         requires = client.release(root, result.picked[root]).requires_dist
         lock_in += extra_lock_in(root, requires or (), sdks)

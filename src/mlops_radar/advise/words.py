@@ -10,6 +10,7 @@ from typing import Any
 import pandas as pd
 
 from mlops_radar.advise.advisor import Candidate
+from mlops_radar.advise.lockin import LockIn
 from mlops_radar.advise.stack import StackCheck
 from mlops_radar.report.terminal import printable
 
@@ -21,6 +22,9 @@ def _mb(value: float | None, unknown: int) -> str:
     return text + (f" (+{unknown} of unknown size)" if unknown and value is not None else "")
 
 
+SHOWN_CONSTRAINTS = 6  # per tool in a terminal; --json has them all
+
+
 def _footprint_lines(check: StackCheck) -> list[str]:
     lines = []
     for name, fp in check.footprints.items():
@@ -30,26 +34,32 @@ def _footprint_lines(check: StackCheck) -> list[str]:
             f"{_mb(fp.size_mb, fp.unknown_sizes)}; direct: {direct}"
         )
         if fp.beyond_depth:
-            lines.append(f"    {fp.beyond_depth} more packages deeper than depth {fp.depth_limit}")
+            noun = "package" if fp.beyond_depth == 1 else "packages"
+            lines.append(f"    {fp.beyond_depth} more {noun} deeper than depth {fp.depth_limit}")
         lines += [f"    heavy: {p} ({mb:,.0f} MB)" for p, mb in fp.heavy]
-        lines += [
-            f"    {c['kind']}: {c['package']} needs {c['requirement']}" for c in fp.constraints
-        ]
+        shown = fp.constraints[:SHOWN_CONSTRAINTS]
+        lines += [f"    {c['kind']}: {c['package']} needs {c['requirement']}" for c in shown]
+        if len(fp.constraints) > len(shown):
+            lines.append(f"    ... {len(fp.constraints) - len(shown)} more upper bounds or pins")
     return lines
 
 
 def _lock_lines(check: StackCheck) -> list[str]:
     lines = []
+    hard: dict[tuple[str, str], list[LockIn]] = {}
     for item in check.lock_in:
         if item.kind == "hard":
-            lines.append(
-                f"  {item.tool}: installs {item.package} ({item.cloud}) via "
-                + " -> ".join(item.chain)
-            )
+            hard.setdefault((item.tool, item.cloud), []).append(item)
         else:
             lines.append(
                 f"  {item.tool}: extra [{item.extra}] brings {item.package} ({item.cloud})"
             )
+    for (tool, cloud), items in hard.items():
+        first = min(items, key=lambda i: (len(i.chain), i.package))
+        more = f" (+{len(items) - 1} more {cloud} packages)" if len(items) > 1 else ""
+        lines.insert(
+            0, f"  {tool}: installs {first.package} ({cloud}) via {' -> '.join(first.chain)}{more}"
+        )
     return lines or ["  none found"]
 
 
