@@ -189,4 +189,5 @@ UNIVERSE = (
     Dist("deep5", "1.0"),
     Dist("bulky", "1.0", ["bigdep==3.0"]),
     Dist("bigdep", "3.0", pad=2_500_000),
+    Dist("marky", "1.0", ['common<2 ; python_version < "3.8"', "common>=1"]),
 )

@@ -299,3 +299,9 @@ def test_auto_falls_back_to_pip_without_uv(
     assert result.picked == {"alpha": "1.0", "beta": "1.0", "common": "1.5"}
     with pytest.raises(AdviseError, match="uv is not installed"):
         _check(target, cache, "alpha", resolver="uv")
+
+
+def test_constraints_count_only_markers_that_hold(target: Target, cache: Cache) -> None:
+    result = _check(target, cache, "marky")
+    assert result.picked["common"] == "2.1"  # the python<3.8 bound does not apply to 3.11
+    assert result.footprints["marky"].constraints == ()
