@@ -305,3 +305,38 @@ def test_constraints_count_only_markers_that_hold(target: Target, cache: Cache) 
     result = _check(target, cache, "marky")
     assert result.picked["common"] == "2.1"  # the python<3.8 bound does not apply to 3.11
     assert result.footprints["marky"].constraints == ()
+
+
+def test_an_unreadable_index_is_an_error_not_a_conflict() -> None:
+    from mlops_radar.advise.resolver import unreachable
+
+    stderr = (
+        "error: Failed to fetch: http://127.0.0.1:1/simple/alpha/\n"
+        "  cause: error sending request for url (http://127.0.0.1:1/simple/alpha/)\n"
+        "  cause: tcp connect error\n  cause: Connection refused (os error 111)\n"
+    )
+    target = Target(index_url="http://127.0.0.1:1/simple/")
+    error = unreachable(stderr, target)
+    assert error is not None
+    assert str(error) == (
+        "the package index http://127.0.0.1:1/simple/ could not be read: "
+        "Connection refused (os error 111)"
+    )
+    assert unreachable("error: No solution found when resolving dependencies", target) is None
+
+
+def test_target_is_validated() -> None:
+    with pytest.raises(AdviseError, match="platform 'beos'"):
+        Target(platform="beos")
+    with pytest.raises(AdviseError, match="python '3'"):
+        Target(python="3")
+
+
+def test_macos_and_another_python_resolve(target: Target, cache: Cache) -> None:
+    from dataclasses import replace
+
+    other = replace(target, python="3.12", platform="macos")
+    result = _check(other, cache, "alpha", "beta")
+    assert result.compatible
+    assert result.target.platform == "macos"
+    assert result.picked["alpha"] == "1.0"

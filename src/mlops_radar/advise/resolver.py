@@ -33,6 +33,7 @@ __all__ = [
     "find_uv",
     "marker_environment",
     "resolve",
+    "unreachable",
 ]
 
 PYPI = "https://pypi.org/simple/"
@@ -196,11 +197,26 @@ def _explanation(stderr: str) -> str:
     return "\n".join(kept)
 
 
+_UNREACHABLE = ("Failed to fetch", "error sending request", "Request failed after")
+
+
+def unreachable(stderr: str, target: Target) -> AdviseError | None:
+    """An error for a resolver that could not talk to the index (not a conflict), else None."""
+    if "No solution found" in stderr or not any(m in stderr for m in _UNREACHABLE):
+        return None
+    causes = [line.strip() for line in stderr.splitlines() if line.strip().startswith("cause:")]
+    detail = causes[-1].removeprefix("cause:").strip() if causes else stderr.strip()[:200]
+    return AdviseError(f"the package index {target.index_url} could not be read: {detail}")
+
+
 def _resolve_uv(uv: str, requirements: Sequence[str], target: Target, folder: Path) -> Resolution:
     done, seconds = _run(uv_command(uv, target), "\n".join(requirements) + "\n", target, folder)
     if done.returncode == 0:
         picked, parents = _parse_uv(done.stdout)
         return Resolution(True, "uv", seconds, picked, parents)
+    error = unreachable(done.stderr, target)
+    if error is not None:
+        raise error
     return Resolution(False, "uv", seconds, message=_explanation(done.stderr))
 
 

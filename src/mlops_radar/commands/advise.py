@@ -98,7 +98,11 @@ def _target_options(func: Any) -> Any:
             help="More cloud SDK patterns (TOML, the layout of the shipped "
             "advise/data/cloud_sdks.toml).",
         ),
-        click.option("--no-cache", is_flag=True, help="Ignore and do not write the cache."),
+        click.option(
+            "--no-cache",
+            is_flag=True,
+            help="Use no cache (ours nor the resolver's): every answer fresh.",
+        ),
     ]
     for option in reversed(options):
         func = option(func)
@@ -107,7 +111,8 @@ def _target_options(func: Any) -> Any:
 
 def _setup(kw: dict[str, Any]) -> tuple[Target, list[Wanted], Cache, CheckOptions, Any]:
     cache_root = default_cache_dir() / "advise"
-    target = Target(kw["python"], kw["platform"], kw["index_url"], kw["timeout"], cache_root / "uv")
+    uv_cache = None if kw["no_cache"] else cache_root / "uv"  # None: a throwaway one per run
+    target = Target(kw["python"], kw["platform"], kw["index_url"], kw["timeout"], uv_cache)
     stack = [w for path in kw["stack_files"] for w in read_requirements(path)]
     options = CheckOptions(
         depth=kw["depth"],
