@@ -212,7 +212,7 @@ def test_unreachable_osv_is_unknown_not_none(target: Target, cache: Cache) -> No
             target,
             load_cloud_sdks(),
             cache,
-            CheckOptions(osv_url=url.rsplit("/simple", 1)[0]),
+            CheckOptions(osv_url=url.rsplit("/simple", 1)[0], osv_timeout=2),
         )
     assert result.compatible
     assert result.vulnerabilities is None

@@ -2,9 +2,10 @@
 (`pip install --dry-run --ignore-installed --report`), with a timeout, in a throwaway folder.
 
 Requirements reach the resolver on its standard input (uv) or in a file we write (pip), never
-through a shell; the user's environment, configuration and uv cache are not used. The result is
-the versions picked and, for each package, the packages that require it (the graph a footprint
-walks), or the resolver's own explanation of why no solution exists.
+through a shell; the user's environment, configuration and uv cache are not used. Only wheels
+are considered unless `Target.allow_builds`, so resolving runs no package's build code. The
+result is the versions picked and, for each package, the packages that require it (the graph a
+footprint walks), or the resolver's own explanation of why no solution exists.
 """
 
 from __future__ import annotations
@@ -56,6 +57,9 @@ class Target:
     index_url: str = PYPI
     timeout: float = 120.0
     cache_dir: Path | None = None  # the resolver's own cache (ours, never the user's)
+    # False: wheels only, so resolving never runs a package's build code (setup.py); True lets
+    # uv build sdists for their metadata (their code runs, in uv's isolated build environment)
+    allow_builds: bool = False
 
     def __post_init__(self) -> None:
         if self.platform not in _PIP_PLATFORMS:
@@ -120,6 +124,7 @@ def _env(target: Target, folder: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("UV_", "PIP_"))}
     cache = target.cache_dir or folder / "cache"
     env.update(UV_CACHE_DIR=str(cache), UV_NO_PROGRESS="1", NO_COLOR="1")
+    env.update(UV_PYTHON_DOWNLOADS="never")  # resolving for another Python needs no download
     env.update(PIP_CACHE_DIR=str(cache / "pip"), PIP_NO_INPUT="1")
     return env
 
@@ -168,6 +173,10 @@ def uv_command(uv: str, target: Target) -> list[str]:
         target.python,
         "--python-platform",
         target.platform,
+        # an interpreter given saves uv's discovery; with wheels only it runs nothing
+        "--python",
+        sys.executable,
+        *(() if target.allow_builds else ("--only-binary", ":all:")),
     ]
 
 

@@ -38,6 +38,7 @@ class CheckOptions:
     heavy_mb: float = HEAVY_MB
     resolver: str = "auto"
     osv_url: str | None = None  # None: no vulnerability query
+    osv_timeout: float = 20.0
     footprint: bool = True
 
 
@@ -189,7 +190,9 @@ def check_stack(
     warnings = []
     vulns = None
     if options.osv_url:
-        vulns = vulnerabilities(result.picked, cache, url=options.osv_url)
+        vulns = vulnerabilities(
+            result.picked, cache, url=options.osv_url, timeout=options.osv_timeout
+        )
         if vulns is None:
             warnings.append(f"known vulnerabilities unknown: {options.osv_url} did not answer")
     return StackCheck(

@@ -99,6 +99,12 @@ def _target_options(func: Any) -> Any:
             "advise/data/cloud_sdks.toml).",
         ),
         click.option(
+            "--allow-builds",
+            is_flag=True,
+            help="Let uv build source distributions for their metadata (runs their build code "
+            "in an isolated environment; default: wheels only).",
+        ),
+        click.option(
             "--no-cache",
             is_flag=True,
             help="Use no cache (ours nor the resolver's): every answer fresh.",
@@ -112,7 +118,9 @@ def _target_options(func: Any) -> Any:
 def _setup(kw: dict[str, Any]) -> tuple[Target, list[Wanted], Cache, CheckOptions, Any]:
     cache_root = default_cache_dir() / "advise"
     uv_cache = None if kw["no_cache"] else cache_root / "uv"  # None: a throwaway one per run
-    target = Target(kw["python"], kw["platform"], kw["index_url"], kw["timeout"], uv_cache)
+    target = Target(
+        kw["python"], kw["platform"], kw["index_url"], kw["timeout"], uv_cache, kw["allow_builds"]
+    )
     stack = [w for path in kw["stack_files"] for w in read_requirements(path)]
     options = CheckOptions(
         depth=kw["depth"],
