@@ -290,3 +290,23 @@ def test_unreadable_manifest_is_a_problem_not_a_crash() -> None:
     assert mapping.status == "unmapped"
     assert mapping.problems
     assert mapping.problems[0].startswith("pyproject.toml:")
+
+
+@pytest.mark.parametrize(
+    ("spdx", "wish", "codes"),
+    [
+        ("Apache-2.0", "permissive", []),
+        ("GPL-3.0-only", "permissive", ["license"]),
+        ("GPL-3.0-only", "copyleft-ok", []),
+        (None, "copyleft-ok", ["license_unknown"]),
+        (None, "any", []),
+        ("MPL-2.0", "permissive", ["license"]),
+    ],
+)
+def test_license_wishes(spdx: str | None, wish: str, codes: list[str]) -> None:
+    from mlops_radar.advise.advisor import Wishes, _pre_check
+    from mlops_radar.advise.mapping import PackageMapping
+
+    row = {"status": "qualified", "license": spdx}
+    mapping = PackageMapping("t", "mapped", ("t",), "catalog")
+    assert [code for code, _ in _pre_check(row, mapping, Wishes(license=wish))] == codes

@@ -33,7 +33,7 @@ _COPYLEFT = ("GPL", "AGPL", "LGPL", "MPL", "EPL", "EUPL", "CDDL", "OSL", "CC-BY-
 class Wishes:
     """What the user asks of a tool."""
 
-    license: str = "any"  # permissive | copyleft-ok | any
+    license: str = "any"  # permissive | copyleft-ok (any known license family) | any
     no_lock_in: bool = False
     top: int = 10  # candidates resolved (best first)
 
@@ -78,6 +78,8 @@ def _pre_check(
     family = license_family(_value(row, "license"))
     if wishes.license == "permissive" and family != "permissive":
         reasons.append(("license", str(_value(row, "license") or "unknown")))
+    elif wishes.license == "copyleft-ok" and family is None:
+        reasons.append(("license_unknown", "unknown"))
     if mapping.status == "ambiguous":
         reasons.append(("ambiguous_package", ", ".join(mapping.candidates)))
     elif mapping.status == "unmapped":

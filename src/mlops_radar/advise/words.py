@@ -94,6 +94,7 @@ def stack_lines(check: StackCheck) -> list[str]:
 _OUT = {
     "not_qualified": "not qualified by the gates ({})",
     "license": "license {} is not permissive",
+    "license_unknown": "license {}: neither permissive nor copyleft as far as is known",
     "ambiguous_package": "several packages could be it ({}): name one in the catalog",
     "no_package": "no Python package known (the catalog names none, no manifest declares one){}",
     "conflict": "conflicts with your stack over {}",

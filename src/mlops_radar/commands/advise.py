@@ -209,7 +209,8 @@ Examples:
     type=click.Choice(["permissive", "copyleft-ok", "any"]),
     default="any",
     show_default=True,
-    help="Which license families are acceptable.",
+    help="Which license families are acceptable: permissive only, any known family "
+    "(copyleft-ok), or any, unknown included.",
 )
 @click.option("--no-lock-in", is_flag=True, help="Leave out tools that hard-depend on a cloud SDK.")
 @click.option(
