@@ -52,10 +52,19 @@ def _policy(value: str) -> Policy:
     return policy_from_toml(text, source=value)
 
 
+def _plain(value: Any) -> Any:
+    """A table value as plain Python: None for unknown, datetime, int or float."""
+    if value is None or (not isinstance(value, list | tuple) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    return value.item() if hasattr(value, "item") else value
+
+
 def _facts(table: pd.DataFrame) -> dict[str, dict[str, Any]]:
     present = [c for c in _FACTS if c in table.columns]
     rows = table[["tool", *present]].to_dict("records")
-    return {str(r["tool"]).lower(): {k: r[k] for k in present} for r in rows}
+    return {str(r["tool"]).lower(): {k: _plain(r[k]) for k in present} for r in rows}
 
 
 def ranked_group(

@@ -5,14 +5,14 @@ renderers.) Outside text passes through `printable` before it reaches a terminal
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from mlops_radar.advise.advisor import Candidate
 from mlops_radar.advise.lockin import LockIn
 from mlops_radar.advise.stack import StackCheck
 from mlops_radar.report.terminal import printable
+
+if TYPE_CHECKING:
+    from mlops_radar.advise.advisor import Candidate
 
 __all__ = ["candidate_json", "checklist", "stack_lines", "verdict"]
 
@@ -132,10 +132,9 @@ def verdict(candidate: Candidate) -> str:
 
 
 def _days(value: Any, on: date) -> int | None:
-    if value is None or (isinstance(value, float) and pd.isna(value)):
+    if not isinstance(value, date):
         return None
-    when = value.date() if isinstance(value, datetime) else pd.Timestamp(value).date()
-    return (on - when).days
+    return (on - (value.date() if isinstance(value, datetime) else value)).days
 
 
 def checklist(candidate: Candidate, on: date) -> list[str]:
@@ -164,13 +163,7 @@ def checklist(candidate: Candidate, on: date) -> list[str]:
         )
     )
     closed, opened = facts.get("closed_issues"), facts.get("open_issues")
-    if (
-        closed is not None
-        and opened is not None
-        and not pd.isna(closed)
-        and not pd.isna(opened)
-        and closed + opened
-    ):
+    if isinstance(closed, int) and isinstance(opened, int) and closed + opened:
         lines.append(f"responsiveness: {closed / (closed + opened):.0%} of its issues closed")
     else:
         lines.append("responsiveness: unknown")

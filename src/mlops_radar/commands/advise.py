@@ -12,7 +12,6 @@ from typing import Any
 
 import click
 
-from mlops_radar.advise.advisor import Wishes, shortlist
 from mlops_radar.advise.cache import Cache, default_cache_dir
 from mlops_radar.advise.errors import AdviseError
 from mlops_radar.advise.lockin import load_cloud_sdks
@@ -249,6 +248,7 @@ def advise_command(
     tool in or out and why, and an adoption checklist for the best ones."""
     if (stage is None) == (category is None):
         raise click.UsageError("give exactly one of --stage or --category")
+    from mlops_radar.advise.advisor import Wishes, shortlist
     from mlops_radar.advise.ranking import ranked_group
 
     target, stack, cache, options, sdks = _setup(kw)
