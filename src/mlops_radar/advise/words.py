@@ -18,10 +18,17 @@ __all__ = ["candidate_json", "checklist", "stack_lines", "verdict"]
 
 
 def _mb(value: float | None, unknown: int) -> str:
-    text = "size unknown" if value is None else f"{value:,.1f} MB"
-    return text + (f" (+{unknown} of unknown size)" if unknown and value is not None else "")
+    if value is None:
+        return "size unknown"
+    text = "<0.1 MB" if value < 0.1 else f"{value:,.1f} MB"
+    return text + (f" (+{unknown} of unknown size)" if unknown else "")
 
 
+def _bounds(count: int) -> str:
+    return f"{count} upper bound{'' if count == 1 else 's'} or pin{'' if count == 1 else 's'}"
+
+
+NO_PACKAGE = " (the catalog names none, no manifest declares one)"
 SHOWN_CONSTRAINTS = 6  # per tool in a terminal; --json has them all
 
 
@@ -40,7 +47,7 @@ def _footprint_lines(check: StackCheck) -> list[str]:
         shown = fp.constraints[:SHOWN_CONSTRAINTS]
         lines += [f"    {c['kind']}: {c['package']} needs {c['requirement']}" for c in shown]
         if len(fp.constraints) > len(shown):
-            lines.append(f"    ... {len(fp.constraints) - len(shown)} more upper bounds or pins")
+            lines.append(f"    ... {_bounds(len(fp.constraints) - len(shown))} more")
     return lines
 
 
@@ -96,7 +103,7 @@ _OUT = {
     "license": "license {} is not permissive",
     "license_unknown": "license {}: neither permissive nor copyleft as far as is known",
     "ambiguous_package": "several packages could be it ({}): name one in the catalog",
-    "no_package": "no Python package known (the catalog names none, no manifest declares one){}",
+    "no_package": "no Python package known{}",
     "conflict": "conflicts with your stack over {}",
     "not_on_index": "the package index has no installable {} for this Python and platform",
     "lock_in": "ties you to one cloud: {}",
@@ -120,8 +127,8 @@ def verdict(candidate: Candidate) -> str:
         parts = []
         for code, detail in candidate.reasons:
             if code == "no_package":
-                detail = f" ({detail})" if detail else ""
-            parts.append(_OUT[code].format(detail if detail or code == "no_package" else "?"))
+                detail = f": {detail}" if detail else NO_PACKAGE
+            parts.append(_OUT[code].format(detail or "?"))
         return printable("; ".join(parts))
     ring = candidate.ring or "no ring"
     score = "score unknown" if candidate.score is None else f"score {candidate.score:.0f}"
@@ -149,7 +156,7 @@ def checklist(candidate: Candidate, on: date) -> list[str]:
             lines.append(
                 f"dependency weight: {name} brings {fp.packages} packages, "
                 f"{_mb(fp.size_mb, fp.unknown_sizes)}; heavy: {heavy}; "
-                f"{len(fp.constraints)} upper bounds or pins"
+                f"{_bounds(len(fp.constraints))}"
             )
         if check.vulnerabilities:
             lines.append("known vulnerabilities: " + ", ".join(sorted(check.vulnerabilities)))
