@@ -310,3 +310,17 @@ def test_license_wishes(spdx: str | None, wish: str, codes: list[str]) -> None:
     row = {"status": "qualified", "license": spdx}
     mapping = PackageMapping("t", "mapped", ("t",), "catalog")
     assert [code for code, _ in _pre_check(row, mapping, Wishes(license=wish))] == codes
+
+
+def test_adoption_cost_is_weighed_only_when_asked(
+    snapshot_db: Path, index_url: str, tmp_path: Path
+) -> None:
+    plain = json.loads(_advise(snapshot_db, index_url, tmp_path, "--json").stdout)
+    weighed_run = _advise(snapshot_db, index_url, tmp_path, "--json", "--weigh-adoption-cost")
+    assert weighed_run.returncode == 0, weighed_run.stderr
+    weighed = json.loads(weighed_run.stdout)
+    rank = {t["tool"]: t["rank"] for t in plain["tools"]}
+    rank_weighed = {t["tool"]: t["rank"] for t in weighed["tools"]}
+    assert rank["Cloudy"] < rank["Leftish"]  # more stars
+    assert rank_weighed["Cloudy"] > rank_weighed["Leftish"]  # but it ties you to AWS
+    assert all(t["why"] for t in weighed["tools"])

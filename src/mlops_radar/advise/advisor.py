@@ -23,7 +23,7 @@ from mlops_radar.advise.requirements import Wanted, parse_line
 from mlops_radar.advise.resolver import Target
 from mlops_radar.advise.stack import CheckOptions, StackCheck, check_stack
 
-__all__ = ["Candidate", "Wishes", "license_family", "shortlist"]
+__all__ = ["Candidate", "Wishes", "adoption_costs", "license_family", "shortlist"]
 
 # SPDX ids of copyleft licenses (strong and weak); any other OSI license counts as permissive.
 _COPYLEFT = ("GPL", "AGPL", "LGPL", "MPL", "EPL", "EUPL", "CDDL", "OSL", "CC-BY-SA", "CPL", "SSPL")
@@ -132,26 +132,33 @@ def shortlist(
     wishes: Wishes,
     options: CheckOptions,
     tool_facts: Mapping[str, Mapping[str, Any]] | None = None,
+    known: Mapping[str, Candidate] | None = None,
 ) -> list[Candidate]:
-    """Every tool of `ranked` (one group of the model's frame), best first, in or out and why."""
+    """Every tool of `ranked` (one group of the model's frame), best first, in or out and why;
+    the checks of `known` candidates (lower-case name -> candidate) are reused, not redone."""
     rows: list[dict[str, Any]] = [
         {str(k): v for k, v in r.items()}
         for r in ranked.sort_values(["rank", "tool"], na_position="last").to_dict("records")
     ]
     todo: dict[int, PackageMapping] = {}
+    reused: dict[int, tuple[PackageMapping, StackCheck | None]] = {}
     early: dict[int, list[tuple[str, str]]] = {}
     for i, row in enumerate(rows):
         mapping = mappings.get(str(row["tool"]).lower()) or PackageMapping(
             str(row["tool"]), "unmapped"
         )
         early[i] = _pre_check(row, mapping, wishes)
-        if not early[i] and len(todo) < wishes.top:
-            todo[i] = mapping
+        if not early[i] and len(todo) + len(reused) < wishes.top:
+            before = (known or {}).get(str(row["tool"]).lower())
+            if before is not None and (before.check is not None or before.verdict == "out"):
+                reused[i] = (before.mapping, before.check)
+            else:
+                todo[i] = mapping
     with ThreadPoolExecutor(max_workers=4) as pool:
         futures = {
             i: pool.submit(_check, m, stack, target, sdks, cache, options) for i, m in todo.items()
         }
-        checks = {i: f.result() for i, f in futures.items()}
+        checks = {**reused, **{i: f.result() for i, f in futures.items()}}
     found = []
     for i, row in enumerate(rows):
         mapping = mappings.get(str(row["tool"]).lower()) or PackageMapping(
@@ -188,3 +195,20 @@ def shortlist(
             )
         )
     return found
+
+
+def adoption_costs(candidates: Sequence[Candidate]) -> dict[str, tuple[float | None, float | None]]:
+    """Lower-case tool name -> (no lock-in 1/0, packages a fresh install brings) for the tools
+    whose stack check succeeded: the adoption-cost columns the model can weigh."""
+    costs: dict[str, tuple[float | None, float | None]] = {}
+    for candidate in candidates:
+        check = candidate.check
+        if check is None or not check.compatible:
+            continue
+        hard = any(item.kind == "hard" for item in check.lock_in)
+        packages = sum(f.packages for f in check.footprints.values()) or None
+        costs[candidate.tool.lower()] = (
+            0.0 if hard else 1.0,
+            None if packages is None else float(packages),
+        )
+    return costs

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +24,12 @@ from mlops_radar.model.config import (
     default_weights,
     named_policy,
     policy_from_toml,
+    weights_from_toml,
 )
+from mlops_radar.model.weights import Weights
 from mlops_radar.store import Store
 
-__all__ = ["RankedGroup", "ranked_group"]
+__all__ = ["RankedGroup", "adoption_weights", "ranked_group", "rescored"]
 
 _FACTS = ("last_commit_at", "closed_issues", "open_issues", "releases_last_year", "stars")
 
@@ -40,6 +45,8 @@ class RankedGroup:
     frame: pd.DataFrame  # Scored.frame rows of the group
     mappings: dict[str, PackageMapping]  # lower-case tool name -> mapping
     facts: dict[str, dict[str, Any]]  # lower-case tool name -> checklist facts
+    table: pd.DataFrame | None = None  # the snapshot's whole input table (for a re-scoring)
+    policy: Policy | None = None
 
 
 def _policy(value: str) -> Policy:
@@ -77,13 +84,9 @@ def ranked_group(
         info = store.resolve_snapshot(ref)
         table = store.tool_facts(info.id)
         mappings = {k: m for k, (_, m) in snapshot_mappings(store, info.id).items()}
+    chosen = _policy(policy)
     scored = score(
-        table,
-        info.snapshot_date,
-        _policy(policy),
-        default_weights(),
-        default_rings(),
-        grouping=grouping,
+        table, info.snapshot_date, chosen, default_weights(), default_rings(), grouping=grouping
     )
     frame = scored.frame
     groups = sorted({str(g) for g in frame["group"].dropna()})
@@ -101,4 +104,36 @@ def ranked_group(
         frame[frame["group"] == name],
         mappings,
         _facts(table),
+        table,
+        chosen,
     )
+
+
+def adoption_weights() -> Weights:
+    """The shipped weights with the adoption-cost dimension (advise/data/adoption_weights.toml)."""
+    text = resources.files("mlops_radar.advise").joinpath("data/adoption_weights.toml")
+    return weights_from_toml(text.read_text(encoding="utf-8"), source="adoption_weights.toml")
+
+
+def rescored(
+    group: RankedGroup, costs: Mapping[str, tuple[float | None, float | None]]
+) -> RankedGroup:
+    """`group` scored again with the adoption-cost signals: `costs` maps a lower-case tool name
+    to (no lock-in 1/0, packages) from advise's checks; tools without them have them unknown."""
+    assert group.table is not None
+    assert group.policy is not None
+    table = group.table.copy()
+    names = table["tool"].astype(str).str.lower()
+    for index, column in enumerate(("advise_no_lock_in", "advise_packages")):
+        values = [costs.get(n, (None, None))[index] for n in names]
+        table[column] = pd.array(values, dtype="Float64")
+    scored = score(
+        table,
+        group.date,
+        group.policy,
+        adoption_weights(),
+        default_rings(),
+        grouping=group.grouping,
+    )
+    frame = scored.frame
+    return dataclasses.replace(group, frame=frame[frame["group"] == group.name])

@@ -198,6 +198,7 @@ Examples:
   mlops-radar advise --category "Feature Store" --license permissive --no-lock-in
   mlops-radar advise --stage "Model Serving" --python 3.12 --json
   mlops-radar advise --db demo.sqlite3 --stage "Data Management" --no-vulns
+  mlops-radar advise --stage Monitoring --weigh-adoption-cost   # lock-in and weight in the score
 """,
 )
 @click.option("--stage", default=None, help="A pipeline stage (as `rank --stage`).")
@@ -226,6 +227,12 @@ Examples:
     show_default=True,
     help="How many of the tools in get an adoption checklist.",
 )
+@click.option(
+    "--weigh-adoption-cost",
+    is_flag=True,
+    help="Rank again with adoption cost as a dimension of the maturity model (no cloud "
+    "lock-in, packages installed; advise/data/adoption_weights.toml). Off by default.",
+)
 @_target_options
 @snapshot_option
 @policy_option
@@ -238,6 +245,7 @@ def advise_command(
     no_lock_in: bool,
     top: int,
     recommend: int,
+    weigh_adoption_cost: bool,
     snapshot_ref: str,
     policy: str,
     as_json: bool,
@@ -248,8 +256,8 @@ def advise_command(
     tool in or out and why, and an adoption checklist for the best ones."""
     if (stage is None) == (category is None):
         raise click.UsageError("give exactly one of --stage or --category")
-    from mlops_radar.advise.advisor import Wishes, shortlist
-    from mlops_radar.advise.ranking import ranked_group
+    from mlops_radar.advise.advisor import Wishes, adoption_costs, shortlist
+    from mlops_radar.advise.ranking import ranked_group, rescored
 
     target, stack, cache, options, sdks = _setup(kw)
     group = ranked_group(db_url, snapshot_ref, policy, stage, category)
@@ -257,6 +265,21 @@ def advise_command(
     found = shortlist(
         group.frame, group.mappings, stack, target, sdks, cache, wishes, options, group.facts
     )
+    if weigh_adoption_cost:
+        group = rescored(group, adoption_costs(found))
+        known = {c.tool.lower(): c for c in found}
+        found = shortlist(
+            group.frame,
+            group.mappings,
+            stack,
+            target,
+            sdks,
+            cache,
+            wishes,
+            options,
+            group.facts,
+            known,
+        )
     chosen = {c.tool for c in [c for c in found if c.verdict == "in"][:recommend]}
     if as_json:
         dump_json(
