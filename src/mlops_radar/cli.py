@@ -56,6 +56,12 @@ COMMANDS: dict[str, tuple[str, str]] = {
              "length."),
     "demo": ("demo", "Run the whole pipeline offline against the GitHub simulator and print the "
              "ranking."),
+    "stack-check": ("advise", "Can these packages (or tools) be installed together with your "
+                    "stack, and what do they bring? Resolved by uv (or pip) in a throwaway "
+                    "folder, never in your environment."),
+    "advise": ("advise", "Which tool of a stage (or category) to adopt with your stack: the "
+               "model's ranking, each tool in or out and why, and an adoption checklist for the "
+               "best ones."),
 }  # fmt: skip
 
 #: Command name -> its module (kept for callers of the earlier table).

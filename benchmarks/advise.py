@@ -1,0 +1,158 @@
+"""Benchmark of `stack-check` on a local package index (and, with --online, on real pairs from
+PyPI): its wall time beside the bare resolver's own time on the same input, the cache's effect on a
+second run, and uv beside pip's dry run on the same input.
+
+For each case: `bare` is one `uv pip compile` of the same requirements (the resolver alone, its
+cache cold, then warm); `check` is the whole stack-check (resolution, footprint from the index,
+lock-in; no OSV) with every cache cold, then warm. With more than two tools stack-check also
+resolves each pair (the matrix), so its ratio counts 1 + n(n-1)/2 resolutions against one.
+Target (issue 12): check within 1.5x of bare.
+
+    python benchmarks/advise.py                 # local index only
+    python benchmarks/advise.py --online        # also real pairs from PyPI
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "advise"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+
+from localindex import UNIVERSE, Dist, serve_index, write_index
+
+from mlops_radar.advise.cache import Cache
+from mlops_radar.advise.lockin import load_cloud_sdks
+from mlops_radar.advise.requirements import from_arguments
+from mlops_radar.advise.resolver import PYPI, Target, find_uv, resolve, uv_command
+from mlops_radar.advise.resolver import _env as resolver_env
+from mlops_radar.advise.stack import CheckOptions, check_stack
+
+LIBS = 300
+
+
+def synthetic(seed: int = 7) -> list[Dist]:
+    """LIBS libraries x 3 versions, each needing 0-3 lower-numbered ones with ranges, and five
+    'tools' on top needing 6 libraries each: trees of tens of packages."""
+    rng = random.Random(seed)
+    dists = list(UNIVERSE)
+    for i in range(LIBS):
+        for minor in range(3):
+            needs = rng.sample(range(i), min(i, rng.randint(0, 3)))
+            reqs = [f"lib{j:03d}>=1.{rng.randint(0, 1)}" for j in needs]
+            dists.append(Dist(f"lib{i:03d}", f"1.{minor}", reqs, pad=rng.randint(1_000, 200_000)))
+    for t in range(5):
+        needs = rng.sample(range(LIBS // 2, LIBS), 6)
+        dists.append(Dist(f"tool{t}", "1.0", [f"lib{j:03d}" for j in needs]))
+    return dists
+
+
+def bare_uv(requirements: Sequence[str], target: Target, cache: Path) -> float:
+    """One `uv pip compile` with stack-check's own argv and environment, nothing around it."""
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp:
+        bare = Target(target.python, target.platform, target.index_url, target.timeout, cache)
+        done = subprocess.run(
+            uv_command(str(find_uv()), target),
+            input="\n".join(requirements) + "\n",
+            capture_output=True,
+            text=True,
+            cwd=tmp,
+            check=False,
+            env=resolver_env(bare, Path(tmp)),
+        )
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"bare uv failed: {done.stderr.strip()[:300]}")
+    return time.perf_counter() - started
+
+
+def one_check(
+    requirements: Sequence[str], target: Target, cache: Path
+) -> tuple[float, bool, int, float]:
+    started = time.perf_counter()
+    result = check_stack(
+        from_arguments(requirements), [], target, load_cloud_sdks(), Cache(cache), CheckOptions()
+    )
+    return (
+        time.perf_counter() - started,
+        result.compatible,
+        len(result.picked),
+        result.resolver_seconds,
+    )
+
+
+def pip_time(requirements: Sequence[str], target: Target) -> float:
+    started = time.perf_counter()
+    resolve(list(requirements), target, resolver="pip")
+    return time.perf_counter() - started
+
+
+def run_case(name: str, requirements: Sequence[str], index_url: str, with_pip: bool) -> list[str]:
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        target = Target(index_url=index_url, timeout=600, cache_dir=root / "check" / "uv")
+        bare_cold = bare_uv(requirements, target, root / "bare")
+        bare_warm = bare_uv(requirements, target, root / "bare")
+        check_cold, ok, picked, res_cold = one_check(requirements, target, root / "check")
+        check_warm, _, _, res_warm = one_check(requirements, target, root / "check")
+        pip = (
+            pip_time(requirements, Target(index_url=index_url, timeout=600, cache_dir=root / "pip"))
+            if with_pip
+            else None
+        )
+    pip_text = f"{pip:7.2f}" if pip is not None else "      -"
+    return [
+        f"{name:<22} {len(requirements):>3} {picked:>5} {'yes' if ok else 'no':>4} "
+        f"{bare_cold:7.2f} {res_cold:7.2f} {check_cold:7.2f} {check_cold / bare_cold:6.2f}x "
+        f"{bare_warm:7.2f} {res_warm:7.2f} {check_warm:7.2f} {check_warm / bare_warm:6.2f}x "
+        f"{pip_text}"
+    ]
+
+
+HEADER = (
+    f"{'case':<22} {'in':>3} {'pkgs':>5} {'ok':>4} "
+    f"{'bare':>7} {'res':>7} {'check':>7} {'ratio':>7} "
+    f"{'bare2':>7} {'res2':>7} {'check2':>7} {'ratio2':>7} {'pip':>7}"
+)
+
+LOCAL_CASES = {
+    "pair, compatible": ["alpha", "beta"],
+    "pair, conflict": ["beta", "gamma"],
+    "4 tools, all install": ["cloudy", "beta", "bulky", "deep0"],
+    "3 tools, matrix": ["alpha", "beta", "gamma"],
+    "synthetic 2 tools": ["tool0", "tool1"],
+    "synthetic 5 tools": ["tool0", "tool1", "tool2", "tool3", "tool4"],
+}
+ONLINE_CASES = {
+    "airflow 2.9 + sa>=2": ["apache-airflow==2.9.0", "sqlalchemy>=2.0"],
+    "mlflow + feast": ["mlflow", "feast"],
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--online", action="store_true", help="also real pairs from PyPI")
+    parser.add_argument("--no-pip", action="store_true", help="skip pip's dry run")
+    args = parser.parse_args()
+    print("seconds; bare = uv pip compile alone, res = the resolver runs inside stack-check,")
+    print("check = the whole stack-check; 2 = second run (warm caches); pip = pip's dry run")
+    print(HEADER)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = write_index(Path(tmp), synthetic())
+        with serve_index(folder) as url:
+            for name, reqs in LOCAL_CASES.items():
+                print("\n".join(run_case(name, reqs, url, not args.no_pip)), flush=True)
+    if args.online:
+        for name, reqs in ONLINE_CASES.items():
+            print("\n".join(run_case(name, reqs, PYPI, not args.no_pip)), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,255 @@
+"""What the package index says about one release: its file's size and its requirements.
+
+Reads the simple repository API (PEP 691 JSON where the index offers it, else PEP 503 HTML), picks
+the file a fresh install on the target would take (a compatible wheel, else the sdist), its size
+(PEP 700 `size`, else the file's Content-Length) and its core metadata (PEP 658 `.metadata` file,
+else, for a wheel up to `MAX_WHEEL_BYTES`, the METADATA inside it, read as data). Unknown stays
+None. Answers are cached per (index, package, version, Python, platform).
+"""
+
+from __future__ import annotations
+
+import io
+import threading
+import zipfile
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from email.parser import HeaderParser
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urljoin
+
+import httpx
+from packaging.utils import (
+    InvalidSdistFilename,
+    InvalidWheelFilename,
+    canonicalize_name,
+    parse_sdist_filename,
+    parse_wheel_filename,
+)
+from packaging.version import InvalidVersion, Version
+
+from mlops_radar.advise.cache import Cache
+from mlops_radar.advise.resolver import Target
+
+__all__ = ["IndexClient", "Release"]
+
+MAX_WHEEL_BYTES = 20 * 1024 * 1024
+_ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
+_PLATFORM_WORDS = {"linux": ("linux",), "macos": ("macosx",), "windows": ("win",)}
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    """One release's file as the index lists it."""
+
+    name: str
+    version: str
+    filename: str | None
+    size_bytes: int | None
+    requires_dist: tuple[str, ...] | None  # None: the metadata could not be read
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "filename": self.filename,
+            "size_bytes": self.size_bytes,
+            "requires_dist": None if self.requires_dist is None else list(self.requires_dist),
+        }
+
+
+class _Anchors(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.files: list[dict[str, Any]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag != "a":
+            return
+        found = dict(attrs)
+        href = found.get("href")
+        if href:
+            metadata = found.get("data-core-metadata") or found.get("data-dist-info-metadata")
+            name = href.split("#", 1)[0].rsplit("/", 1)[-1]
+            self.files.append({"filename": name, "url": href, "core-metadata": metadata})
+
+
+def _version_of(filename: str) -> tuple[Version | None, bool, frozenset[Any]]:
+    try:
+        _, version, _, tags = parse_wheel_filename(filename)
+        return version, True, tags
+    except (InvalidWheelFilename, InvalidVersion):
+        pass
+    try:
+        return parse_sdist_filename(filename)[1], False, frozenset()
+    except (InvalidSdistFilename, InvalidVersion):
+        return None, False, frozenset()
+
+
+def _fits(tags: frozenset[Any], target: Target) -> bool:
+    major, minor = target.python.split(".")
+    pythons = {"py3", f"py{major}{minor}", f"cp{major}{minor}", "py2.py3"}
+    words = _PLATFORM_WORDS[target.platform]
+    for tag in tags:
+        python_ok = tag.interpreter in pythons or tag.interpreter.startswith(("py3", "py2.py3"))
+        abi3 = tag.abi == "abi3" and tag.interpreter.startswith("cp3")
+        platform_ok = tag.platform == "any" or any(w in tag.platform for w in words)
+        if (python_ok or abi3) and platform_ok:
+            return True
+    return False
+
+
+class IndexClient:
+    """Release facts from one package index, through the cache."""
+
+    def __init__(self, target: Target, cache: Cache, *, client: httpx.Client | None = None) -> None:
+        self.target = target
+        self.cache = cache
+        self._client = client
+        self._known: dict[tuple[str, str], Release] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def client(self) -> httpx.Client:
+        """The HTTP client, made on first use (a warm cache needs none)."""
+        with self._lock:
+            if self._client is None:
+                timeout = min(self.target.timeout, 30.0)
+                self._client = httpx.Client(timeout=timeout, follow_redirects=True)
+            return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+
+    def prefetch(self, picked: Mapping[str, str], workers: int = 16) -> None:
+        """Ask for every release of `picked` at once (threads), so later calls are memory hits."""
+        todo = [(n, v) for n, v in picked.items() if (n, v) not in self._known]
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(lambda pair: self.release(*pair), todo))
+
+    def _files(self, name: str) -> tuple[str, list[dict[str, Any]]] | None:
+        url = urljoin(self.target.index_url.rstrip("/") + "/", f"{canonicalize_name(name)}/")
+        try:
+            answer = self.client.get(url, headers={"Accept": _ACCEPT})
+        except httpx.HTTPError:
+            return None
+        if answer.status_code != 200:
+            return None
+        if "json" in answer.headers.get("content-type", ""):
+            try:
+                data = answer.json()
+            except ValueError:
+                return None
+            files = data.get("files") if isinstance(data, dict) else None
+            return str(answer.url), [f for f in files or () if isinstance(f, dict)]
+        parser = _Anchors()
+        parser.feed(answer.text)
+        return str(answer.url), parser.files
+
+    def exists(self, name: str) -> bool | None:
+        """Whether the index lists the project (None when it cannot be asked)."""
+        try:
+            answer = self.client.get(
+                urljoin(self.target.index_url.rstrip("/") + "/", f"{canonicalize_name(name)}/"),
+                headers={"Accept": _ACCEPT},
+            )
+        except httpx.HTTPError:
+            return None
+        return answer.status_code == 200
+
+    def _choose(self, files: list[dict[str, Any]], version: str) -> dict[str, Any] | None:
+        wanted = Version(version)
+        sdist = None
+        for item in files:
+            found, is_wheel, tags = _version_of(str(item.get("filename", "")))
+            if found != wanted or item.get("yanked") not in (None, False):
+                continue
+            if is_wheel and _fits(tags, self.target):
+                return item
+            if not is_wheel and sdist is None:
+                sdist = item
+        return sdist
+
+    def _size(self, item: dict[str, Any], url: str) -> int | None:
+        size = item.get("size")
+        if isinstance(size, int) and size >= 0:
+            return size
+        try:
+            answer = self.client.head(url)
+            length = answer.headers.get("content-length")
+            return int(length) if answer.status_code == 200 and length else None
+        except (httpx.HTTPError, ValueError):
+            return None
+
+    def _metadata(self, item: dict[str, Any], url: str, size: int | None) -> tuple[str, ...] | None:
+        text = None
+        if item.get("core-metadata") or item.get("dist-info-metadata"):
+            try:
+                answer = self.client.get(url.split("#", 1)[0] + ".metadata")
+                text = answer.text if answer.status_code == 200 else None
+            except httpx.HTTPError:
+                text = None
+        name = str(item.get("filename", ""))
+        if text is None and name.endswith(".whl") and size is not None and size <= MAX_WHEEL_BYTES:
+            text = self._wheel_metadata(url)
+        if text is None:
+            return None
+        headers = HeaderParser().parsestr(text)
+        return tuple(headers.get_all("Requires-Dist") or ())
+
+    def _wheel_metadata(self, url: str) -> str | None:
+        try:
+            answer = self.client.get(url)
+            if answer.status_code != 200:
+                return None
+            with zipfile.ZipFile(io.BytesIO(answer.content)) as wheel:
+                member = next(
+                    (
+                        n
+                        for n in wheel.namelist()
+                        if n.count("/") == 1 and n.endswith(".dist-info/METADATA")
+                    ),
+                    None,
+                )
+                return wheel.read(member).decode("utf-8", "replace") if member else None
+        except (httpx.HTTPError, zipfile.BadZipFile, OSError, KeyError):
+            return None
+
+    def release(self, name: str, version: str) -> Release:
+        """The release's file, size and requirements (None where unknown), through the cache."""
+        known = self._known.get((name, version))
+        if known is None:
+            known = self._known[(name, version)] = self._release(name, version)
+        return known
+
+    def _release(self, name: str, version: str) -> Release:
+        key = (
+            self.target.index_url,
+            canonicalize_name(name),
+            version,
+            self.target.python,
+            self.target.platform,
+        )
+        cached = self.cache.get("release", key)
+        if isinstance(cached, dict):
+            requires = cached.get("requires_dist")
+            return Release(
+                name,
+                version,
+                cached.get("filename"),
+                cached.get("size_bytes"),
+                None if requires is None else tuple(requires),
+            )
+        listing = self._files(name)
+        item = self._choose(listing[1], version) if listing else None
+        if listing is None or item is None:
+            return Release(name, version, None, None, None)  # not cached: may be a transient miss
+        url = urljoin(listing[0], str(item.get("url", "")))
+        size = self._size(item, url.split("#", 1)[0])
+        release = Release(
+            name, version, str(item.get("filename")), size, self._metadata(item, url, size)
+        )
+        if release.size_bytes is not None and release.requires_dist is not None:
+            self.cache.put("release", key, release.as_json())
+        return release

@@ -1,0 +1,211 @@
+"""`stack-check`: can these packages be installed together with the user's stack?
+
+One resolution of everything (the tools and the stack) gives the versions picked or the conflict
+explained; with more than two tools that do not install together, each pair is resolved too (in
+parallel) so the matrix says which pairs conflict (when all install together, so does every
+pair). When the stack installs, each tool's footprint, cloud lock-in and the known
+vulnerabilities of the versions picked are added.
+"""
+
+from __future__ import annotations
+
+import itertools
+import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from mlops_radar.advise.cache import Cache
+from mlops_radar.advise.conflicts import Conflict, explain
+from mlops_radar.advise.footprint import HEAVY_MB, Footprint, footprint
+from mlops_radar.advise.index import IndexClient
+from mlops_radar.advise.lockin import CloudSdks, LockIn, extra_lock_in, hard_lock_in
+from mlops_radar.advise.osv import vulnerabilities
+from mlops_radar.advise.requirements import Wanted
+from mlops_radar.advise.resolver import Resolution, Target, marker_environment, resolve
+
+__all__ = ["CheckOptions", "PairResult", "StackCheck", "check_stack"]
+
+PARALLEL = 4
+
+
+@dataclass(frozen=True, slots=True)
+class CheckOptions:
+    """What to add to a resolution, and where to ask."""
+
+    depth: int = 3
+    heavy_mb: float = HEAVY_MB
+    resolver: str = "auto"
+    osv_url: str | None = None  # None: no vulnerability query
+    osv_timeout: float = 20.0
+    footprint: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class PairResult:
+    """One pair of tools resolved with the stack."""
+
+    first: str
+    second: str
+    compatible: bool
+    conflict: Conflict | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "packages": [self.first, self.second],
+            "compatible": self.compatible,
+            "conflict": self.conflict.as_json() if self.conflict else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class StackCheck:
+    """The answer of `stack-check`."""
+
+    compatible: bool
+    target: Target
+    resolver: str
+    resolver_seconds: float  # the resolver subprocesses' own time, summed
+    seconds: float  # the whole check
+    tools: tuple[Wanted, ...]
+    picked: dict[str, str] = field(default_factory=dict)
+    conflicts: tuple[Conflict, ...] = ()
+    matrix: tuple[PairResult, ...] = ()
+    lock_in: tuple[LockIn, ...] = ()
+    footprints: dict[str, Footprint] = field(default_factory=dict)
+    vulnerabilities: dict[str, list[str]] | None = None  # None: not asked or not answered
+    warnings: tuple[str, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "compatible": self.compatible,
+            "python": self.target.python,
+            "platform": self.target.platform,
+            "resolver": self.resolver,
+            "tools": [w.text for w in self.tools],
+            "picked": dict(sorted(self.picked.items())),
+            "conflicts": [c.as_json() for c in self.conflicts],
+            "matrix": [p.as_json() for p in self.matrix],
+            "lock_in": [item.as_json() for item in self.lock_in],
+            "footprint": {name: f.as_json() for name, f in self.footprints.items()},
+            "vulnerabilities": self.vulnerabilities,
+            "warnings": list(self.warnings),
+            "seconds": {
+                "total": round(self.seconds, 3),
+                "resolver": round(self.resolver_seconds, 3),
+            },
+        }
+
+
+def _lines(wanted: Sequence[Wanted]) -> list[str]:
+    return [w.text for w in wanted]
+
+
+def _pairs(
+    tools: Sequence[Wanted], stack: Sequence[Wanted], target: Target, options: CheckOptions
+) -> tuple[list[PairResult], float]:
+    pairs = list(itertools.combinations(tools, 2))
+
+    def one(pair: tuple[Wanted, Wanted]) -> tuple[PairResult, float]:
+        wanted = [*pair, *stack]
+        result = resolve(_lines(wanted), target, resolver=options.resolver)
+        conflict = None if result.ok else explain(result.message, wanted, _lines(pair))
+        return PairResult(pair[0].text, pair[1].text, result.ok, conflict), result.seconds
+
+    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+        done = list(pool.map(one, pairs))
+    return [p for p, _ in done], sum(s for _, s in done)
+
+
+def _additions(
+    tools: Sequence[Wanted],
+    result: Resolution,
+    client: IndexClient,
+    sdks: CloudSdks,
+    options: CheckOptions,
+) -> tuple[dict[str, Footprint], list[LockIn]]:
+    children = result.children()
+    if options.footprint:
+        client.prefetch(result.picked)
+    footprints: dict[str, Footprint] = {}
+    lock_in: list[LockIn] = []
+    for tool in tools:
+        root = tool.name
+        if root not in result.picked:
+            continue
+        lock_in += hard_lock_in(root, children, sdks)
+        if options.footprint:
+            footprints[root] = footprint(
+                root,
+                result.picked,
+                children,
+                client.release,
+                depth=options.depth,
+                heavy_mb=options.heavy_mb,
+                environment=marker_environment(client.target),
+            )
+        requires = client.release(root, result.picked[root]).requires_dist
+        lock_in += extra_lock_in(root, requires or (), sdks)
+    return footprints, lock_in
+
+
+def check_stack(
+    tools: Sequence[Wanted],
+    stack: Sequence[Wanted],
+    target: Target,
+    sdks: CloudSdks,
+    cache: Cache,
+    options: CheckOptions | None = None,
+) -> StackCheck:
+    """Resolve `tools` with `stack` for `target` and say what it means."""
+    options = options or CheckOptions()
+    started = time.perf_counter()
+    result = resolve(_lines([*tools, *stack]), target, resolver=options.resolver)
+    spent = result.seconds
+    matrix: list[PairResult] = []
+    if len(tools) > 2 and result.ok:
+        # a subset of satisfiable requirements is satisfiable: every pair installs, no need to ask
+        matrix = [PairResult(a.text, b.text, True) for a, b in itertools.combinations(tools, 2)]
+    elif len(tools) > 2:
+        matrix, pair_seconds = _pairs(tools, stack, target, options)
+        spent += pair_seconds
+    if not result.ok:
+        conflict = explain(result.message, [*tools, *stack], _lines(tools))
+        return StackCheck(
+            False,
+            target,
+            result.resolver,
+            spent,
+            time.perf_counter() - started,
+            tuple(tools),
+            conflicts=(conflict,),
+            matrix=tuple(matrix),
+        )
+    client = IndexClient(target, cache)
+    try:
+        footprints, lock_in = _additions(tools, result, client, sdks, options)
+    finally:
+        client.close()
+    warnings = []
+    vulns = None
+    if options.osv_url:
+        vulns = vulnerabilities(
+            result.picked, cache, url=options.osv_url, timeout=options.osv_timeout
+        )
+        if vulns is None:
+            warnings.append(f"known vulnerabilities unknown: {options.osv_url} did not answer")
+    return StackCheck(
+        True,
+        target,
+        result.resolver,
+        spent,
+        time.perf_counter() - started,
+        tuple(tools),
+        picked=result.picked,
+        matrix=tuple(matrix),
+        lock_in=tuple(lock_in),
+        footprints=footprints,
+        vulnerabilities=vulns,
+        warnings=tuple(warnings),
+    )
