@@ -185,7 +185,28 @@ def tool_report(loaded: Loaded, name: str, chosen: Policy, weighting: Weights) -
         scores=tuple(tool_scores(result, rows)),
         history_snapshots=len(history),
         trend=trend(history),
+        lock_in=_declared_lock_in(loaded, facts),
     )
+
+
+def _declared_lock_in(loaded: Loaded, facts: dict[str, object]) -> tuple[object, ...] | None:
+    """Cloud SDKs the tool's stored manifests declare (None: no manifest in this snapshot)."""
+    from mlops_radar.advise.declared import declared_lock_in
+    from mlops_radar.advise.lockin import load_cloud_sdks
+    from mlops_radar.sources.github.groups.files import FILES
+    from mlops_radar.store.queries import read_records
+
+    repo = facts.get("repo")
+    if not isinstance(repo, str):
+        return None
+    with loaded.store.transaction() as conn:
+        found = read_records(conn, FILES, loaded.info.id, [repo.lower()])
+    record = next(iter(found.values()), None)
+    files = getattr(record, "files", None)
+    if not files:
+        return None
+    ties = declared_lock_in(str(facts.get("tool")), files, load_cloud_sdks())
+    return None if ties is None else tuple(ties)
 
 
 def changes(store: Store, old: str | int, new: str | int, chosen: Policy) -> SnapshotChanges:

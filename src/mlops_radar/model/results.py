@@ -280,3 +280,5 @@ class ToolReport:
     scores: tuple[ToolScore, ...]
     history_snapshots: int
     trend: Trend
+    # cloud SDKs its manifests declare (advise.lockin.LockIn items); None: no manifest known
+    lock_in: tuple[Any, ...] | None = None

@@ -145,6 +145,12 @@ def as_json(result: object, context: Context | None = None) -> Any:
             "scores": [tool_score_json(t) for t in result.scores],
             "history_snapshots": result.history_snapshots,
             "trend": trend_json(result.trend),
+            "lock_in": None
+            if result.lock_in is None
+            else [
+                {"cloud": t.cloud, "package": t.package, "kind": t.kind, "extra": t.extra}
+                for t in result.lock_in
+            ],
         }
     if isinstance(result, SnapshotChanges):
         return json_value(dataclasses.asdict(result))

@@ -295,6 +295,11 @@ class TerminalRenderer:
                 "helps": "; ".join(signal_words(r) for r in why.helps),
                 "hurts": "; ".join(signal_words(r) for r in why.hurts),
             }
+        if report.lock_in is not None:
+            sections["cloud lock-in (declared)"] = {
+                f"{t.cloud}": f"{t.package}" + (f" (extra {t.extra})" if t.extra else " (always)")
+                for t in report.lock_in
+            } or {"none": "no cloud SDK in its manifests' requirements"}
         sections["history"] = {
             "snapshots": report.history_snapshots,
             **{k: trend_words(v) for k, v in report.trend.series.items()},
