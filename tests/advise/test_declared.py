@@ -33,9 +33,7 @@ def test_setup_cfg_and_literal_setup_py() -> None:
         "azure-storage-blob"
     }
     setup = "from setuptools import setup\nsetup(name='t', install_requires=['s3fs', 'pandas'])\n"
-    assert {t.package for t in declared_lock_in("t", files(setup_py=setup), SDKS) or ()} == {
-        "s3fs"
-    }
+    assert {t.package for t in declared_lock_in("t", files(setup_py=setup), SDKS) or ()} == {"s3fs"}
 
 
 def test_a_setup_py_is_parsed_never_run(tmp_path: Path) -> None:
