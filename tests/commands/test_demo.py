@@ -28,7 +28,7 @@ def _run_demo(*args: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.slow
 def test_demo_prints_a_ranking_per_category_and_says_the_data_is_simulated(tmp_path: Path) -> None:
     db = tmp_path / "demo.sqlite3"
-    result = _run_demo("--size", "60", "--seed", "3", "--db", str(db))
+    result = _run_demo("--size", "60", "--seed", "3", "--db", str(db), "--full")
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("SIMULATED DATA") == 2  # before and after the ranking
     assert "robustness (weights ±20%" in result.stdout
@@ -62,3 +62,36 @@ def test_demo_is_deterministic_for_a_seed(tmp_path: Path) -> None:
 def _without_timing(text: str) -> list[str]:
     """The output but its one line that reports elapsed seconds."""
     return [line for line in text.splitlines() if not line.lstrip().startswith("requests")]
+
+
+@pytest.mark.slow
+def test_demo_by_default_fits_one_screen_per_stage_and_says_what_next() -> None:
+    result = _run_demo("--size", "60", "--seed", "3", "--date", "2026-01-01")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) < 80  # one screen, not every table
+    assert "The leading tools of each stage" in result.stdout
+    assert "rings of the tools shown:" in result.stdout
+    assert "mlops-radar rank --by-stage" in result.stdout
+    assert result.stdout.count("SIMULATED DATA") == 2
+
+
+@pytest.mark.slow
+def test_demo_study_runs_offline_on_the_real_2021_tools() -> None:
+    study = Path(__file__).resolve().parents[3] / "shared" / "data" / "mlopstools-2021"
+    if not study.is_dir():
+        pytest.skip(f"the study's data is not at {study}")
+    result = _run_demo("--study", str(study))
+    assert result.returncode == 0, result.stderr
+    assert "REAL DATA from the 2021 study" in result.stdout
+    assert "SIMULATED" not in result.stdout
+    assert "Feast" in result.stdout
+    assert "Mlflow" in result.stdout
+    assert "snapshot 2021-05-20" in result.stdout
+
+
+def test_demo_study_on_a_folder_without_study_files_is_one_line(tmp_path: Path) -> None:
+    result = _run_demo("--study", str(tmp_path))
+    assert result.returncode == 2
+    assert "no study files" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -54,7 +54,9 @@ _DEMO_TOKEN = "demo-token-for-the-local-simulator"  # noqa: S105
     "demo",
     epilog="""\b
 Examples:
-  mlops-radar demo                         # 120 simulated tools, throwaway database
+  mlops-radar demo                         # 120 simulated tools, one screen per stage
+  mlops-radar demo --full                  # every category's ranking table
+  mlops-radar demo --study ../shared/data/mlopstools-2021   # the study's real tools, offline
   mlops-radar demo --size 400 --seed 7     # another population
   mlops-radar demo --db demo.sqlite3       # keep the database for other commands
   mlops-radar demo --date 2026-01-01       # the same output on any day
@@ -81,16 +83,27 @@ Examples:
 @click.option(
     "--top",
     type=click.IntRange(min=1),
-    default=5,
-    show_default=True,
-    help="Tools shown per category.",
+    default=None,
+    help="Tools shown per stage (default 3), or per category with --full (default 5).",
+)
+@click.option("--full", is_flag=True, help="Every category's ranking table, not one screen.")
+@click.option(
+    "--study",
+    "study_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Run on the 2021 study's files instead of the simulator: its daily CSVs (csvdata/) and "
+    "spreadsheet (FerramentasMLOps.ods), imported, qualified and ranked, offline.",
 )
 @db_option
 def demo(
     size: int,
     seed: int,
     on_date: dt.datetime | None,
-    top: int,
+    top: int | None,
+    full: bool,
+    study_dir: Path | None,
     db_url: str | None,
 ) -> None:
     """Run the whole pipeline offline against the GitHub simulator and print the ranking.
@@ -98,33 +111,78 @@ def demo(
     Starts the simulator on 127.0.0.1 with a seeded population shaped like a real list
     (categories, skewed stars, some stale, archived and "Other"-licensed repositories), writes it
     as an awesome-list Markdown, reads that with the catalog reader, collects it over HTTP with
-    the real collector into a database (a throwaway one unless --db), scores it and prints the
-    ranking per category. No token and no network needed.
+    the real collector into a database (a throwaway one unless --db), scores it and prints, per
+    pipeline stage, the leading tools with their ring and one reason (--full: every category's
+    table). With --study DIR it imports the study's real files instead. No token and no network
+    needed.
     """
-    from github_simulator import Population, Simulator, SimulatorConfig
-
     out = make_console()
     err = make_console(stderr=True)
-    out.print(f"[bold yellow]{_BANNER}[/]")
+    with tempfile.TemporaryDirectory(prefix="mlops-radar-demo-") as folder:
+        database = db_url or str(Path(folder) / "demo.sqlite3")
+        if study_dir is not None:
+            banner = _STUDY_BANNER
+            out.print(f"[bold cyan]{banner}[/]")
+            _import_study(study_dir, database, err)
+        else:
+            banner = f"[bold yellow]{_BANNER}[/]"
+            out.print(banner)
+            _simulate(size, seed, on_date, folder, database, err)
+        with Store.open(database) as store:
+            loaded = assessment.load(store)
+            chosen = assessment.policy("radar")
+            weighting = assessment.weights(None)
+            if full:
+                result = assessment.ranking(loaded, chosen, weighting, top=top or 5)
+                context = Context(loaded.info, chosen.name)
+            else:
+                result = assessment.ranking(
+                    loaded, chosen, weighting, grouping="stage", top=top or 3
+                )
+                context = Context(loaded.info, chosen.name, {"brief": True, "db": db_url})
+        TerminalRenderer(out).render(result, context)
+        out.print(banner if study_dir is None else f"[bold cyan]{banner}[/]")
+        if db_url:
+            out.print(f"database kept: {db_url} (try `mlops-radar qualify --db {db_url}`)")
+
+
+_STUDY_BANNER = (
+    "REAL DATA from the 2021 study's files (GitHub as its authors read it in May 2021), imported "
+    "offline: these verdicts describe the tools as they were then, not today."
+)
+
+
+def _import_study(folder: Path, database: str, err: Console) -> None:
+    """The study's CSVs and spreadsheet into the database, as `mlops-radar import` does."""
+    from mlops_radar.errors import RadarError
+    from mlops_radar.store.importer import import_files
+
+    csvs = sorted((folder / "csvdata").glob("*.csv")) or sorted(folder.glob("*.csv"))
+    ods = sorted(folder.glob("*.ods"))
+    if not csvs and not ods:
+        raise RadarError(f"{folder}: no study files (csvdata/*.csv, *.ods) found")
+    err.print(f"importing {len(csvs)} daily CSVs and {len(ods)} spreadsheet(s) from {folder}...")
+    with Store.open(database) as store:
+        if ods:
+            import_files(store, ods, snapshot_date=dt.date(2021, 5, 1))
+        if csvs:
+            import_files(store, csvs)
+
+
+def _simulate(
+    size: int, seed: int, on_date: dt.datetime | None, folder: str, database: str, err: Console
+) -> None:
+    from github_simulator import Population, Simulator, SimulatorConfig
+
     today = (on_date or dt.datetime.now(dt.UTC)).replace(
         hour=0, minute=0, second=0, microsecond=0, tzinfo=dt.UTC
     )
     population = Population.synthetic(size, seed, categories=_CATEGORIES, now=today)
-    with tempfile.TemporaryDirectory(prefix="mlops-radar-demo-") as folder:
-        catalog_path = Path(folder) / "awesome-simulated-mlops.md"
-        catalog_path.write_text(population.to_markdown(), encoding="utf-8")
-        database = db_url or str(Path(folder) / "demo.sqlite3")
-        err.print("starting the GitHub simulator (loads GitHub's schema, a few seconds)...")
-        with Simulator(SimulatorConfig(population=population)) as simulator:
-            _collect(catalog_path, database, simulator.url, err, today)
-        with Store.open(database) as store:
-            loaded = assessment.load(store)
-            chosen = assessment.policy("radar")
-            result = assessment.ranking(loaded, chosen, assessment.weights(None), top=top)
-        TerminalRenderer(out).render(result, Context(loaded.info, chosen.name))
-        out.print(f"[bold yellow]{_BANNER}[/]")
-        if db_url:
-            out.print(f"database kept: {db_url} (try `mlops-radar qualify --db {db_url}`)")
+    catalog_path = Path(folder) / "awesome-simulated-mlops.md"
+    catalog_path.write_text(population.to_markdown(), encoding="utf-8")
+    err.print("starting the GitHub simulator (loads GitHub's schema, a few seconds)...")
+    with Simulator(SimulatorConfig(population=population)) as simulator:
+        _collect(catalog_path, database, simulator.url, err, today)
 
 
 def _collect(

@@ -37,6 +37,7 @@ __all__ = [
 
 #: Tools shown per group by `rank` in a terminal unless --top or --all says otherwise.
 TERMINAL_TOP = 10
+RING_ORDER = ("Adopt", "Trial", "Assess", "Hold", "Unrated")
 
 
 def printable(text: str) -> str:
@@ -217,6 +218,8 @@ class TerminalRenderer:
 
         if isinstance(result, Qualification):
             self._qualification(result, context)
+        elif isinstance(result, Ranking) and (context.options or {}).get("brief"):
+            self._brief(result, context)
         elif isinstance(result, Ranking):
             self._ranking(result, context)
         elif isinstance(result, Comparison):
@@ -265,6 +268,46 @@ class TerminalRenderer:
                 f"{', '.join(result.unknown_everywhere)}",
                 markup=False,
             )
+
+    def _brief(self, result: Any, context: Context) -> None:
+        """One screen: per group its leading tools with ring and the one reason that sets each
+        apart, the ring counts, and what to run next."""
+        from collections import Counter
+
+        from mlops_radar.report.words import ring_words, signal_words
+
+        day = context.snapshot.snapshot_date.isoformat() if context.snapshot else "?"
+        self.console.print(
+            f"[bold]The leading tools of each {result.grouping}[/] (snapshot {day}, policy "
+            f"{safe(context.policy or '?')}; scores judge {result.coverage:.0%} of the model)"
+        )
+        rings: Counter[str] = Counter()
+        for group in result.groups:
+            more = group.total - len(group.tools)
+            tail = f" [dim](+{more} more)[/]" if more > 0 else ""
+            self.console.print(f"\n[bold]{safe(group.name)}[/]{tail}")
+            for tool in group.tools:
+                why = tool.explanation
+                plain = why.ring.basis.value in ("adopt", "trial", "assess")
+                reason = signal_words(why.helps[0]) if why.helps and plain else ring_words(why.ring)
+                self.console.print(
+                    f"  {tool.rank}. {safe(tool.tool)}  {_styled(tool.ring.value, _RING_STYLE)} "
+                    f"{tool.score:.0f}  [dim]{safe(reason)}[/]"
+                )
+        for group in result.groups:
+            rings.update(t.ring.value for t in group.tools)
+        counts = ", ".join(f"{ring} {rings[ring]}" for ring in RING_ORDER if rings[ring])
+        self.console.print(f"\nrings of the tools shown: {counts}")
+        db = (context.options or {}).get("db")
+        keep = "" if db else "keep the database with `demo --db FILE`, then:\n"
+        where = db or "FILE"
+        self.console.print(
+            f"next: {keep}"
+            f"  mlops-radar rank --by-stage --db {where}   # every tool, with its reasons\n"
+            f"  mlops-radar show TOOL --db {where}         # why a tool sits where it does\n"
+            "  mlops-radar demo --full               # every category's table",
+            markup=False,
+        )
 
     def _tool(self, report: Any) -> None:
         from mlops_radar.report.values import json_value
