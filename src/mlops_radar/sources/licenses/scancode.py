@@ -10,6 +10,8 @@ references say nothing about which license it is and are dropped.
 
 from __future__ import annotations
 
+import hashlib
+import time
 import warnings
 from importlib.metadata import version
 from typing import Any
@@ -26,6 +28,8 @@ _OUR_REFS = {
 _CHOICE_RULE = "dual-licens"  # ScanCode's unknown-license-reference_dual-licensed rule
 _COMMERCIAL_KEY = "commercial-license"
 _WHOLE = 0.8  # below this share of a rule matched, the rule's license is not said
+DEADLINE_S = 20.0  # ScanCode's own per-text deadline: it answers what it matched by then
+_REMEMBERED = 4096  # texts whose findings are kept: the same LICENSE recurs across repositories
 
 
 class ScanCodeDetector:
@@ -43,15 +47,23 @@ class ScanCodeDetector:
             self._index = get_index()
         self._detect = detect_licenses
         self.version = f"scancode-toolkit {version('scancode-toolkit-mini')}"
+        self._seen: dict[bytes, list[Finding]] = {}
 
     def findings(self, text: str) -> list[Finding]:
+        digest = hashlib.sha256(text.encode("utf-8", errors="replace")).digest()
+        if digest in self._seen:
+            return list(self._seen[digest])
         found = []
-        for detection in self._detect(index=self._index, query_string=text):
+        deadline = time.time() + DEADLINE_S
+        for detection in self._detect(index=self._index, query_string=text, deadline=deadline):
             for match in detection.matches:
                 finding = _finding(match)
                 if finding is not None:
                     found.append(finding)
-        return found
+        if len(self._seen) >= _REMEMBERED:
+            self._seen.pop(next(iter(self._seen)))
+        self._seen[digest] = found
+        return list(found)
 
 
 def _finding(match: Any) -> Finding | None:
