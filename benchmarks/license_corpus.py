@@ -283,7 +283,9 @@ def corpus(texts: dict[str, str]) -> list[Case]:
     """Every variant of every text in `texts` (SPDX id -> canonical text), in a fixed order."""
     cases = [*_singles(texts), *_combined(texts), *_commercial(texts)]
     cases += [
-        Case(f"modified bsd/{spdx}", "modified bsd", (_file("LICENSE", _filled(texts[spdx])),), spdx)
+        Case(
+            f"modified bsd/{spdx}", "modified bsd", (_file("LICENSE", _filled(texts[spdx])),), spdx
+        )
         for spdx in _MODIFIED_BSD
         if spdx in texts
     ]

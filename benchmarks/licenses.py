@@ -31,7 +31,6 @@ from rich.table import Table
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from license_corpus import KINDS, Case, corpus, npm_texts, shipped_texts
-
 from mlops_radar.sources.licenses import DETECTORS, DetectorError, detect_with, load_detector
 
 _LICENSING = Licensing()

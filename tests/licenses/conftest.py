@@ -13,9 +13,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 
-from license_corpus import Case, corpus, shipped_texts  # noqa: E402
-
-from mlops_radar.sources.licenses import Detector, load_detector  # noqa: E402
+from license_corpus import Case, corpus, shipped_texts
+from mlops_radar.sources.licenses import Detector, load_detector
 
 
 @pytest.fixture(scope="session")

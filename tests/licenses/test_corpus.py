@@ -4,9 +4,9 @@ every kind of variant, unknown (never a guess) for files that are not licenses."
 from __future__ import annotations
 
 import pytest
-from license_corpus import KINDS, Case
 from license_expression import Licensing
 
+from license_corpus import KINDS, Case
 from mlops_radar.sources.licenses import Detector, detect
 
 _LICENSING = Licensing()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from github_simulator.synthetic_files import license_text
 
+from github_simulator.synthetic_files import license_text
 from mlops_radar.sources.licenses import (
     MAX_TEXT_BYTES,
     Detector,

@@ -38,11 +38,11 @@ __all__ = [
     "NETWORK_CLAUSE",
     "OUR_REFS",
     "Approval",
+    "Direction",
     "Family",
     "FamilyChange",
     "LicenseClass",
     "LicenseData",
-    "Direction",
     "classify",
     "family_change",
     "license_data",
@@ -69,7 +69,7 @@ class Family(enum.StrEnum):
     UNKNOWN = "unknown"
 
 
-_ORDER = [f for f in Family if f is not Family.UNKNOWN]
+_ORDER: list[Family] = [f for f in Family if f is not Family.UNKNOWN]
 
 #: ScanCode LicenseDB category -> family. "Free Restricted" licenses (a BSD that bars nuclear
 #: use, non-commercial terms) restrict use while showing the source: source-available.
@@ -227,12 +227,8 @@ def classify(
     allow = frozenset(a.lower() for a in also_allow)
     keys = [str(s.key) for s in _LICENSING.license_symbols(parsed, decompose=True)]
     keys = [k for k in keys if k.lower() not in _EXCEPTIONS]
-    unknown = tuple(
-        k for k in keys if _symbol_approval(k.lower(), data, allow) is Approval.UNKNOWN
-    )
-    return LicenseClass(
-        expression, _approval(parsed, data, allow), _family(parsed, data), unknown
-    )
+    unknown = tuple(k for k in keys if _symbol_approval(k.lower(), data, allow) is Approval.UNKNOWN)
+    return LicenseClass(expression, _approval(parsed, data, allow), _family(parsed, data), unknown)
 
 
 class Direction(enum.StrEnum):
@@ -270,10 +266,7 @@ def family_change(
     source-available for Apache-2.0 -> BUSL-1.1)."""
     data = data or license_data()
     before, after = classify(old, data), classify(new, data)
-    if old and new:
-        changed = not _equivalent(old, new)
-    else:
-        changed = bool(old) != bool(new)
+    changed = not _equivalent(old, new) if old and new else bool(old) != bool(new)
     if Family.UNKNOWN in (before.family, after.family):
         direction = Direction.SAME if before.family is after.family else Direction.UNKNOWN
     else:

@@ -52,7 +52,9 @@ def _kept(findings: list[Finding], partial: bool) -> list[Finding]:
     if partial or texts:
         # a whole text's short matches repeat it; a cut text's are fragments of what it held.
         # A title naming a license whose text holds the one matched (LGPL-3.0) still counts.
-        licenses = [f for f in licenses if f.full_text or _INCLUDES.get(f.expression) in texts]
+        licenses = [
+            f for f in licenses if f.full_text or _INCLUDES.get(f.expression or "") in texts
+        ]
     markers = [f for f in findings if f.role != "license"]  # phrases: a score says little
     return sorted(licenses + markers, key=lambda f: (f.start_line, f.end_line))
 
@@ -90,9 +92,7 @@ def _evidence(path: str, finding: Finding, detector: Detector) -> Evidence:
     )
 
 
-def detect_with(
-    detector: Detector, files: Iterable[Mapping[str, Any]]
-) -> Detection | None:
+def detect_with(detector: Detector, files: Iterable[Mapping[str, Any]]) -> Detection | None:
     """The repository's license by `detector`; None when it has no candidate license file."""
     texts, problems = license_texts(files)
     if not texts and not problems:

