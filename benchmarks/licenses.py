@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import sys
 import time
@@ -105,11 +106,18 @@ class Result:
     own_bytes: int = 0
     total_bytes: int = 0
     by_kind: dict[str, list[int]] = field(default_factory=dict)  # kind -> [right, total]
+    kind_seconds: dict[str, float] = field(default_factory=dict)  # kind -> seconds per file
+    whole_licensed: int = 0  # license cases whose text is whole (not truncated)
+    whole_detected: int = 0
     wrong: list[str] = field(default_factory=list)
 
     @property
     def detection(self) -> float:
         return self.detected / self.licensed if self.licensed else 0.0
+
+    @property
+    def whole_detection(self) -> float:
+        return self.whole_detected / self.whole_licensed if self.whole_licensed else 0.0
 
     @property
     def precision(self) -> float:
@@ -134,9 +142,14 @@ def run(name: str, cases: list[Case]) -> Result:
     result.own_bytes, result.total_bytes = install_size(DETECTORS[name][1])
     kinds: Counter[str] = Counter()
     right: Counter[str] = Counter()
+    files: Counter[str] = Counter()
+    seconds: Counter[str] = Counter()
     started = time.perf_counter()
     for case in cases:
+        began = time.perf_counter()
         found = detect_with(detector, case.files)
+        seconds[case.kind] += time.perf_counter() - began
+        files[case.kind] += len(case.files)
         expression = found.expression if found is not None else None
         result.files += len(case.files)
         kinds[case.kind] += 1
@@ -149,10 +162,14 @@ def run(name: str, cases: list[Case]) -> Result:
             result.licensed += 1
             result.detected += expression is not None
             result.correct += ok and expression is not None
+            if case.kind != "truncated":
+                result.whole_licensed += 1
+                result.whole_detected += expression is not None
         if not ok:
             result.wrong.append(f"{case.name}: {expression}")
     result.seconds = time.perf_counter() - started
     result.by_kind = {k: [right[k], kinds[k]] for k in KINDS if kinds[k]}
+    result.kind_seconds = {k: seconds[k] / files[k] for k in KINDS if files[k]}
     return result
 
 
@@ -162,17 +179,18 @@ def _mb(n: int) -> str:
 
 def show(results: list[Result], cases: list[Case], console: Console) -> None:
     table = Table(title=f"License detectors on {len(cases)} corpus cases")
-    for column in ("detector", "detection", "precision", "unknown on non-licenses", "files/s",
-                   "load", "install (own / with deps)"):  # fmt: skip
+    for column in ("detector", "detection", "whole texts", "precision", "non-licenses unknown",
+                   "files/s", "load", "install (own / with deps)"):  # fmt: skip
         table.add_column(column, justify="left" if column == "detector" else "right")
     for r in results:
         if r.error:
-            table.add_row(r.detector, "-", "-", "-", "-", "-", r.error)
+            table.add_row(r.detector, "-", "-", "-", "-", "-", "-", r.error)
             continue
         unknown = 1 - r.false_alarms / r.non_licenses if r.non_licenses else 0.0
         table.add_row(
             r.version,
             f"{r.detection:.1%}",
+            f"{r.whole_detection:.1%}",
             f"{r.precision:.1%}",
             f"{unknown:.0%}",
             f"{r.files_per_s:,.1f}",
@@ -180,13 +198,17 @@ def show(results: list[Result], cases: list[Case], console: Console) -> None:
             f"{_mb(r.own_bytes)} / {_mb(r.total_bytes)}",
         )
     console.print(table)
-    kinds = Table(title="Right answers per kind of variant")
+    kinds = Table(title="Right answers (and seconds per file) per kind of variant")
     kinds.add_column("kind")
     ok = [r for r in results if not r.error]
     for r in ok:
         kinds.add_column(r.detector, justify="right")
     for kind in KINDS:
-        cells = [f"{r.by_kind[kind][0]}/{r.by_kind[kind][1]}" for r in ok if kind in r.by_kind]
+        cells = [
+            f"{r.by_kind[kind][0]}/{r.by_kind[kind][1]} ({r.kind_seconds[kind]:.2f} s)"
+            for r in ok
+            if kind in r.by_kind
+        ]
         if cells:
             kinds.add_row(kind, *cells)
     console.print(kinds)
@@ -202,9 +224,15 @@ def main() -> None:
     cache = Path(platformdirs.user_cache_dir("mlops-radar")) / "bench"
     texts = shipped_texts() if args.shipped else npm_texts(cache)
     cases = corpus(texts)
+    before = os.getloadavg()[0]
     results = [run(name, cases) for name in args.detectors.split(",")]
-    console = Console()
+    console = Console(width=160)
     show(results, cases, console)
+    # Other work on the machine slows every detector alike: say how busy it was.
+    print(
+        f"load average: {before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end, "
+        f"{os.cpu_count()} CPUs"
+    )
     if args.wrong:
         for r in results:
             for line in r.wrong:

@@ -98,7 +98,7 @@ class _Failing:
     name = "failing"
     version = "0"
 
-    def findings(self, text: str) -> list[Finding]:
+    def findings(self, text: str, *, partial: bool = False) -> list[Finding]:
         raise ValueError("the library choked on this text")
 
 

@@ -28,7 +28,7 @@ class AskalonoDetector:
         self._identify("warm up: load the store")
         self.version = f"pyaskalono {version('pyaskalono')}"
 
-    def findings(self, text: str) -> list[Finding]:
+    def findings(self, text: str, *, partial: bool = False) -> list[Finding]:
         if not text.strip():
             return []
         found = self._identify(text)

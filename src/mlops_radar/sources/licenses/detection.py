@@ -101,8 +101,9 @@ def detect_with(detector: Detector, files: Iterable[Mapping[str, Any]]) -> Detec
     evidence: list[Evidence] = []
     partial = {p.path for p in problems if p.problem in _PARTIAL}
     for item in texts:
-        found = _file_findings(detector, item, problems)
-        expression, kept = file_expression(found, partial=item.path in partial)
+        cut = item.path in partial
+        found = _file_findings(detector, item, problems, cut)
+        expression, kept = file_expression(found, partial=cut)
         if expression is not None:
             expressions.append(expression)
             evidence += [_evidence(item.path, f, detector) for f in kept]
@@ -120,10 +121,10 @@ def detect_with(detector: Detector, files: Iterable[Mapping[str, Any]]) -> Detec
 
 
 def _file_findings(
-    detector: Detector, item: LicenseText, problems: list[FileProblem]
+    detector: Detector, item: LicenseText, problems: list[FileProblem], partial: bool
 ) -> list[Finding]:
     try:
-        return detector.findings(item.text)
+        return detector.findings(item.text, partial=partial)
     except Exception as exc:  # a library's failure on one untrusted text is that file's problem
         problems.append(FileProblem(item.path, "detector failed", type(exc).__name__))
         return []

@@ -1,7 +1,7 @@
 """The detector interface: one object per run, loaded once, that finds licenses in a text.
 
-Implementations (one module each): `scancode` (ScanCode toolkit, the default), `askalono`
-(pyaskalono) and `licenseid`. `load_detector(name)` imports and loads one; the library behind it
+Implementations (one module each): `scancode` (ScanCode toolkit, the default; `scancode-fast`
+its exact-matches-first option), `askalono` (pyaskalono) and `licenseid`. `load_detector(name)` imports and loads one; the library behind it
 is imported only then, so an extra that is not installed costs nothing until it is asked for.
 """
 
@@ -19,6 +19,7 @@ DEFAULT_DETECTOR = "scancode"
 # name -> (module below this package, the distribution to install)
 DETECTORS = {
     "scancode": ("scancode", "scancode-toolkit-mini"),
+    "scancode-fast": ("scancode", "scancode-toolkit-mini"),
     "askalono": ("askalono_detector", "pyaskalono"),
     "licenseid": ("licenseid_detector", "licenseid"),
 }
@@ -34,8 +35,9 @@ class Detector(Protocol):
     name: str
     version: str  # the library's version (and its license data's, where it says)
 
-    def findings(self, text: str) -> list[Finding]:
-        """Every match in `text`, in no particular order; [] when nothing is recognised."""
+    def findings(self, text: str, *, partial: bool = False) -> list[Finding]:
+        """Every match in `text`, in no particular order; [] when nothing is recognised.
+        `partial`: the text was cut (capped, truncated by GitHub)."""
         ...
 
 
@@ -46,7 +48,7 @@ def load_detector(name: str = DEFAULT_DETECTOR) -> Detector:
     module_name, distribution = DETECTORS[name]
     module = importlib.import_module(f"mlops_radar.sources.licenses.{module_name}")
     try:
-        detector: Detector = module.load()
+        detector: Detector = module.load_fast() if name.endswith("-fast") else module.load()
     except ImportError as exc:
         raise DetectorError(
             f"license detector {name!r} needs the package {distribution!r}: pip install "

