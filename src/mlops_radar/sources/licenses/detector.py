@@ -1,8 +1,9 @@
 """The detector interface: one object per run, loaded once, that finds licenses in a text.
 
 Implementations (one module each): `scancode` (ScanCode toolkit, the default; `scancode-fast`
-its exact-matches-first option), `askalono` (pyaskalono) and `licenseid`. `load_detector(name)` imports and loads one; the library behind it
-is imported only then, so an extra that is not installed costs nothing until it is asked for.
+its exact-matches-first option), `askalono` (pyaskalono) and `licenseid`. `load_detector(name)`
+imports and loads one; the library behind it is imported only then, so an extra that is not
+installed costs nothing until it is asked for.
 """
 
 from __future__ import annotations

@@ -28,6 +28,10 @@ _OUR_REFS = {
 _CHOICE_RULE = "dual-licens"  # ScanCode's unknown-license-reference_dual-licensed rule
 _COMMERCIAL_KEY = "commercial-license"
 _WHOLE = 0.8  # below this share of a rule matched, the rule's license is not said
+# Approximate matching of one long run of unusual text can take minutes (its candidate ranking
+# does not look at the deadline): longer texts, no single license anyway (the longest common
+# ones, GPL-3.0 and AGPL-3.0, are about 35,000 characters), get ScanCode's exact matchers only.
+APPROXIMATE_MAX_CHARS = 98_304
 DEADLINE_S = 20.0  # ScanCode's own per-text deadline: it answers what it matched by then
 EXACT_LEFT_TOKENS = 10  # scancode-fast: benchmarked at 5, 10, 20 (all right) and 40 (wrong)
 _REMEMBERED = 4096  # texts whose findings are kept: the same LICENSE recurs across repositories
@@ -65,7 +69,9 @@ class ScanCodeDetector:
         if digest in self._seen:
             return list(self._seen[digest])
         matches = None
-        if self._exact_first and not partial:
+        if len(text) > APPROXIMATE_MAX_CHARS:
+            matches = self._exact(text, always=True)
+        elif self._exact_first and not partial:
             matches = self._exact(text)
         if matches is None:
             deadline = time.time() + DEADLINE_S
@@ -76,8 +82,13 @@ class ScanCodeDetector:
         self._seen[digest] = found
         return list(found)
 
-    def _exact(self, text: str) -> list[Any] | None:
-        """ScanCode's exact matches, or None when they leave too much to approximate matching."""
+    def forget(self) -> None:
+        """Drop the texts remembered so far (the benchmark measures every file)."""
+        self._seen.clear()
+
+    def _exact(self, text: str, *, always: bool = False) -> list[Any] | None:
+        """ScanCode's exact matches; None when they leave too much to approximate matching
+        (unless `always`)."""
         if not text.strip():
             return []
         qry = self._query.build_query(
@@ -88,6 +99,8 @@ class ScanCodeDetector:
         matches: list[Any] = self._index.match_query(qry, approximate=False)
         whole = [m.qspan for m in matches if m.coverage() == 100]
         left = qry.whole_query_run().is_matchable(include_low=False, qspans=whole)
+        if always:
+            return matches
         return None if left and len(left) > EXACT_LEFT_TOKENS else matches
 
 
