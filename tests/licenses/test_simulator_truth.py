@@ -3,9 +3,9 @@ the forms GitHub's detection misses, with the answer a careful reader gives (`li
 
 from __future__ import annotations
 
-from github_simulator.synthetic import generate
 from license_expression import Licensing
 
+from github_simulator.synthetic import generate
 from mlops_radar.sources.licenses import Detector, detect, is_candidate
 
 _LICENSING = Licensing()
