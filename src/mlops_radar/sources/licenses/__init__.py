@@ -8,6 +8,7 @@
 
 `detect` returns None when the repository has no candidate license file; a `Detection` whose
 `expression` is None when the files hold no license a detector recognises (unknown, not a guess).
+`load_license_data()` reads the lists `mlops_radar.model.license_classes` classifies with.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from mlops_radar.sources.licenses.detector import (
     DetectorError,
     load_detector,
 )
+from mlops_radar.sources.licenses.listdata import load_license_data
 from mlops_radar.sources.licenses.records import Detection, Evidence, FileProblem, Finding
 from mlops_radar.sources.licenses.texts import MAX_TEXT_BYTES, is_candidate, license_texts
 
@@ -39,4 +41,5 @@ __all__ = [
     "is_candidate",
     "license_texts",
     "load_detector",
+    "load_license_data",
 ]
