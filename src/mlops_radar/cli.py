@@ -56,6 +56,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
              "length."),
     "demo": ("demo", "Run the whole pipeline offline against the GitHub simulator and print the "
              "ranking."),
+    "licenses": ("model", "Licenses as GitHub reports them and as resolved by reviews and "
+                 "detection, classified."),
     "stack-check": ("advise", "Can these packages (or tools) be installed together with your "
                     "stack, and what do they bring? Resolved by uv (or pip) in a throwaway "
                     "folder, never in your environment."),

@@ -13,6 +13,7 @@ import difflib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -29,6 +30,7 @@ from mlops_radar.model.config import (
     policy_from_toml,
     weights_from_toml,
 )
+from mlops_radar.model.license_summary import LicenseSummary
 from mlops_radar.model.ranking import find_rows, rank, tool_scores
 from mlops_radar.model.results import Comparison, Qualification, Ranking, ToolReport
 from mlops_radar.model.reviews import apply_reviews
@@ -60,6 +62,7 @@ class Loaded:
     info: SnapshotInfo
     table: pd.DataFrame
     collected: frozenset[str] | None = None  # the fact columns the snapshot's sources collect
+    license_data: object = None  # SPDX list data, loaded when the table has detected licenses
 
 
 def _read_text(path: str, what: str) -> str:
@@ -95,7 +98,19 @@ def load(store: Store, ref: str | int = "latest", reviews: str | Path | None = N
     carried = study_reviews(store)
     if reviews is not None:
         carried += read_reviews(reviews)
-    return Loaded(store, info, apply_reviews(table, carried), frozenset(info.collected))
+    data = None
+    if "license_detected" in table.columns and table["license_detected"].notna().any():
+        from mlops_radar.sources.licenses import load_license_data
+
+        data = load_license_data()
+    return Loaded(store, info, apply_reviews(table, carried), frozenset(info.collected), data)
+
+
+def _judging(loaded: Loaded, chosen: Policy) -> Policy:
+    """`chosen` with the SPDX list data detected licenses are judged with, when there are any."""
+    if loaded.license_data is None or chosen.license_data is not None:
+        return chosen
+    return dataclasses.replace(chosen, license_data=loaded.license_data)
 
 
 def restaged(loaded: Loaded, taxonomy: str | None, stage_map: Path | None) -> Loaded:
@@ -112,13 +127,15 @@ def restaged(loaded: Loaded, taxonomy: str | None, stage_map: Path | None) -> Lo
 def scored(loaded: Loaded, chosen: Policy, weighting: Weights, grouping: str) -> Scored:
     """The maturity model over the snapshot, with the shipped rings."""
     return score(
-        loaded.table, loaded.info.snapshot_date, chosen, weighting, default_rings(),
+        loaded.table, loaded.info.snapshot_date, _judging(loaded, chosen), weighting,
+        default_rings(),
         grouping=grouping, collected=loaded.collected,
     )  # fmt: skip
 
 
 def qualification_of(loaded: Loaded, chosen: Policy) -> Qualification:
     """Gates, status and the study's measures for every tool."""
+    chosen = _judging(loaded, chosen)
     return qualification(qualify(loaded.table, loaded.info.snapshot_date, chosen), chosen)
 
 
@@ -134,7 +151,7 @@ def ranking(
 ) -> Ranking:
     """Tools ranked within each group (or one group), the first `top` of each kept."""
     result = scored(loaded, chosen, weighting, grouping)
-    measures = qualify(loaded.table, loaded.info.snapshot_date, chosen)
+    measures = qualify(loaded.table, loaded.info.snapshot_date, _judging(loaded, chosen))
     return rank(result, measures, by=by, group=group, top=top)
 
 
@@ -177,7 +194,8 @@ def tool_report(loaded: Loaded, name: str, chosen: Policy, weighting: Weights) -
     position = int(result.frame["row"].to_numpy()[rows[0]])
     one = loaded.table.iloc[[position]]
     facts = {str(k): v for k, v in one.iloc[0].to_dict().items()}
-    measured = qualification(qualify(one, loaded.info.snapshot_date, chosen), chosen)
+    judged = _judging(loaded, chosen)
+    measured = qualification(qualify(one, loaded.info.snapshot_date, judged), judged)
     history = _history(loaded.store, name)
     return ToolReport(
         facts=facts,
@@ -213,3 +231,19 @@ def changes(store: Store, old: str | int, new: str | int, chosen: Policy) -> Sna
     """What changed between two snapshots, activity judged by `chosen`'s rule."""
     before, after = store.resolve_snapshot(old), store.resolve_snapshot(new)
     return compare(before, store.tool_facts(before.id), after, store.tool_facts(after.id), chosen)
+
+
+def licenses(loaded: Loaded, chosen: Policy) -> LicenseSummary:
+    """The snapshot's licenses as GitHub reports them and as resolved, with their classes."""
+    from mlops_radar.model.license_summary import license_summary
+    from mlops_radar.sources.licenses import load_license_data
+
+    data: Any = loaded.license_data or load_license_data()
+    judged = (
+        chosen
+        if chosen.license_data is not None
+        else dataclasses.replace(chosen, license_data=data)
+    )
+    return license_summary(
+        loaded.table, qualify(loaded.table, loaded.info.snapshot_date, judged), data
+    )

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from mlops_radar.app.licensing import LicenseRun, detect_licenses
 from mlops_radar.catalog import read_catalogs
 from mlops_radar.catalog.records import Catalog, ToolEntry
 from mlops_radar.errors import CollectError
@@ -61,6 +62,7 @@ class CollectionResult:
     summary: CollectSummary
     status: SnapshotStatus
     warnings: tuple[dict[str, object], ...]
+    licenses: LicenseRun | None = None  # license detection over the fetched texts
 
 
 def open_collection(
@@ -131,5 +133,13 @@ def run_collection(
         raise
     status = SnapshotStatus.PARTIAL if summary.partial else SnapshotStatus.COMPLETE
     warnings = _warnings(summary, max_missing)
+    if "files" in tuple(groups):
+        found = detect_licenses(store, opened.snapshot_id, now=now)
+        licenses = found
+        if found.skipped:
+            warnings = (*warnings, {"code": "licenses_not_detected", "repositories": found.examined,
+                                    "reason": found.skipped})  # fmt: skip
+    else:
+        licenses = None
     store.finish_snapshot(opened.snapshot_id, status, warnings=warnings)
-    return CollectionResult(opened.snapshot_id, summary, status, warnings)
+    return CollectionResult(opened.snapshot_id, summary, status, warnings, licenses)

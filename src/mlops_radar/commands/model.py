@@ -208,4 +208,28 @@ def show(
     _render(result, as_json, Context(loaded.info, chosen.name))
 
 
-COMMANDS: list[click.Command] = [qualify_command, rank, compare, show]
+@click.command(
+    "licenses",
+    epilog="""\b
+Examples:
+  mlops-radar licenses                              # the latest snapshot
+  mlops-radar licenses --snapshot 2021-05-09 --json
+""",
+)
+@snapshot_option
+@policy_option
+@reviews_option
+@json_option
+@db_option
+def licenses_command(
+    snapshot_ref: str, policy: str, reviews_file: str | None, as_json: bool, db_url: str | None
+) -> None:
+    """Licenses as GitHub reports them and as resolved by reviews and detection, classified."""
+    chosen = assessment.policy(policy)
+    with Store.open(db_url) as store:
+        loaded = assessment.load(store, snapshot_ref, reviews_file)
+        result = assessment.licenses(loaded, chosen)
+    _render(result, as_json, Context(loaded.info, chosen.name))
+
+
+COMMANDS: list[click.Command] = [qualify_command, rank, compare, show, licenses_command]

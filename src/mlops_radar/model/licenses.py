@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from mlops_radar.model.columns import text
+from mlops_radar.model.columns import number, text
 from mlops_radar.model.policy import LicenseCatalog, Policy
 from mlops_radar.model.results import GateOutcome, GateReason
 
@@ -70,6 +70,7 @@ def judge_license(
     policy: Policy,
     reviewer: str | None = None,
     reviewed_on: str | None = None,
+    detected: tuple[str | None, float | None, str | None, str | None] | None = None,
 ) -> LicenseVerdict:
     """The license gate for one combination of the license facts; `reviewer` (and the day) name
     who gave `manual` when it is a review carried from elsewhere, not the snapshot's own."""
@@ -79,6 +80,8 @@ def judge_license(
         if _accepted(github, policy):
             return LicenseVerdict(PASS, github, GateReason("osi", {"spdx": github}), 1.0)
         return LicenseVerdict(FAIL, github, GateReason("not_osi", {"spdx": github}), 0.0)
+    if not manual and detected is not None and detected[0]:
+        return _judge_detected(said, detected, policy)
     if name and name.lower() not in _UNIDENTIFIED and not manual:
         return LicenseVerdict(UNKNOWN, None, GateReason("unrecognised", {"name": name}), 0.25)
     if manual:
@@ -99,6 +102,27 @@ def judge_license(
     return LicenseVerdict(UNKNOWN, None, GateReason("no_license"), None)
 
 
+def _judge_detected(
+    said: str | None,
+    detected: tuple[str | None, float | None, str | None, str | None],
+    policy: Policy,
+) -> LicenseVerdict:
+    """The gate on what a detector found in the license files (GitHub could not tell)."""
+    from mlops_radar.model.license_classes import Approval, classify
+
+    expression, score, detector, file = detected
+    facts = {"github": said, "expression": expression, "score": score, "detector": detector,
+             "file": file}  # fmt: skip
+    if policy.license_data is None:
+        return LicenseVerdict(UNKNOWN, None, GateReason("detected_unjudged", facts), 0.25)
+    found = classify(expression, policy.license_data, policy.also_allow)
+    if found.approval is Approval.APPROVED:
+        return LicenseVerdict(PASS, expression, GateReason("detected_osi", facts), 0.9)
+    if found.approval is Approval.NOT_APPROVED:
+        return LicenseVerdict(FAIL, expression, GateReason("detected_not_osi", facts), 0.0)
+    return LicenseVerdict(UNKNOWN, expression, GateReason("detected_unknown", facts), 0.25)
+
+
 def license_verdicts(table: pd.DataFrame, policy: Policy) -> pd.DataFrame:
     """Per row: license_outcome, license, license_reason, license_clarity."""
     keys = pd.DataFrame(
@@ -108,13 +132,20 @@ def license_verdicts(table: pd.DataFrame, policy: Policy) -> pd.DataFrame:
             "manual": text(table, "license_manual"),
             "by": text(table, "license_reviewer"),
             "on": text(table, "license_reviewed_on"),
+            "found": text(table, "license_detected"),
+            "score": number(table, "license_detected_score").astype(object),
+            "detector": text(table, "license_detector"),
+            "file": text(table, "license_detected_file"),
         },
         index=table.index,
     )
+    keys["score"] = keys["score"].where(keys["score"].notna(), None)
     combos = keys.drop_duplicates()
     judged = {
-        (s, n, m, b, o): judge_license(s, n, m, policy, b, o)
-        for s, n, m, b, o in combos.itertuples(index=False, name=None)
+        (s, n, m, b, o, f, sc, d, fi): judge_license(
+            s, n, m, policy, b, o, None if f is None else (f, sc, d, fi)
+        )
+        for s, n, m, b, o, f, sc, d, fi in combos.itertuples(index=False, name=None)
     }
     verdicts = [judged[k] for k in keys.itertuples(index=False, name=None)]
     return pd.DataFrame(

@@ -37,6 +37,9 @@ class Policy:
     licenses: LicenseCatalog
     activity_months: int = 6
     also_allow: frozenset[str] = frozenset()  # lower-case SPDX ids accepted besides OSI ones
+    # the SPDX list data (`model.license_classes.LicenseData`) detected expressions are judged
+    # with; None: detected licenses stay unknown (the caller loads it when a table has some)
+    license_data: Any = None
 
     def applies(self, gate: str) -> bool:
         """Whether `gate` can eliminate a tool under this policy."""

@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any, TextIO
 
 from mlops_radar.model.changes import SnapshotChanges
+from mlops_radar.model.license_summary import LicenseSummary
 from mlops_radar.model.results import (
     Comparison,
     GateResult,
@@ -98,6 +99,13 @@ def qualified_json(tool: ToolQualification) -> dict[str, Any]:
     }
 
 
+def _license_class(share: Any) -> dict[str, Any] | None:
+    found = share.license_class
+    if found is None:
+        return None
+    return {"approval": found.approval.value, "family": found.family.value}
+
+
 def as_json(result: object, context: Context | None = None) -> Any:
     """`result` as a JSON value (dicts, lists, text, numbers, null)."""
     context = context or Context()
@@ -150,6 +158,31 @@ def as_json(result: object, context: Context | None = None) -> Any:
             else [
                 {"cloud": t.cloud, "package": t.package, "kind": t.kind, "extra": t.extra}
                 for t in result.lock_in
+            ],
+        }
+    if isinstance(result, LicenseSummary):
+        return {
+            "snapshot": snapshot,
+            "reported": [
+                {"license": s.license, "count": s.count, "share": s.share} for s in result.reported
+            ],
+            "resolved": [
+                {"spdx": s.license, "class": _license_class(s), "count": s.count, "share": s.share}
+                for s in result.resolved
+            ],
+            "manual": [
+                {"license": s.license, "count": s.count, "share": s.share} for s in result.manual
+            ],
+            "from_other": [
+                {
+                    "tool": d.tool,
+                    "repo": d.repo,
+                    "spdx": d.spdx,
+                    "score": d.score,
+                    "detector": d.detector,
+                    "evidence": json_value(list(d.evidence)),
+                }
+                for d in result.from_other
             ],
         }
     if isinstance(result, SnapshotChanges):

@@ -228,6 +228,8 @@ class TerminalRenderer:
             self._tool(result)
         elif isinstance(result, SnapshotChanges):
             self._changes(result)
+        elif type(result).__name__ == "LicenseSummary":
+            self._licenses(result)
         else:
             raise TypeError(f"no terminal view of {type(result).__name__}")
 
@@ -348,6 +350,43 @@ class TerminalRenderer:
             **{k: trend_words(v) for k, v in report.trend.series.items()},
         }
         self.console.print(show_table(str(facts["tool"]), sections))
+
+    def _licenses(self, summary: Any) -> None:
+        def rows(shares: Any, classed: bool) -> list[dict[str, Any]]:
+            found = []
+            for s in shares:
+                row = {"license": s.license, "count": s.count, "share": f"{s.share:.1%}"}
+                if classed:
+                    c = s.license_class
+                    row["open source"] = c.approval.value if c else "-"
+                    row["family"] = c.family.value if c else "-"
+                found.append(row)
+            return found
+
+        self.console.print(records_table("as GitHub reports them", rows(summary.reported, False)))
+        if summary.manual:
+            self.console.print(
+                records_table("the study's hand analysis", rows(summary.manual, False))
+            )
+        self.console.print(
+            records_table("as resolved (reviews, detection)", rows(summary.resolved, True))
+        )
+        if summary.from_other:
+            self.console.print(
+                records_table(
+                    "detected where GitHub could not tell",
+                    [
+                        {
+                            "tool": d.tool,
+                            "repo": d.repo,
+                            "license": d.spdx,
+                            "score": "-" if d.score is None else f"{d.score:.2f}",
+                            "detector": d.detector,
+                        }
+                        for d in summary.from_other
+                    ],
+                )
+            )
 
     def _changes(self, changes: Any) -> None:
         self.console.print(

@@ -31,6 +31,16 @@ def _github(facts: Mapping[str, Any]) -> str:
     return f"GitHub says {said!r}" if said else "no license from GitHub"
 
 
+def _detected(facts: Mapping[str, Any]) -> str:
+    """'detected by DETECTOR (score S) in FILE: EXPRESSION'."""
+    score = facts.get("score")
+    scored = f" (score {float(score):.2f})" if score is not None else ""
+    where = f" in {facts['file']}" if facts.get("file") else ""
+    return (
+        f"detected by {facts.get('detector') or 'a detector'}{scored}{where}: {facts['expression']}"
+    )
+
+
 def _analysis(facts: Mapping[str, Any]) -> str:
     """Who read the license by hand: the snapshot's own (the study's spreadsheet) or a review."""
     by = facts.get("by")
@@ -58,6 +68,12 @@ _GATES: dict[str, Callable[[Mapping[str, Any]], str]] = {
     ),
     "no_manual": lambda f: f"{_github(f)} and no manual analysis: needs review",
     "no_license": lambda f: "no license information: needs review",
+    "detected_osi": lambda f: f"{_github(f)}; {_detected(f)} (OSI-approved)",
+    "detected_not_osi": lambda f: f"{_github(f)}; {_detected(f)}, not OSI-approved",
+    "detected_unknown": lambda f: (
+        f"{_github(f)}; {_detected(f)}, not on the OSI list: needs review"
+    ),
+    "detected_unjudged": lambda f: f"{_github(f)}; {_detected(f)}: needs review",
     # activity
     "last_commit": lambda f: f"last commit {f['date']}, {_days(f['days'])} before the snapshot",
     "last_commit_old": lambda f: (

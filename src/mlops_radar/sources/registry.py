@@ -40,9 +40,10 @@ def unregister(fact_set: FactSet) -> None:
 def fact_sets() -> tuple[FactSet, ...]:
     """Built-in fact sets first (GitHub's groups in their order, the study's), then registered."""
     from mlops_radar.sources.github.groups import field_groups
+    from mlops_radar.sources.licenses.factset import DETECTED
     from mlops_radar.sources.study import STUDY
 
-    return (*(g.fact_set for g in field_groups().values()), STUDY, *_REGISTERED)
+    return (*(g.fact_set for g in field_groups().values()), STUDY, DETECTED, *_REGISTERED)
 
 
 def fact_set(name: str) -> FactSet:

@@ -13,17 +13,27 @@
 
 from __future__ import annotations
 
-from mlops_radar.sources.licenses.detection import COMMERCIAL, detect, detect_with
-from mlops_radar.sources.licenses.detector import (
-    DEFAULT_DETECTOR,
-    DETECTORS,
-    Detector,
-    DetectorError,
-    load_detector,
-)
-from mlops_radar.sources.licenses.listdata import load_license_data
-from mlops_radar.sources.licenses.records import Detection, Evidence, FileProblem, Finding
-from mlops_radar.sources.licenses.texts import MAX_TEXT_BYTES, is_candidate, license_texts
+import importlib
+from typing import Any
+
+#: Name -> the module it comes from; imported on first use, so importing the fact set
+#: (`sources.licenses.factset`, read by the registry on every command) costs nothing.
+_FROM = {
+    "COMMERCIAL": "detection", "detect": "detection", "detect_with": "detection",
+    "DEFAULT_DETECTOR": "detector", "DETECTORS": "detector", "Detector": "detector",
+    "DetectorError": "detector", "load_detector": "detector",
+    "load_license_data": "listdata",
+    "Detection": "records", "Evidence": "records", "FileProblem": "records", "Finding": "records",
+    "MAX_TEXT_BYTES": "texts", "is_candidate": "texts", "license_texts": "texts",
+}  # fmt: skip
+
+
+def __getattr__(name: str) -> Any:
+    module = _FROM.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
+
 
 __all__ = [
     "COMMERCIAL",
