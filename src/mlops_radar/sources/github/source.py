@@ -11,9 +11,9 @@ trees ride in the batch; the texts it needs ride later batches as blob aliases);
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from mlops_radar.catalog.records import LinkKind, ToolEntry
@@ -26,6 +26,8 @@ from mlops_radar.sources.github.documents import (
     batch_document,
     batch_variables,
     cheapest_size,
+    group_variables,
+    node_cap,
     points,
 )
 from mlops_radar.sources.github.groups import (
@@ -124,6 +126,7 @@ class GitHubSource:
         *,
         groups: Iterable[str] = DEFAULT_GROUPS,
         max_runs: int = MAX_RUNS,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         known = field_groups()
         wanted = {"core", *groups}
@@ -135,6 +138,7 @@ class GitHubSource:
         self._client = client
         self.groups: tuple[FieldGroup, ...] = tuple(g for g in known.values() if g.name in wanted)
         self._max_runs = max_runs
+        self._clock = clock  # where the health group's windows end
 
     # -- planning --------------------------------------------------------------------------------
 
@@ -212,6 +216,7 @@ class GitHubSource:
             return cheapest_size(1, cap)
         assert isinstance(shape, tuple)
         groups = field_groups()
+        cap = min(cap, node_cap(shape[1]))
         return cheapest_size(sum(groups[g].connections for g in shape[1]), cap)
 
     # -- one batch ---------------------------------------------------------------------------------
@@ -255,8 +260,10 @@ class GitHubSource:
             else:
                 layout.append((item, (f"r{len(repos)}",)))
                 repos.append(item.asked)
-        document = batch_document(self._shape(batch))
-        answer = await self._client.query(document, batch_variables(repos, trees, blobs, orgs))
+        shape = self._shape(batch)
+        variables = batch_variables(repos, trees, blobs, orgs)
+        variables.update(group_variables(shape, self._clock()))
+        answer = await self._client.query(batch_document(shape), variables)
         return Answered(_Layout(answer, tuple(layout)), answer.budget)
 
     def parse(
