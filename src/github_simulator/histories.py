@@ -133,7 +133,9 @@ def _fields(entry: object, allowed: set[str], where: str) -> Mapping[str, Any]:
 
 def _responses(entries: object, where: str) -> tuple[SimResponse, ...]:
     found = []
-    for i, entry in enumerate(entries or ()):  # type: ignore[attr-defined]
+    if entries is not None and not isinstance(entries, list | tuple):
+        raise ValueError(f"{where}: expected a list")
+    for i, entry in enumerate(entries or ()):
         e = _fields(entry, {"author", "created_at", "bot", "review"}, f"{where}[{i}]")
         at = _time(e.get("created_at"), f"{where}[{i}].created_at")
         found.append(SimResponse(e.get("author"), at, bool(e.get("bot")), bool(e.get("review"))))
@@ -267,13 +269,13 @@ def synthetic_history(repo: SimRepo, stream: str, now: dt.datetime) -> SimHistor
         for created in _created(rng, count, repo.closed_issues, repo, now):
             author = rng.choice(people)
             closed = min(end, created + _hours(rng, 72, 1.6))
-            issues.append(SimIssue(author, created, closed,
-                                   _thread(rng, author, created, closed, people, reviews=False)))  # fmt: skip
+            thread = _thread(rng, author, created, closed, people, reviews=False)
+            issues.append(SimIssue(author, created, closed, thread))
         count = min(repo.open_issues, HISTORY_DEPTH)
         for created in _created(rng, count, repo.open_issues, repo, now):
             author = rng.choice(people)
-            issues.append(SimIssue(author, created, None,
-                                   _thread(rng, author, created, end, people, reviews=False)))  # fmt: skip
+            thread = _thread(rng, author, created, end, people, reviews=False)
+            issues.append(SimIssue(author, created, None, thread))
     pulls: list[SimPullRequest] = []
     done = repo.merged_prs + repo.closed_prs
     for created in _created(rng, min(done, HISTORY_DEPTH), done, repo, now):

@@ -39,7 +39,7 @@ class FieldGroup:
     into the fact set's record (None for a group read in phases, such as files). `nodes` is the
     group's nodes per repository by GitHub's node formula, when it matters for the batch size
     (GitHub refuses a query over 500,000 nodes). `variables` are document variables the fragment
-    uses ((name, GraphQL type) pairs), shared by every alias, their values from `variable_values(now)`.
+    uses ((name, GraphQL type) pairs), shared by every alias, valued by `variable_values(now)`.
     """
 
     name: str

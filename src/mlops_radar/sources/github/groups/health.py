@@ -20,8 +20,8 @@ open issues 1, closed pull requests 1 + their timeline items 100, open pull requ
 history 3 (two counted windows and the newest commits; a commit's `author` is an object, not a
 connection): 208 per repository. Nodes by GitHub's node formula: 100 + 100 x RESPONSES per
 commented list, 100 for each other list: 600 + 200 x RESPONSES = 2,600 per repository, so a
-batch stays under GitHub's 500,000-node limit up to 192 repositories (`documents.node_cap`) (more than the
-100 aliases we ever put in one query).
+batch stays under GitHub's 500,000-node limit up to 192 repositories (`documents.node_cap`;
+more than the 100 aliases we ever put in one query).
 """
 
 from __future__ import annotations
