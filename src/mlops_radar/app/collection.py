@@ -116,13 +116,14 @@ def run_collection(
     partial when the run stopped early or keys failed (re-raising what interrupted it).
 
     `run` lets a front end wrap the collector's run (the CLI runs it inside a progress bar)."""
-    source = GitHubSource(GitHubClient(api_url, token), groups=groups)
+    clock = now or (lambda: datetime.now(UTC))
+    source = GitHubSource(GitHubClient(api_url, token), groups=groups, clock=clock)
     collector = Collector(
         source,
         store.sink(opened.snapshot_id, source.name),
         config,
         progress,
-        now=now or (lambda: datetime.now(UTC)),
+        now=clock,
     )
     try:
         summary = run(collector, opened.entries) if run else collector.run(opened.entries)

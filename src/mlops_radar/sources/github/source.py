@@ -49,6 +49,7 @@ MAX_RUNS = 3
 MAX_RIDERS = 12
 FILES = "files"
 BLOBS = "files.blobs"
+HEALTH = "health"
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,7 +173,7 @@ class GitHubSource:
                 why = f"failed in {stored.attempts(key)} runs of this snapshot: given up"
                 known[key] = RepoOutcome(asked, Outcome.GIVEN_UP, reason=why)
                 continue
-            items.append(self._repo_item(key, asked, key in pypi, stored, now))
+            items += self._repo_items(key, asked, key in pypi, stored, now)
         for key, login in orgs.items():
             if key not in done:
                 items.append(WorkItem(key, login, frozenset({"org"}), ("org",)))
@@ -189,10 +190,23 @@ class GitHubSource:
         newest = stored.newest.get((group.fact_set.name, key))
         return refresh is None or newest is None or now - newest >= refresh
 
-    def _repo_item(
+    def _repo_items(
         self, key: RepoKey, asked: str, pypi_known: bool, stored: StoredState, now: datetime
-    ) -> WorkItem:
+    ) -> list[WorkItem]:
+        """The key's items: one for its groups, and the heavy health group as one of its own
+        (its batches are sized, halved and resumed apart from the light groups')."""
         parts = [g.name for g in self.groups if self._due(g, key, stored, now)]
+        items = []
+        if HEALTH in parts:
+            parts.remove(HEALTH)
+            items.append(WorkItem(key, asked, frozenset({HEALTH}), ("repo", (HEALTH,))))
+            if not parts:
+                return items
+        return [self._repo_item(key, asked, pypi_known, stored, parts), *items]
+
+    def _repo_item(
+        self, key: RepoKey, asked: str, pypi_known: bool, stored: StoredState, parts: list[str]
+    ) -> WorkItem:
         if not parts:  # every fact set is there but no outcome: ask the cheap group again
             parts = ["core"]
         if parts != [FILES]:
