@@ -11,7 +11,7 @@ import statistics
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 __all__ = [
@@ -114,7 +114,7 @@ def snapshot_moment(snapshot: date | datetime) -> datetime:
     """The end of the snapshot's day (UTC) for a date; an aware datetime as it is."""
     if isinstance(snapshot, datetime):
         return snapshot if snapshot.tzinfo else snapshot.replace(tzinfo=UTC)
-    return datetime.combine(snapshot, time(0), UTC) + DAY
+    return datetime(snapshot.year, snapshot.month, snapshot.day, tzinfo=UTC) + DAY
 
 
 def median(values: Sequence[float]) -> float | None:
