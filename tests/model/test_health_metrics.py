@@ -135,8 +135,10 @@ def test_no_issues_at_all() -> None:
 
 
 def test_all_issues_open() -> None:
-    found = metrics(closed_issues=[], closed_issues_total=0,
-                    open_issue_created=[ago(1), ago(2), ago(4), ago(8)], open_issues_total=4)  # fmt: skip
+    opened = [ago(1), ago(2), ago(4), ago(8)]
+    found = metrics(
+        closed_issues=[], closed_issues_total=0, open_issue_created=opened, open_issues_total=4
+    )
     assert found["time_to_close_median_h"] is None
     assert found["time_to_first_response_median_h"] is None
     assert found["open_issue_age_median_d"] == 3.0
@@ -171,8 +173,8 @@ def test_one_author_making_all_commits() -> None:
 
 
 def test_free_mail_domains_name_no_organisation() -> None:
-    found = metrics(commit_authors=commits((50, "a", "gmail.com", None),
-                                           (50, "b", "users.noreply.github.com", None)))  # fmt: skip
+    authors = commits((50, "a", "gmail.com", None), (50, "b", "users.noreply.github.com", None))
+    found = metrics(commit_authors=authors)
     assert found["contributor_absence_factor"] == 1  # 50 of 100 is half
     assert found["elephant_factor"] is None
     assert found["organisational_diversity"] is None
@@ -218,7 +220,8 @@ def test_bad_values_in_a_record_are_skipped_not_guessed() -> None:
                     commits_90d=True, commits_365d=-1)  # fmt: skip
     assert found["time_to_close_median_h"] == 24.0
     assert found["open_issue_age_median_d"] == 2.0
-    assert found["commits_90d"] is None and found["commits_365d"] is None
+    assert found["commits_90d"] is None
+    assert found["commits_365d"] is None
 
 
 def test_a_snapshot_datetime_is_used_as_given() -> None:
