@@ -282,3 +282,25 @@ def test_the_health_document_validates_against_githubs_schema(github_schema) -> 
     for size in range(1, cheapest_size(field_groups()["health"].connections, 100) + 1):
         document = batch_document(BatchShape(("health",), repos=size))
         assert graphql.validate(github_schema, graphql.parse(document)) == [], size
+
+
+def test_hand_counted_connections_and_nodes_are_githubs(github_schema) -> None:
+    """docs/collect.md and docs/health.md count 208 connections and 2,600 nodes per repository;
+    the simulator's implementation of GitHub's formulas must agree, and the node cap keeps a
+    batch under the 500,000-node limit."""
+    from github_simulator.analysis import analyse
+    from github_simulator.cost import MAX_NODES, measure
+    from mlops_radar.sources.github.documents import batch_variables, node_cap
+    from mlops_radar.sources.github.groups.health import NODES, window_variables
+
+    group = field_groups()["health"]
+    assert (group.connections, group.nodes, NODES) == (208, 2600, 2600)
+    for size in (1, 6, node_cap(("health",))):
+        shape = BatchShape(("health",), repos=size)
+        variables = {**batch_variables([f"o{i}/n{i}" for i in range(size)]),
+                     **window_variables(NOW)}  # fmt: skip
+        cost = measure(analyse(github_schema, batch_document(shape), None), variables)
+        assert (cost.requests, cost.node_count) == (208 * size, 2600 * size), size
+        assert cost.node_count <= MAX_NODES
+        assert cost.errors == ()
+    assert node_cap(("health",)) == 100  # 500,000 // 2,600 = 192, above the 100-alias cap
