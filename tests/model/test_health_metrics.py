@@ -62,7 +62,7 @@ def metrics(**record: Any) -> dict[str, Any]:
 A_CREATED, B_CREATED, C_CREATED = ago(10), ago(20), ago(30)
 P1, P2, P3, P4 = ago(10), ago(40), ago(50), ago(200)
 FULL: dict[str, Any] = {
-    "closed_issues": [
+    "recent_closed_issues": [
         # alice answers herself, then a bot, then bob after 5 h: 5 h
         issue("alice", A_CREATED, after(A_CREATED, 48), said(after(A_CREATED, 1), "alice"),
               said(after(A_CREATED, 2), "dependabot", bot=True), said(after(A_CREATED, 5), "bob")),
@@ -72,7 +72,7 @@ FULL: dict[str, Any] = {
     "closed_issues_total": 3,
     "open_issue_created": [ago(5), ago(15), ago(100)],
     "open_issues_total": 3,
-    "closed_prs": [
+    "recent_closed_prs": [
         pull("alice", P1, after(P1, 24), None, said(after(P1, 2), "bob")),  # 2 h
         pull("bob", P2, after(P2, 96), None, said(after(P2, 1), "BOB"),  # the author, any case
              said(after(P2, 1), "github-actions", bot=True), said(after(P2, 10), "alice")),  # 10 h
@@ -122,9 +122,10 @@ def test_nothing_collected_is_unknown_never_zero() -> None:
 
 
 def test_no_issues_at_all() -> None:
-    found = metrics(closed_issues=[], closed_issues_total=0, open_issue_created=[],
-                    open_issues_total=0, closed_prs=[], closed_prs_total=0, open_pr_created=[],
-                    open_prs_total=0, release_published=[], releases_total=0)  # fmt: skip
+    found = metrics(recent_closed_issues=[], closed_issues_total=0, open_issue_created=[],
+                    open_issues_total=0, recent_closed_prs=[], closed_prs_total=0,
+                    open_pr_created=[], open_prs_total=0, release_published=[],
+                    releases_total=0)  # fmt: skip
     assert found["time_to_first_response_median_h"] is None
     assert found["time_to_close_median_h"] is None
     assert found["open_issue_age_median_d"] is None
@@ -137,7 +138,10 @@ def test_no_issues_at_all() -> None:
 def test_all_issues_open() -> None:
     opened = [ago(1), ago(2), ago(4), ago(8)]
     found = metrics(
-        closed_issues=[], closed_issues_total=0, open_issue_created=opened, open_issues_total=4
+        recent_closed_issues=[],
+        closed_issues_total=0,
+        open_issue_created=opened,
+        open_issues_total=4,
     )
     assert found["time_to_close_median_h"] is None
     assert found["time_to_first_response_median_h"] is None
@@ -149,19 +153,19 @@ def test_bot_comments_are_not_a_first_response() -> None:
     created = ago(3)
     only_bots = issue("alice", created, ago(1), said(after(created, 1), "codecov", bot=True),
                       said(after(created, 2), "renovate[bot]", bot=True))  # fmt: skip
-    assert metrics(closed_issues=[only_bots])["time_to_first_response_median_h"] is None
+    assert metrics(recent_closed_issues=[only_bots])["time_to_first_response_median_h"] is None
     human = issue("alice", created, ago(1), said(after(created, 1), "codecov", bot=True),
                   said(after(created, 7), "bob"))  # fmt: skip
-    assert metrics(closed_issues=[human])["time_to_first_response_median_h"] == 7.0
+    assert metrics(recent_closed_issues=[human])["time_to_first_response_median_h"] == 7.0
 
 
 def test_the_authors_own_comments_are_not_a_first_response() -> None:
     created = ago(3)
     own = issue("Alice", created, ago(1), said(after(created, 1), "alice"),
                 said(after(created, 2), "ALICE"))  # fmt: skip
-    assert metrics(closed_issues=[own])["time_to_first_response_median_h"] is None
+    assert metrics(recent_closed_issues=[own])["time_to_first_response_median_h"] is None
     ghost = issue("alice", created, ago(1), said(after(created, 1), None))  # a deleted account
-    assert metrics(closed_issues=[ghost])["time_to_first_response_median_h"] is None
+    assert metrics(recent_closed_issues=[ghost])["time_to_first_response_median_h"] is None
 
 
 def test_one_author_making_all_commits() -> None:
@@ -198,7 +202,7 @@ def test_the_fifty_percent_rule(spec, absence, elephant) -> None:
 def test_cut_lists_make_lower_bounds_or_unknowns() -> None:
     cut = health_metrics(
         {"open_issue_created": [ago(1), ago(3)], "open_issues_total": 500,
-         "closed_prs": [pull("a", ago(5), ago(4), None)], "closed_prs_total": 900,
+         "recent_closed_prs": [pull("a", ago(5), ago(4), None)], "closed_prs_total": 900,
          "open_pr_created": [], "open_prs_total": 0,
          "release_published": [ago(1), ago(2)], "releases_total": 250},
         SNAPSHOT, free_mail=FREE,
@@ -214,7 +218,7 @@ def test_cut_lists_make_lower_bounds_or_unknowns() -> None:
 
 
 def test_bad_values_in_a_record_are_skipped_not_guessed() -> None:
-    found = metrics(closed_issues=[{"created_at": "yesterday"}, "junk",
+    found = metrics(recent_closed_issues=[{"created_at": "yesterday"}, "junk",
                                    issue("a", ago(2), ago(1))],
                     open_issue_created=[ago(2), 17, None], open_issues_total=-3,
                     commits_90d=True, commits_365d=-1)  # fmt: skip

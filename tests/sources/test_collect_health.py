@@ -139,7 +139,7 @@ def test_collected_history_gives_the_hand_computed_metrics(served, tmp_path: Pat
     assert quiet.elephant_factor is None  # gmail names no employer
     assert quiet.releases_last_year == 0
     elsewhere = store.sink(result.snapshot_id).values(HEALTH, names)["acme/tracker-elsewhere"]
-    assert (list(elsewhere.closed_issues), elsewhere.open_issues_total) == ([], 0)
+    assert (list(elsewhere.recent_closed_issues), elsewhere.open_issues_total) == ([], 0)
     # the e-mail address itself is not stored, only its domain and a digest
     with store.engine.connect() as conn:
         stored = conn.execute(sa.text("SELECT commit_authors, raw FROM facts_github_health")).all()

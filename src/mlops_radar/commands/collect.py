@@ -279,7 +279,7 @@ def collect_command(
     config = CollectConfig(batch_size=batch_size, concurrency=concurrency, max_wait=max_wait)
     err = Console(stderr=True)
     with Store.open(db_url) as store:
-        opened = open_collection(store, catalogs, resume=resume, force=force)
+        opened = open_collection(store, catalogs, resume=resume, force=force, groups=chosen)
         _announce(opened, err, catalogs)
         result = _run(store, opened, api_url, token, config, err, chosen, max_missing)
     _finish(result)

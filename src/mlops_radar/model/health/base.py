@@ -89,11 +89,11 @@ class HealthHistory:
             return getattr(record, name, None)
 
         return cls(
-            closed_issues=_events(get("closed_issues")),
+            closed_issues=_events(get("recent_closed_issues")),
             closed_issues_total=_count(get("closed_issues_total")),
             open_issue_created=_times(get("open_issue_created")),
             open_issues_total=_count(get("open_issues_total")),
-            closed_prs=_events(get("closed_prs")),
+            closed_prs=_events(get("recent_closed_prs")),
             closed_prs_total=_count(get("closed_prs_total")),
             open_pr_created=_times(get("open_pr_created")),
             open_prs_total=_count(get("open_prs_total")),

@@ -68,12 +68,12 @@ class GitHubHealth:
     """
 
     # [{"created_at", "closed_at", "author", "responses"}], newest first
-    closed_issues: list[Any] | None = None
+    recent_closed_issues: list[Any] | None = None
     closed_issues_total: int | None = None
     open_issue_created: list[Any] | None = None  # ISO times, newest first
     open_issues_total: int | None = None
     # [{"created_at", "merged_at", "closed_at", "author", "responses"}], newest first
-    closed_prs: list[Any] | None = None
+    recent_closed_prs: list[Any] | None = None
     closed_prs_total: int | None = None
     open_pr_created: list[Any] | None = None  # ISO times, newest first
     open_prs_total: int | None = None
@@ -234,11 +234,11 @@ def _authors(answer: AnswerReader) -> list[Any] | None:
 def read(answer: AnswerReader, context: ReadContext) -> GitHubHealth:
     """The health facts of one repository's answer."""
     return GitHubHealth(
-        closed_issues=_issues(answer, "healthClosedIssues", "comments", pulls=False),
+        recent_closed_issues=_issues(answer, "healthClosedIssues", "comments", pulls=False),
         closed_issues_total=answer.count("healthClosedIssues.totalCount"),
         open_issue_created=_dates(answer, "healthOpenIssues", "createdAt"),
         open_issues_total=answer.count("healthOpenIssues.totalCount"),
-        closed_prs=_issues(answer, "healthClosedPullRequests", "timelineItems", pulls=True),
+        recent_closed_prs=_issues(answer, "healthClosedPullRequests", "timelineItems", pulls=True),
         closed_prs_total=answer.count("healthClosedPullRequests.totalCount"),
         open_pr_created=_dates(answer, "healthOpenPullRequests", "createdAt"),
         open_prs_total=answer.count("healthOpenPullRequests.totalCount"),

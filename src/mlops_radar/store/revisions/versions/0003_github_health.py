@@ -27,9 +27,9 @@ TABLE = "facts_github_health"
 
 #: The fact set's columns as they were declared on this revision's day.
 COLUMNS: list[tuple[str, type]] = [
-    ("closed_issues", JSON), ("closed_issues_total", BIG),
+    ("recent_closed_issues", JSON), ("closed_issues_total", BIG),
     ("open_issue_created", JSON), ("open_issues_total", BIG),
-    ("closed_prs", JSON), ("closed_prs_total", BIG),
+    ("recent_closed_prs", JSON), ("closed_prs_total", BIG),
     ("open_pr_created", JSON), ("open_prs_total", BIG),
     ("release_published", JSON), ("releases_total", BIG),
     ("commits_90d", BIG), ("commits_365d", BIG), ("windows_end", WHEN),
