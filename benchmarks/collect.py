@@ -79,7 +79,7 @@ def child(
         for day in days:
             cpu, served = time.process_time(), cpu_seconds(simulator)
             started = time.perf_counter()
-            opened = open_collection(store, catalog=catalog, taken_at=day)
+            opened = open_collection(store, catalog=catalog, taken_at=day, groups=groups)
             result = run_collection(store, opened, api_url=url, token=Token(token, "bench"),
                                     config=config, groups=groups, now=lambda d=day: d)  # fmt: skip
             wall, cpu = time.perf_counter() - started, time.process_time() - cpu
