@@ -3,8 +3,11 @@
 Measures, in one run, each in its own child process against one simulator in another process
 (each run with its own token, so each has a fresh rate-limit budget):
 
-- the default collection (field groups core, activity, community, topics, files: the batch size
-  GitHub's cost formula makes cheapest) at N = 300 and N = 3,000;
+- the default collection (`--depth basic`: field groups core, activity, community, topics, files;
+  the batch size GitHub's cost formula makes cheapest) at N = 300 and N = 3,000;
+- `--depth full` (the default groups and the community-health histories, `health`) at N = 300 and
+  N = 1,000 (about 2 points per repository: 3,000 would not fit one token's 5,000-point hour), with
+  the default collection at N = 1,000 beside it;
 - the `core` group alone (the study's qualifiers) at N = 3,000;
 - a second snapshot a day later at N = 3,000 into the same store (community and topics are not
   due: the store's values are younger than their 30-day refresh age);
@@ -13,8 +16,9 @@ Measures, in one run, each in its own child process against one simulator in ano
 Per run: wall time, requests, points charged, repositories per point (GitHub's formula, as the
 simulator charges it), repositories per request and per second, the client's CPU seconds (the
 child's user + system time) and the simulator's (its process, read from /proc before and after),
-and the client's peak RSS. Targets (issue 8): >= 25 repositories per point for core alone, >= 12.5
-for the default collection, >= 20 for the second snapshot.
+and the client's peak RSS, and requests and points per 1,000 repositories. Targets (issue 8): >= 25
+repositories per point for core alone, >= 12.5 for the default collection, >= 20 for the second
+snapshot; (issue 13) at most 3 points per repository for `--depth full`.
 
     python benchmarks/collect.py                         # N = 300 and 3,000, baseline at 300
     python benchmarks/collect.py --sizes 300 1000 --latency 0.05
@@ -37,6 +41,8 @@ from typing import Any
 SEED = 7
 DAY_ONE = datetime(2026, 1, 2, tzinfo=UTC)
 TARGETS = {"core": 25.0, "default": 12.5, "second day": 20.0}
+#: Points per repository at most (issue 13).
+FULL_TARGET = 3.0
 
 
 def _entries(names: list[str]) -> list[Any]:
@@ -56,7 +62,7 @@ def child(
     last collection: the second day's for "second day")."""
     from mlops_radar.app.collection import open_collection, run_collection
     from mlops_radar.catalog.records import Catalog
-    from mlops_radar.sources.github.groups import DEFAULT_GROUPS
+    from mlops_radar.sources.github.groups import DEFAULT_GROUPS, DEPTHS
     from mlops_radar.sources.github.token import Token
     from mlops_radar.sources.outcomes import Outcome
     from mlops_radar.sources.summary import CollectConfig
@@ -64,7 +70,7 @@ def child(
 
     names = names_file.read_text().split()[:n]
     catalog = Catalog(source="bench", tools=tuple(_entries(names)))
-    groups = ("core",) if mode == "core" else DEFAULT_GROUPS
+    groups = ("core",) if mode == "core" else DEPTHS["full"] if mode == "full" else DEFAULT_GROUPS
     config = CollectConfig(seed=SEED)
     if mode == "baseline":
         config = CollectConfig(batch_size=1, concurrency=1, seed=SEED)
@@ -73,7 +79,7 @@ def child(
         for day in days:
             cpu, served = time.process_time(), cpu_seconds(simulator)
             started = time.perf_counter()
-            opened = open_collection(store, catalog=catalog, taken_at=day)
+            opened = open_collection(store, catalog=catalog, taken_at=day, groups=groups)
             result = run_collection(store, opened, api_url=url, token=Token(token, "bench"),
                                     config=config, groups=groups, now=lambda d=day: d)  # fmt: skip
             wall, cpu = time.perf_counter() - started, time.process_time() - cpu
@@ -135,7 +141,8 @@ def row(r: dict[str, Any]) -> str:
     return (
         f"| {r['mode']} | {n:,} | {r['wall']:.2f} | {r['requests']:,} | {r['points']:,} | "
         f"{n / r['points']:.1f} | {n / r['requests']:.1f} | {n / r['wall']:.0f} | "
-        f"{r['cpu']:.2f} | {r['simulator_cpu']:.2f} | {r['peak_mib']:.0f} |"
+        f"{r['cpu']:.2f} | {r['simulator_cpu']:.2f} | {r['peak_mib']:.0f} | "
+        f"{1000 * r['requests'] / n:,.0f} | {1000 * r['points'] / n:,.0f} |"
     )
 
 
@@ -143,8 +150,9 @@ def report(runs: list[dict[str, Any]], latency: float) -> None:
     print(f"Collector vs the simulator, {latency * 1000:.0f} ms latency per request")
     print()
     print("| run | N | wall s | requests | points | repos/point | repos/request | repos/s "
-          "| client CPU s | simulator CPU s | peak RSS MiB |")  # fmt: skip
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+          "| client CPU s | simulator CPU s | peak RSS MiB | requests/1k | points/1k |"
+          )  # fmt: skip
+    print("| --- |" + " ---: |" * 12)
     for result in runs:
         print(row(result))
     print()
@@ -156,6 +164,18 @@ def report(runs: list[dict[str, Any]], latency: float) -> None:
             verdict = "met" if per_point >= target else "NOT met"
             print(f"- {mode}: {per_point:.1f} repositories per point (target >= {target}: "
                   f"{verdict})")  # fmt: skip
+    fulls = [r for r in runs if r["mode"] == "full"]
+    if fulls:
+        full = max(fulls, key=lambda r: r["n"])
+        n = full["n"]
+        basic = next(r for r in runs if r["mode"] == "default" and r["n"] == n)
+        per_repo = full["points"] / n
+        verdict = "met" if per_repo <= FULL_TARGET else "NOT met"
+        print(f"- per 1,000 repositories (N = {n:,}): basic {1000 * basic['requests'] / n:,.0f} "
+              f"requests, {1000 * basic['points'] / n:,.0f} points; full "
+              f"{1000 * full['requests'] / n:,.0f} requests, {1000 * full['points'] / n:,.0f} "
+              f"points ({per_repo:.2f} points per repository, target <= {FULL_TARGET}: "
+              f"{verdict})")  # fmt: skip
     base = next(r for r in runs if r["mode"] == "baseline")
     same = next((r for r in runs if r["mode"] == "default" and r["n"] == base["n"]), None)
     if same:
@@ -174,6 +194,9 @@ def report(runs: list[dict[str, Any]], latency: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[300, 3000])
+    parser.add_argument("--full-sizes", type=int, nargs="*", default=[300, 1000],
+                        help="N of the --depth full runs (each needs about 2 points per "
+                        "repository of one token's 5,000 an hour)")  # fmt: skip
     parser.add_argument("--baseline", type=int, default=300, help="N of the one-query baseline")
     parser.add_argument("--latency", type=float, default=0.1, help="seconds per request")
     parser.add_argument("--child", nargs=7, help=argparse.SUPPRESS)
@@ -184,7 +207,7 @@ def main() -> None:
         return
     from github_simulator import Population
 
-    size = max([*args.sizes, args.baseline])
+    size = max([*args.sizes, *args.full_sizes, args.baseline])
     names = [repo.full_name for repo in Population.synthetic(size, seed=SEED).repos]
     simulator, url = start_simulator(size, args.latency)
     runs = []
@@ -194,7 +217,8 @@ def main() -> None:
             names_file = folder / "names.txt"
             names_file.write_text("\n".join(names))
             largest = max(args.sizes)
-            plan = [(n, "default") for n in args.sizes]
+            plan = [(n, "default") for n in sorted({*args.sizes, *args.full_sizes})]
+            plan += [(n, "full") for n in args.full_sizes]
             plan += [(largest, "core"), (largest, "second day"), (args.baseline, "baseline")]
             for n, mode in plan:
                 runs.append(measure(simulator, url, names_file, n, mode, folder))

@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from github_simulator.histories import SimHistory, history_from_document
+
 __all__ = ["DEFAULT_NOW", "FixtureError", "Population", "SimRelease", "SimRepo", "checked_files"]
 
 DEFAULT_NOW = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
@@ -78,6 +80,10 @@ class SimRepo:
     files: Mapping[str, str | bytes] | None = field(default=None, hash=False)
     license_truth: str | None = None
     pypi_name: str | None = None
+    # Issues, pull requests and commit authors: given (a fixture), or drawn from the named stream
+    # when first asked (a synthetic repository; see histories.py). Neither: not modelled.
+    history: SimHistory | None = field(default=None, hash=False)
+    history_stream: str | None = None
 
     def __post_init__(self) -> None:
         if self.files is not None:
@@ -273,6 +279,11 @@ def _repo(entry: object, where: str) -> SimRepo:
     values["topics"] = tuple(str(t) for t in values.get("topics") or [])
     if values.get("files") is not None:
         values["files"] = _files(values["files"], f"{where}.files")
+    if values.get("history") is not None:
+        try:
+            values["history"] = history_from_document(values["history"], f"{where}.history")
+        except ValueError as exc:
+            raise FixtureError(str(exc)) from None
     try:
         return SimRepo(**values)
     except (TypeError, ValueError) as exc:

@@ -6,7 +6,8 @@ forks, watchers, issues and pull requests are correlated with stars, commits wit
 About a fifth of repositories have had no commit for over six months, some of those are archived;
 licenses include `NOASSERTION` (GitHub's "Other") and none; some organizations own several tools.
 Files (README, license files, packaging manifests) and their known answers come from
-`synthetic_files`, drawn from streams of their own.
+`synthetic_files`, drawn from streams of their own; so do issue, pull-request and commit-author
+histories (`histories`, drawn when first asked).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import math
 import random
 from collections.abc import Sequence
 
+from github_simulator.histories import history_stream
 from github_simulator.population import DEFAULT_NOW, Population, SimRelease, SimRepo
 from github_simulator.synthetic_files import repository_files
 
@@ -158,7 +160,11 @@ def _with_files(repo: SimRepo, seed: int, index: int) -> SimRepo:
     so every other field keeps the value the seed gave before files existed)."""
     made = repository_files(repo, seed, index)
     return dataclasses.replace(
-        repo, files=made.files, license_truth=made.license_truth, pypi_name=made.pypi_name
+        repo,
+        files=made.files,
+        license_truth=made.license_truth,
+        pypi_name=made.pypi_name,
+        history_stream=history_stream(seed, index),
     )
 
 

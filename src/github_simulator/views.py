@@ -14,13 +14,21 @@ import base64
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Callable, Collection, Sequence
+from collections import Counter
+from collections.abc import Callable, Collection, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import graphql
 
 from github_simulator.errors import unmodelled
 from github_simulator.gitobjects import FileTree
+from github_simulator.histories import (
+    SimHistory,
+    SimIssue,
+    SimPullRequest,
+    SimResponse,
+    synthetic_history,
+)
 from github_simulator.population import SimRelease, SimRepo
 from github_simulator.shapes import iso, node_id
 
@@ -204,22 +212,78 @@ class RepositoryView:
         modelled_arguments(info, args, ())
         return count_only(self.repo.assignable_users)
 
+    @functools.cached_property
+    def history(self) -> SimHistory | None:
+        """The repository's issues, pull requests and commit authors, or None (not modelled)."""
+        repo = self.repo
+        if repo.history is not None:
+            return repo.history
+        if repo.history_stream is None:
+            return None
+        return synthetic_history(repo, repo.history_stream, self.directory.population.now)
+
+    def _counts(self, kind: str) -> dict[str, int]:
+        """GitHub's counts per state: the repository's, or a complete history's own."""
+        history = self.history
+        if kind == "issues":
+            if history is not None and history.complete:
+                return _tally(("CLOSED" if i.closed_at else "OPEN") for i in history.issues)
+            return {"OPEN": self.repo.open_issues, "CLOSED": self.repo.closed_issues}
+        if history is not None and history.complete:
+            return _tally(p.state for p in history.pull_requests)
+        repo = self.repo
+        return {"OPEN": repo.open_prs, "CLOSED": repo.closed_prs, "MERGED": repo.merged_prs}
+
     def issues(self, info: Any, states: list[str] | None = None, **args: Any) -> dict[str, Any]:
-        """Counts per state; a repository with issues disabled answers 0, as GitHub does."""
+        """Counts per state, and (where the history is modelled) the newest issues ordered by
+        creation; a repository with issues disabled answers 0, as GitHub does."""
         modelled_arguments(info, args, {"orderBy"})
-        counts = {"OPEN": self.repo.open_issues, "CLOSED": self.repo.closed_issues}
         if not self.repo.has_issues:
-            return count_only(0)
-        return count_only(sum(counts[s] for s in states or counts))
+            return count_only(0) if not _sized(args) else connection((), args, 0)
+        counts = self._counts("issues")
+        wanted = states or list(counts)
+        total = sum(counts.get(s, 0) for s in wanted)
+        if not _sized(args):
+            return count_only(total)
+        history = self._modelled(info)
+        issues = [i for i in history.issues if ("CLOSED" if i.closed_at else "OPEN") in wanted]
+        groups = {"OPEN": [i for i in history.issues if i.closed_at is None],
+                  "CLOSED": [i for i in history.issues if i.closed_at is not None]}  # fmt: skip
+        cutoff = _cutoff(history, [(groups[s], counts.get(s, 0)) for s in wanted])
+        key = self.repo.key
+        return _newest(info, issues, total, cutoff, args, lambda i: IssueView(key, i))
 
     def pullRequests(
         self, info: Any, states: list[str] | None = None, **args: Any
     ) -> dict[str, Any]:
-        """Counts per state; without `states`, every pull request."""
+        """Counts per state (without `states`, every pull request), and (where the history is
+        modelled) the newest pull requests ordered by creation."""
         modelled_arguments(info, args, {"orderBy"})
-        repo = self.repo
-        counts = {"OPEN": repo.open_prs, "CLOSED": repo.closed_prs, "MERGED": repo.merged_prs}
-        return count_only(sum(counts[s] for s in states or counts))
+        counts = self._counts("pulls")
+        wanted = states or list(counts)
+        total = sum(counts.get(s, 0) for s in wanted)
+        if not _sized(args):
+            return count_only(total)
+        history = self._modelled(info)
+        pulls = [p for p in history.pull_requests if p.state in wanted]
+        # a synthetic history draws merged and closed ones together, the newest of both
+        done = [p for p in history.pull_requests if p.state != "OPEN"]
+        open_ = [p for p in history.pull_requests if p.state == "OPEN"]
+        lists = []
+        if "OPEN" in wanted:
+            lists.append((open_, counts.get("OPEN", 0)))
+        if {"MERGED", "CLOSED"} & set(wanted):
+            lists.append((done, counts.get("MERGED", 0) + counts.get("CLOSED", 0)))
+        cutoff = _cutoff(history, lists)
+        key = self.repo.key
+        return _newest(info, pulls, total, cutoff, args, lambda p: PullRequestView(key, p))
+
+    def _modelled(self, info: Any) -> SimHistory:
+        history = self.history
+        if history is None:
+            unmodelled(info, f"the issues and pull requests of {self.repo.full_name}")
+            return SimHistory()
+        return history
 
     def releases(self, info: Any, **args: Any) -> dict[str, Any]:
         releases = list(self.repo.releases)
@@ -255,7 +319,7 @@ class RepositoryView:
             "id": node_id("REF_", self.repo.key),
             "name": self.repo.default_branch,
             "prefix": "refs/heads/",
-            "target": CommitView(self.repo, 0),
+            "target": CommitView(self.repo, 0, self.history),
         }
 
     def object(self, info: Any, expression: str | None = None, oid: str | None = None) -> Any:
@@ -271,7 +335,7 @@ class RepositoryView:
         if self.repo.is_empty:
             return None
         if not colon:
-            return CommitView(self.repo, 0)
+            return CommitView(self.repo, 0, self.history)
         if self.files is None:
             return unmodelled(info, f"the files of {self.repo.full_name}")
         return self.files.at(path)
@@ -280,6 +344,144 @@ class RepositoryView:
     def files(self) -> FileTree | None:
         """The default branch's files as git objects, or None when they are not modelled."""
         return None if self.repo.files is None else FileTree(self.repo.files, self)
+
+
+def _sized(args: dict[str, Any]) -> bool:
+    return args.get("first") is not None or args.get("last") is not None
+
+
+def _tally(states: Iterable[str]) -> dict[str, int]:
+    return dict(Counter(states))
+
+
+_NEVER = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+def _cutoff(
+    history: SimHistory, lists: Sequence[tuple[Sequence[SimIssue | SimPullRequest], int]]
+) -> dt.datetime | None:
+    """The creation time before which items may be missing: the oldest modelled item of each
+    list holding fewer items than GitHub counts (None: every item is modelled)."""
+    cutoffs = [
+        min((item.created_at for item in items), default=_NEVER)
+        for items, count in lists
+        if len(items) < count
+    ]
+    return max(cutoffs, default=None)
+
+
+class _Newest(Sequence[Any]):
+    """`total` items ordered by creation, of which only those created at or after `cutoff` are
+    modelled; reaching another is refused (strict mode) or answers null."""
+
+    def __init__(self, info: Any, items: Sequence[Any], total: int, cutoff: Any, asc: bool) -> None:
+        newest = sorted(items, key=lambda item: item.created_at, reverse=True)
+        self.known = [i for i in newest if cutoff is None or i.created_at >= cutoff]
+        self.total = max(total, len(self.known))
+        self.info = info
+        self.asc = asc
+
+    def __len__(self) -> int:
+        return self.total
+
+    def __getitem__(self, index: Any) -> Any:
+        if not isinstance(index, int) or not 0 <= index < self.total:
+            raise IndexError(index)
+        position = self.total - 1 - index if self.asc else index
+        if position < len(self.known):
+            return self.known[position]
+        return unmodelled(self.info, f"items older than the newest {len(self.known)}")
+
+
+def _newest(
+    info: Any,
+    items: Sequence[Any],
+    total: int,
+    cutoff: dt.datetime | None,
+    args: dict[str, Any],
+    wrap: Callable[[Any], Any],
+) -> dict[str, Any]:
+    """A connection over issues or pull requests ordered by creation (GitHub's default: oldest
+    first); other orders are not modelled."""
+    order = args.get("orderBy") or {"field": "CREATED_AT", "direction": "ASC"}
+    if order.get("field") != "CREATED_AT":
+        unmodelled(info, f"orderBy {order.get('field')}")
+    page = _Newest(info, items, total, cutoff, asc=order.get("direction") != "DESC")
+    return connection(page, args, wrap=lambda item: None if item is None else wrap(item))
+
+
+def _actor(login: str | None, bot: bool = False) -> dict[str, Any] | None:
+    """An `Actor` (None: a deleted account, which GitHub answers as null)."""
+    if login is None:
+        return None
+    return {"__typename": "Bot" if bot else "User", "login": login}
+
+
+def _response(response: SimResponse) -> dict[str, Any]:
+    return {
+        "__typename": "PullRequestReview" if response.review else "IssueComment",
+        "createdAt": iso(response.created_at),
+        "author": _actor(response.author, response.bot),
+    }
+
+
+class IssueView:
+    """An `Issue` of a modelled history."""
+
+    typename = "Issue"
+
+    def __init__(self, repo_key: str, issue: SimIssue) -> None:
+        self.issue = issue
+        self._key = f"{repo_key}:{issue.created_at.isoformat()}"
+        self.createdAt = iso(issue.created_at)
+        self.closedAt = iso(issue.closed_at)
+        self.closed = issue.closed_at is not None
+        self.state = "CLOSED" if self.closed else "OPEN"
+        self.author = _actor(issue.author)
+
+    @property
+    def id(self) -> str:
+        return node_id("I_", self._key)
+
+    def comments(self, info: Any, **args: Any) -> dict[str, Any]:
+        modelled_arguments(info, args, ())
+        comments = [r for r in self.issue.responses if not r.review]
+        return connection(comments, args, wrap=_response)
+
+
+class PullRequestView:
+    """A `PullRequest` of a modelled history."""
+
+    typename = "PullRequest"
+    _ITEM_TYPES = frozenset({"ISSUE_COMMENT", "PULL_REQUEST_REVIEW"})
+
+    def __init__(self, repo_key: str, pull: SimPullRequest) -> None:
+        self.pull = pull
+        self._key = f"{repo_key}:{pull.created_at.isoformat()}"
+        self.createdAt = iso(pull.created_at)
+        self.mergedAt = iso(pull.merged_at)
+        self.closedAt = iso(pull.closed_at)
+        self.merged = pull.merged_at is not None
+        self.closed = pull.closed_at is not None
+        self.state = pull.state
+        self.author = _actor(pull.author)
+
+    @property
+    def id(self) -> str:
+        return node_id("PR_", self._key)
+
+    def timelineItems(self, info: Any, itemTypes: list[str] | None = None, **args: Any) -> Any:
+        """Comments and reviews only: other timeline events are not modelled."""
+        modelled_arguments(info, args, ())
+        if itemTypes is None or not set(itemTypes) <= self._ITEM_TYPES:
+            unmodelled(info, "timeline items other than ISSUE_COMMENT and PULL_REQUEST_REVIEW")
+        kinds = set(itemTypes or ())
+        items = [
+            r
+            for r in self.pull.responses
+            if ("PULL_REQUEST_REVIEW" if r.review else "ISSUE_COMMENT") in kinds
+        ]
+        return connection(items, args, wrap=_response)
 
 
 class ReleaseView:
@@ -354,9 +556,10 @@ class CommitView:
 
     typename = "Commit"
 
-    def __init__(self, repo: SimRepo, index: int) -> None:
+    def __init__(self, repo: SimRepo, index: int, history: SimHistory | None = None) -> None:
         self.repo = repo
         self.index = index
+        self._history = history
         last = repo.last_commit_at or repo.created_at
         self.spacing = (last - repo.created_at) / max(1, repo.commits)
         self.moment = last - self.spacing * index
@@ -385,6 +588,19 @@ class CommitView:
 
     authoredDate = committedDate
 
+    def author(self, info: Any) -> dict[str, Any] | None:
+        """The commit's author (a `GitActor`) where the history models it: its newest commits."""
+        authors = () if self._history is None else self._history.commit_authors
+        if self.index >= len(authors):
+            unmodelled(info, f"the author of commit {self.index} of {self.repo.full_name}")
+            return None
+        author = authors[self.index]
+        user = None
+        if author.login is not None:
+            user = {"__typename": "User", "login": author.login, "company": author.company}
+        return {"email": author.email, "name": author.name, "user": user,
+                "date": iso(self.moment)}  # fmt: skip
+
     def history(self, info: Any, **args: Any) -> dict[str, Any]:
         """Commits from this one backwards, optionally bounded by `since`/`until`."""
         modelled_arguments(info, args, {"since", "until"})
@@ -397,7 +613,7 @@ class CommitView:
             total = (
                 min(total, self._index_at(self.moment - since) + 1) if since <= self.moment else 0
             )
-        return connection(_Commits(self.repo, first, max(0, total - first)), args)
+        return connection(_Commits(self.repo, first, max(0, total - first), self._history), args)
 
     def _index_at(self, gap: dt.timedelta, *, ceil: bool = False) -> int:
         if self.spacing.total_seconds() <= 0:
@@ -409,10 +625,13 @@ class CommitView:
 class _Commits(Sequence[CommitView]):
     """`count` consecutive commits from the `start`-th newest, made only when paged to."""
 
-    def __init__(self, repo: SimRepo, start: int, size: int) -> None:
+    def __init__(
+        self, repo: SimRepo, start: int, size: int, history: SimHistory | None = None
+    ) -> None:
         self.repo = repo
         self.start = start
         self.size = size
+        self._history = history
 
     def __len__(self) -> int:
         return self.size
@@ -420,7 +639,7 @@ class _Commits(Sequence[CommitView]):
     def __getitem__(self, index: Any) -> Any:
         if not isinstance(index, int) or not 0 <= index < self.size:
             raise IndexError(index)
-        return CommitView(self.repo, self.start + index)
+        return CommitView(self.repo, self.start + index, self._history)
 
 
 def _timestamp(value: str) -> dt.datetime:

@@ -36,7 +36,7 @@ FORBIDDEN_CALLS = {
     "write_text",
     "read_parquet",
 }
-MODULES = sorted(MODEL.glob("*.py"))
+MODULES = sorted(MODEL.rglob("*.py"))  # health/ and any other subpackage too
 
 
 def imported(tree: ast.AST) -> set[str]:

@@ -241,3 +241,22 @@ def test_help_has_examples() -> None:
     assert result.exit_code == 0
     assert "Examples:" in result.output
     assert "--resume" in result.output
+
+
+def test_depth_full_adds_the_health_group_and_refuses_groups_beside_it(simulator, tmp_path) -> None:
+    sim = simulator(n=8, files=False)
+    catalog = write_catalog(tmp_path / "README.md", sim.names)
+    db = tmp_path / "radar.sqlite3"
+    common = ["--catalog", str(catalog), "--api-url", sim.url, "--db", str(db)]
+    done = subprocess.run(cli("collect", *common, "--depth", "full"), env=cli_env(),
+                          capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as conn:
+        health = [r[0] for r in conn.execute("SELECT repo_key FROM facts_github_health")]
+    assert sorted(health) == sorted(n.lower() for n in sim.names)
+    both = subprocess.run(cli("collect", *common, "--depth", "basic", "--groups", "core"),
+                          env=cli_env(), capture_output=True, text=True, timeout=60,
+                          check=False)  # fmt: skip
+    assert both.returncode == 2
+    assert "--depth and --groups" in both.stderr
+    assert "Traceback" not in both.stderr

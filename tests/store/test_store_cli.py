@@ -90,12 +90,12 @@ def test_db_names_the_database_and_its_revision_and_upgrades_only_when_asked(
     before = json.loads(_run("db", "--json", "--db", str(legacy)))
     assert before["database"].endswith("old.sqlite3")
     assert before["revision"] == "0.1"
-    assert [p["revision"] for p in before["pending"]] == ["0001", "0002", "0003"]
+    assert [p["revision"] for p in before["pending"]] == ["0001", "0002", "0003", "0004"]
     assert json.loads(_run("db", "--json", "--db", str(legacy)))["revision"] == "0.1"  # looked only
     after = json.loads(_run("db", "--upgrade", "--json", "--db", str(legacy)))
-    assert (after["revision"], after["pending"], after["snapshots"]) == ("0003", [], 6)
+    assert (after["revision"], after["pending"], after["snapshots"]) == ("0004", [], 6)
     text = _run("db", "--db", str(legacy))
-    assert "revision  0003" in text
+    assert "revision  0004" in text
     assert "up to date" in text
 
 

@@ -20,7 +20,7 @@ from mlops_radar.catalog.records import Catalog, ToolEntry
 from mlops_radar.errors import CollectError
 from mlops_radar.sources.collector import Collector
 from mlops_radar.sources.github.client import GitHubClient
-from mlops_radar.sources.github.groups import DEFAULT_GROUPS
+from mlops_radar.sources.github.groups import DEFAULT_GROUPS, field_groups
 from mlops_radar.sources.github.source import GitHubSource
 from mlops_radar.sources.github.token import Token
 from mlops_radar.sources.outcomes import Outcome
@@ -73,10 +73,12 @@ def open_collection(
     force: bool = False,
     catalog: Catalog | None = None,
     taken_at: datetime | None = None,
+    groups: Iterable[str] = DEFAULT_GROUPS,
 ) -> Opened:
     """A new `running` snapshot for the catalog (read from `catalogs`, default Awesome MLOps,
     or given), or with `resume` the newest running or partial collected snapshot, claimed for
-    this run (refused while another live run writes it, unless `force`)."""
+    this run (refused while another live run writes it, unless `force`). The snapshot says it
+    collects the fields of the default groups and of `groups` (e.g. health with `--depth full`)."""
     if resume:
         info = store.resumable_snapshot()
         if info is None:
@@ -85,7 +87,12 @@ def open_collection(
         entries = tuple(store.snapshot_tools(info.id))
         return Opened(info.id, entries, info, str(info.catalog_source))
     catalog = catalog or read_catalogs(list(catalogs) or [DEFAULT_CATALOG])
-    snapshot_id = store.begin_snapshot(catalog, origin="collected", taken_at=taken_at)
+    known = field_groups()
+    chosen = [known[g] for g in known if g in {*DEFAULT_GROUPS, *groups}]
+    collected = [name for g in chosen for name in g.fact_set.field_names]
+    snapshot_id = store.begin_snapshot(
+        catalog, origin="collected", taken_at=taken_at, collected=collected
+    )
     return Opened(snapshot_id, catalog.tools, None, catalog.source)
 
 
@@ -118,13 +125,14 @@ def run_collection(
     partial when the run stopped early or keys failed (re-raising what interrupted it).
 
     `run` lets a front end wrap the collector's run (the CLI runs it inside a progress bar)."""
-    source = GitHubSource(GitHubClient(api_url, token), groups=groups)
+    clock = now or (lambda: datetime.now(UTC))
+    source = GitHubSource(GitHubClient(api_url, token), groups=groups, clock=clock)
     collector = Collector(
         source,
         store.sink(opened.snapshot_id, source.name),
         config,
         progress,
-        now=now or (lambda: datetime.now(UTC)),
+        now=clock,
     )
     try:
         summary = run(collector, opened.entries) if run else collector.run(opened.entries)

@@ -41,7 +41,7 @@ from mlops_radar.errors import ConfigError
 from mlops_radar.report.terminal import printable, safe
 from mlops_radar.sources.collector import Collector
 from mlops_radar.sources.github.client import DEFAULT_API_URL
-from mlops_radar.sources.github.groups import DEFAULT_GROUPS, field_groups
+from mlops_radar.sources.github.groups import DEFAULT_GROUPS, DEPTHS, field_groups
 from mlops_radar.sources.github.token import DEFAULT_TOKEN_ENV, Token, find_token
 from mlops_radar.sources.outcomes import Outcome
 from mlops_radar.sources.summary import (
@@ -158,6 +158,7 @@ Examples:
   mlops-radar collect --catalog README.md --catalog tools.yaml --db radar.sqlite3
   mlops-radar collect --max-wait 600                   # stop (partial) rather than wait longer
   mlops-radar collect --resume                         # finish an interrupted collection
+  mlops-radar collect --depth full                     # also issue, PR and commit-author histories
   mlops-radar collect --api-url http://127.0.0.1:8123/graphql --token-env SIM_TOKEN
 """,
 )
@@ -216,6 +217,13 @@ Examples:
     + ", ".join(field_groups()),
 )
 @click.option(
+    "--depth",
+    type=click.Choice(sorted(DEPTHS)),
+    default=None,
+    help="basic: the default groups; full: also the community-health histories (issues, pull "
+    "requests, releases, commit authors; about 2 points per repository). Instead of --groups.",
+)
+@click.option(
     "--max-missing",
     type=click.FloatRange(0, 1),
     default=MAX_MISSING_SHARE,
@@ -243,6 +251,7 @@ def collect_command(
     concurrency: int,
     max_wait: float | None,
     groups: str,
+    depth: str | None,
     max_missing: float,
     resume: bool,
     force: bool,
@@ -257,6 +266,10 @@ def collect_command(
     finishes it), 4 complete with a warning, 130 interrupted, 2 error.
     """
     chosen = tuple(g.strip() for g in groups.split(",") if g.strip())
+    if depth is not None:
+        if chosen != DEFAULT_GROUPS:
+            raise ConfigError("--depth and --groups: give one of them")
+        chosen = DEPTHS[depth]
     unknown = sorted(set(chosen) - set(field_groups()))
     if unknown:
         raise ConfigError(
@@ -266,7 +279,7 @@ def collect_command(
     config = CollectConfig(batch_size=batch_size, concurrency=concurrency, max_wait=max_wait)
     err = Console(stderr=True)
     with Store.open(db_url) as store:
-        opened = open_collection(store, catalogs, resume=resume, force=force)
+        opened = open_collection(store, catalogs, resume=resume, force=force, groups=chosen)
         _announce(opened, err, catalogs)
         result = _run(store, opened, api_url, token, config, err, chosen, max_missing)
     _finish(result)

@@ -26,6 +26,7 @@ __all__ = [
     "NAMED_POLICIES",
     "default_rings",
     "default_weights",
+    "free_mail_domains",
     "license_catalog",
     "named_policy",
     "parse_toml",
@@ -46,6 +47,16 @@ def parse_toml(text: str, *, source: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ModelError(f"{source}: not valid TOML: {exc}") from exc
+
+
+@cache
+def free_mail_domains() -> frozenset[str]:
+    """The shipped free-mail and no-reply domains: an address there names no organisation."""
+    return frozenset(
+        line.strip().lower()
+        for line in _data_text("free_mail_domains.txt").splitlines()
+        if line.strip() and not line.startswith("#")
+    )
 
 
 @cache

@@ -14,6 +14,7 @@ the run stops early (the summary then says `partial`).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import random
 import time
 from collections import OrderedDict, deque
@@ -266,7 +267,13 @@ class Collector:
     ) -> None:
         """Record what a batch finished: facts now, each key's outcome with its last item."""
         for outcome in outcomes:
-            self._provisional[RepoKey(outcome.repo.lower())] = outcome
+            key = RepoKey(outcome.repo.lower())
+            before = self._provisional.get(key)
+            if before is not None and before.problems and before.outcome is outcome.outcome:
+                # a key's items each read part of it: its outcome keeps every item's problems
+                problems = (*before.problems, *outcome.problems)
+                outcome = dataclasses.replace(outcome, problems=problems)
+            self._provisional[key] = outcome
         final: list[RepoOutcome] = []
         for item in [*done, *failed]:
             left = self._open.get(item.key, 1) - 1

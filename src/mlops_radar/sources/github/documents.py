@@ -14,23 +14,30 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from functools import cache
+from typing import Any
 
 from mlops_radar.sources.github.groups import FieldGroup, field_groups
 from mlops_radar.sources.github.groups.files import BLOB_SELECTION
 
 __all__ = [
     "MAX_BATCH",
+    "MAX_NODES",
     "ORG_TOP_REPOS",
     "BatchShape",
     "batch_document",
     "batch_variables",
     "cheapest_size",
+    "group_variables",
+    "node_cap",
     "points",
 ]
 
 #: GitHub caps `first`/`last` at 100; we also never put more than 100 repositories in one query.
 MAX_BATCH = 100
+#: GitHub refuses a query that could return more nodes than this.
+MAX_NODES = 500_000
 #: How many most-starred repositories of an organisation are offered as suggestions.
 ORG_TOP_REPOS = 5
 
@@ -64,6 +71,18 @@ class BatchShape:
         per_repo = sum(field_groups()[g].connections for g in self.groups)
         return per_repo * self.repos + self.orgs
 
+    def nodes(self) -> int:
+        """Nodes by GitHub's node formula, counting the groups that declare theirs (the others'
+        few dozen per repository are far from the limit)."""
+        return sum(field_groups()[g].nodes for g in self.groups) * self.repos
+
+
+def node_cap(groups: Iterable[str]) -> int:
+    """The most repositories of `groups` one query may hold under GitHub's 500,000-node limit
+    (MAX_BATCH when the groups declare no nodes)."""
+    per_repo = sum(field_groups()[g].nodes for g in groups)
+    return MAX_BATCH if per_repo <= 0 else max(1, min(MAX_BATCH, MAX_NODES // per_repo))
+
 
 def cheapest_size(connections: int, cap: int) -> int:
     """The batch size (1..cap) with the fewest points per item by GitHub's formula, the larger
@@ -95,6 +114,8 @@ def batch_document(shape: BatchShape) -> str:
     params: list[str] = []
     fields: list[str] = []
     spread = " ".join(f"...{g.fragment_name}" for g in groups)
+    if shape.repos:
+        params += [f"${name}: {kind}" for g in groups for name, kind in g.variables]
     for i in range(shape.repos):
         params.append(f"$o{i}: String!, $n{i}: String!")
         fields.append(f"  r{i}: repository(owner: $o{i}, name: $n{i}) {{ nameWithOwner {spread} }}")
@@ -120,6 +141,18 @@ def batch_document(shape: BatchShape) -> str:
         f"query {name}({', '.join(params)}) {{\n{body}\n  {RATE_LIMIT_SELECTION}\n}}\n"
         f"{_fragments(sorted(used.values(), key=lambda g: g.order))}"
     )
+
+
+def group_variables(shape: BatchShape, now: datetime) -> dict[str, Any]:
+    """The values of the variables the shape's groups declare (their windows end at `now`)."""
+    values: dict[str, Any] = {}
+    if not shape.repos:
+        return values
+    for name in shape.groups:
+        group = field_groups()[name]
+        if group.variable_values is not None:
+            values.update(group.variable_values(now))
+    return values
 
 
 def split_repo(repo: str) -> tuple[str, str]:

@@ -11,9 +11,9 @@ trees ride in the batch; the texts it needs ride later batches as blob aliases);
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from mlops_radar.catalog.records import LinkKind, ToolEntry
@@ -26,6 +26,8 @@ from mlops_radar.sources.github.documents import (
     batch_document,
     batch_variables,
     cheapest_size,
+    group_variables,
+    node_cap,
     points,
 )
 from mlops_radar.sources.github.groups import (
@@ -47,6 +49,7 @@ MAX_RUNS = 3
 MAX_RIDERS = 12
 FILES = "files"
 BLOBS = "files.blobs"
+HEALTH = "health"
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,6 +130,7 @@ class GitHubSource:
         *,
         groups: Iterable[str] = DEFAULT_GROUPS,
         max_runs: int = MAX_RUNS,
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
     ) -> None:
         known = field_groups()
         wanted = {"core", *groups}
@@ -138,6 +142,7 @@ class GitHubSource:
         self._client = client
         self.groups: tuple[FieldGroup, ...] = tuple(g for g in known.values() if g.name in wanted)
         self._max_runs = max_runs
+        self._clock = clock  # where the health group's windows end
 
     # -- planning --------------------------------------------------------------------------------
 
@@ -175,7 +180,7 @@ class GitHubSource:
                 known[key] = RepoOutcome(asked, Outcome.GIVEN_UP, reason=why)
                 continue
             texts = files_group.reusable(earlier.get(key))
-            items.append(self._repo_item(key, asked, key in pypi, stored, now, texts))
+            items += self._repo_items(key, asked, key in pypi, stored, now, texts)
         for key, login in orgs.items():
             if key not in done:
                 items.append(WorkItem(key, login, frozenset({"org"}), ("org",)))
@@ -192,7 +197,7 @@ class GitHubSource:
         newest = stored.newest.get((group.fact_set.name, key))
         return refresh is None or newest is None or now - newest >= refresh
 
-    def _repo_item(
+    def _repo_items(
         self,
         key: RepoKey,
         asked: str,
@@ -200,8 +205,27 @@ class GitHubSource:
         stored: StoredState,
         now: datetime,
         known: Mapping[tuple[str, str], dict[str, Any]],
-    ) -> WorkItem:
+    ) -> list[WorkItem]:
+        """The key's items: one for its groups, and the heavy health group as one of its own
+        (its batches are sized, halved and resumed apart from the light groups')."""
         parts = [g.name for g in self.groups if self._due(g, key, stored, now)]
+        items = []
+        if HEALTH in parts:
+            parts.remove(HEALTH)
+            items.append(WorkItem(key, asked, frozenset({HEALTH}), ("repo", (HEALTH,))))
+            if not parts:
+                return items
+        return [self._repo_item(key, asked, pypi_known, stored, parts, known), *items]
+
+    def _repo_item(
+        self,
+        key: RepoKey,
+        asked: str,
+        pypi_known: bool,
+        stored: StoredState,
+        parts: list[str],
+        known: Mapping[tuple[str, str], dict[str, Any]],
+    ) -> WorkItem:
         if not parts:  # every fact set is there but no outcome: ask the cheap group again
             parts = ["core"]
         if parts != [FILES]:
@@ -225,6 +249,7 @@ class GitHubSource:
             return cheapest_size(1, cap)
         assert isinstance(shape, tuple)
         groups = field_groups()
+        cap = min(cap, node_cap(shape[1]))
         return cheapest_size(sum(groups[g].connections for g in shape[1]), cap)
 
     # -- one batch ---------------------------------------------------------------------------------
@@ -268,8 +293,10 @@ class GitHubSource:
             else:
                 layout.append((item, (f"r{len(repos)}",)))
                 repos.append(item.asked)
-        document = batch_document(self._shape(batch))
-        answer = await self._client.query(document, batch_variables(repos, trees, blobs, orgs))
+        shape = self._shape(batch)
+        variables = batch_variables(repos, trees, blobs, orgs)
+        variables.update(group_variables(shape, self._clock()))
+        answer = await self._client.query(batch_document(shape), variables)
         return Answered(_Layout(answer, tuple(layout)), answer.budget)
 
     def parse(

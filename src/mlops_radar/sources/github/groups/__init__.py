@@ -20,7 +20,7 @@ from typing import Any
 from mlops_radar.sources.factsets import FactSet
 from mlops_radar.sources.github.answer import AnswerReader
 
-__all__ = ["DEFAULT_GROUPS", "FieldGroup", "ReadContext", "field_groups"]
+__all__ = ["DEFAULT_GROUPS", "DEPTHS", "FieldGroup", "ReadContext", "field_groups"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +36,10 @@ class FieldGroup:
 
     `fragment` is a GraphQL fragment on Repository named `fragment_name`; `connections` is the
     number of connections it opens per repository (GitHub's cost unit); `read` turns an answer
-    into the fact set's record (None for a group read in phases, such as files).
+    into the fact set's record (None for a group read in phases, such as files). `nodes` is the
+    group's nodes per repository by GitHub's node formula, when it matters for the batch size
+    (GitHub refuses a query over 500,000 nodes). `variables` are document variables the fragment
+    uses ((name, GraphQL type) pairs), shared by every alias, valued by `variable_values(now)`.
     """
 
     name: str
@@ -47,6 +50,9 @@ class FieldGroup:
     connections: int
     read: Callable[[AnswerReader, ReadContext], Any] | None = None
     selectable: bool = field(default=True)  # shown by `collect --groups`
+    nodes: int = 0
+    variables: tuple[tuple[str, str], ...] = ()
+    variable_values: Callable[[datetime], dict[str, Any]] | None = None
 
     @cached_property
     def keys(self) -> tuple[str, ...]:
@@ -64,6 +70,8 @@ class FieldGroup:
 
 #: The groups a default collection asks for (`collect --groups` chooses others).
 DEFAULT_GROUPS = ("core", "activity", "community", "topics", "files")
+#: `collect --depth`: basic is the default groups, full adds the community-health histories.
+DEPTHS: dict[str, tuple[str, ...]] = {"basic": DEFAULT_GROUPS, "full": (*DEFAULT_GROUPS, "health")}
 
 
 @cache
