@@ -80,7 +80,7 @@ def ods(
 
 
 def _patch_members(data: bytes, patch: Callable[[bytearray, int, bool], None]) -> bytes:
-    """Apply `patch(buffer, header_offset, is_central)` to content.xml's local and central headers."""
+    """Apply `patch(buffer, header_offset, is_central)` to content.xml's zip headers."""
     out = bytearray(data)
     for signature, name_at, is_central in ((b"PK\x03\x04", 26, False), (b"PK\x01\x02", 28, True)):
         at = out.find(signature)
