@@ -1,5 +1,10 @@
 """YAML loading that remembers the line of every mapping, so errors in a catalog or stage-map file
-can name `file:line` (PyYAML's plain `safe_load` forgets where things were)."""
+can name `file:line` (PyYAML's plain `safe_load` forgets where things were).
+
+Untrusted files are bounded: a size cap (PyYAML's pure-Python loader reads ~0.3 MB/s), nesting
+deeper than Python's recursion limit is one error line, and a key given twice in one mapping is
+refused (PyYAML silently keeps the last).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +15,10 @@ import yaml
 
 from mlops_radar.errors import RadarError
 
-__all__ = ["LocatedMap", "line_of", "load_located_yaml"]
+__all__ = ["MAX_YAML_CHARS", "LocatedMap", "line_of", "load_located_yaml"]
+
+#: A catalog of 2,000 tools is ~300 KB; anything past this is not a catalog or stage map.
+MAX_YAML_CHARS = 2**20
 
 
 class LocatedMap(dict[str, Any]):
@@ -27,7 +35,22 @@ def _construct_map(loader: _LineLoader, node: yaml.MappingNode) -> Iterator[Loca
     data = LocatedMap()
     data.line = node.start_mark.line + 1
     yield data
+    _refuse_duplicate_keys(loader, node)
     data.update({str(key): value for key, value in loader.construct_mapping(node).items()})
+
+
+def _refuse_duplicate_keys(loader: _LineLoader, node: yaml.MappingNode) -> None:
+    seen: set[object] = set()
+    for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise yaml.constructor.ConstructorError(
+                problem=f"key {str(key)[:60]!r} appears twice in one mapping",
+                problem_mark=key_node.start_mark,
+            )
+        seen.add(key)
 
 
 _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
@@ -35,8 +58,13 @@ _LineLoader.add_constructor("tag:yaml.org,2002:map", _construct_map)
 
 def load_located_yaml(text: str, name: str, error: type[RadarError]) -> object:
     """Parse `text` (from the file `name`); invalid YAML raises `error` naming `name:line`."""
+    if len(text) > MAX_YAML_CHARS:
+        raise error(f"{name}: {len(text):,} characters, more than a YAML file here may have "
+                    f"({MAX_YAML_CHARS:,})")  # fmt: skip
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader is a SafeLoader
+    except RecursionError:
+        raise error(f"{name}: invalid YAML: nested too deeply") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f":{mark.line + 1}" if mark is not None else ""

@@ -1,12 +1,14 @@
 """Exports of one snapshot: the study's CSV layout, spreadsheets (xlsx, ods), parquet and JSON.
 
-Spreadsheet cells from outside text that start with `=`, `+`, `-`, `@`, a tab or a carriage return
-get a leading `'`, so no spreadsheet program runs them as formulas (csv, xlsx and ods alike).
+Spreadsheet cells from outside text that start with `=`, `+`, `-`, `@`, a tab, a carriage return
+or a line feed get a leading `'`, so no spreadsheet program runs them as formulas (csv, xlsx and
+ods alike). In xlsx and ods cells, control characters that XML cannot hold become U+FFFD.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -26,7 +28,9 @@ from mlops_radar.store.store import Store
 __all__ = ["FORMATS", "export_snapshot", "neutralise", "study_csv_rows"]
 
 FORMATS = ("csv", "xlsx", "ods", "parquet", "json")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+# XML 1.0 cannot hold these (openpyxl raises IllegalCharacterError on them)
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 #: Study column -> our column (the rest of the 16 are computed in `_study_values`).
 _STUDY_FACTS = {
     "main_branch": "default_branch",
@@ -164,7 +168,7 @@ def _cell_value(value: Any) -> Any:
         return value.item()
     if isinstance(value, pd.Timestamp):
         return value.tz_convert(None).to_pydatetime() if value.tzinfo else value.to_pydatetime()
-    return _text(value)
+    return _NOT_IN_XML.sub("\ufffd", _text(value))
 
 
 def write_xlsx(table: pd.DataFrame, out: Path) -> None:

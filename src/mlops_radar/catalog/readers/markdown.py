@@ -34,14 +34,16 @@ from mlops_radar.catalog.records import Problem
 
 __all__ = ["MarkdownReader", "read_markdown"]
 
-_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*")
+# Greedy `(.*)`: a lazy group before `[ \t]*` is quadratic on a long run of spaces.
+_HEADING = re.compile(r" {0,3}(#{1,6})(?:[ \t]+(.*))?")
 _LIST_ITEM = re.compile(r"([ \t]*)(?:[*+-]|\d{1,9}[.)])[ \t]+(.*)")
 _FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
-_HTML_ANCHOR = re.compile(
-    r"""<a\s[^>]*?href\s*=\s*["']([^"']*)["'][^>]*>(.*?)</a\s*>""", re.I | re.S
-)
+# An opening `<a ...>` tag stops at the next `<` or `>`: scanning every `<a` of a line is linear.
+_HTML_ANCHOR_OPEN = re.compile(r"<a\s[^<>]*>", re.I)
+_HTML_HREF = re.compile(r"""href\s*=\s*["']([^"']*)["']""", re.I)
+_HTML_ANCHOR_CLOSE = re.compile(r"</a\s*>", re.I)
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # CommonMark's line endings; not U+0085 or U+2028
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
-_COMMENT = re.compile(r"<!--.*?-->", re.S)
 _EMPHASIS = re.compile(r"`|\*\*|__|(?<!\w)[*_]+|[*_]+(?!\w)")
 _BADGE_LABEL = re.compile(r"\s*(?:!\[[^\[\]]*\]\([^()]*\)\s*)+")
 _BARE_ENTRY = re.compile(r"[ \t]*\[[^\]]+\]\([^)]*\)[ \t]*[-–—:]")
@@ -89,7 +91,7 @@ def read_markdown(text: str, *, resource_sections: frozenset[str] | None = None)
         resource_sections if resource_sections is not None else ReadOptions().resource_sections
     )
     scanner = _Scanner(sections)
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         scanner.feed(number, line)
     return ReaderResult(entries=tuple(scanner.entries), problems=tuple(scanner.problems))
 
@@ -112,10 +114,7 @@ class _Scanner:
         if self._skipped(line):
             return
         self.original = line
-        line = _COMMENT.sub("", line)
-        if "<!--" in line:
-            line = line[: line.index("<!--")]
-            self.in_comment = True
+        line, self.in_comment = _without_comments(line)
         heading = _HEADING.fullmatch(line)
         if heading:
             self._heading(len(heading.group(1)), _plain(heading.group(2) or ""))
@@ -166,7 +165,7 @@ class _Scanner:
         if len(content) > _MAX_ENTRY_CHARS:
             self._problem(number, f"list item longer than {_MAX_ENTRY_CHARS} characters")
             return
-        self._entry(number, _HTML_ANCHOR.sub(_anchor_as_link, content), nested)
+        self._entry(number, _anchors_as_links(content), nested)
 
     def _entry(self, number: int, content: str, nested: bool) -> None:
         links = _links(content)
@@ -195,17 +194,73 @@ class _Scanner:
         self.problems.append(Problem(number, self.original.strip()[:_MAX_PROBLEM_TEXT], reason))
 
 
-def _anchor_as_link(match: re.Match[str]) -> str:
-    return f"[{match.group(2)}]({match.group(1)})"
+def _without_comments(line: str) -> tuple[str, bool]:
+    """The line without its HTML comments, and whether a comment is left open at its end.
+
+    One forward pass with `str.find` (a regex `<!--.*?-->` rescans the rest of the line from
+    every unclosed `<!--`: quadratic).
+    """
+    if "<!--" not in line:
+        return line, False
+    out: list[str] = []
+    i = 0
+    while True:
+        start = line.find("<!--", i)
+        if start == -1:
+            out.append(line[i:])
+            return "".join(out), False
+        out.append(line[i:start])
+        end = line.find("-->", start + 4)
+        if end == -1:
+            return "".join(out), True
+        i = end + 3
+
+
+def _anchors_as_links(text: str) -> str:
+    """`<a href="URL">Name</a>` rewritten as `[Name](URL)`, in one forward pass."""
+    if "<a" not in text and "<A" not in text:
+        return text
+    out: list[str] = []
+    i = 0
+    while True:
+        tag = _HTML_ANCHOR_OPEN.search(text, i)
+        if tag is None:
+            break
+        href = _HTML_HREF.search(tag.group())
+        if href is None:
+            out.append(text[i : tag.end()])
+            i = tag.end()
+            continue
+        close = _HTML_ANCHOR_CLOSE.search(text, tag.end())
+        if close is None:
+            break  # no later anchor can close either
+        out.append(f"{text[i : tag.start()]}[{text[tag.end() : close.start()]}]({href.group(1)})")
+        i = close.end()
+    out.append(text[i:])
+    return "".join(out)
+
+
+class _Budget:
+    """Characters a line's link scans may still look at: bounds overlapping unclosed links."""
+
+    __slots__ = ("left",)
+
+    def __init__(self, text: str) -> None:
+        self.left = 2 * len(text) + 256
 
 
 def _links(text: str) -> list[_LinkSpan]:
-    """Every inline link and image of `text`, left to right, outermost only."""
+    """Every inline link and image of `text`, left to right, outermost only.
+
+    The scans of destinations share one budget of about twice the text's length: a line of
+    thousands of unclosed `[](` stops being read for links instead of costing quadratic time.
+    """
     spans: list[_LinkSpan] = []
     pairs = _bracket_pairs(text)
+    budget = _Budget(text)
     i = text.find("[")
-    while i != -1:
-        span = _scan_link(text, i, pairs)
+    while i != -1 and budget.left > 0:
+        span = _scan_link(text, i, pairs, budget)
         if span is None:
             i = text.find("[", i + 1)
             continue
@@ -214,12 +269,12 @@ def _links(text: str) -> list[_LinkSpan]:
     return spans
 
 
-def _scan_link(text: str, start: int, pairs: dict[int, int]) -> _LinkSpan | None:
+def _scan_link(text: str, start: int, pairs: dict[int, int], budget: _Budget) -> _LinkSpan | None:
     """The link whose label opens at `text[start] == '['`, or None if none is well formed there."""
     close = pairs.get(start)
     if close is None or close + 1 >= len(text) or text[close + 1] != "(":
         return None
-    dest_end = _destination_end(text, close + 2)
+    dest_end = _destination_end(text, close + 2, budget)
     if dest_end is None:
         return None
     dest_start, dest_stop, end = dest_end
@@ -246,31 +301,39 @@ def _bracket_pairs(text: str) -> dict[int, int]:
     return pairs
 
 
-def _destination_end(text: str, i: int) -> tuple[int, int, int] | None:
-    """(start, stop) of a link destination beginning at `i`, and the index after its `)`."""
+def _destination_end(text: str, i: int, budget: _Budget) -> tuple[int, int, int] | None:
+    """(start, stop) of a link destination beginning at `i`, and the index after its `)`.
+
+    Looks at no more than `_MAX_URL_CHARS` characters nor what is left of `budget` (and spends it).
+    """
     while i < len(text) and text[i] in " \t":
         i += 1
+    reach = min(_MAX_URL_CHARS, budget.left)
     if i < len(text) and text[i] == "<":
-        stop = text.find(">", i)
+        stop = text.find(">", i, i + reach)
+        budget.left -= reach if stop == -1 else stop - i
         if stop == -1:
             return None
         return _after_title(text, i + 1, stop, stop + 1)
     start, depth = i, 0
-    limit = min(len(text), i + _MAX_URL_CHARS)
-    while i < limit:
-        char = text[i]
-        if char == "\\":
-            i += 2
-            continue
-        if char in " \t":
-            break
-        if char == "(":
-            depth += 1
-        elif char == ")":
-            if depth == 0:
-                return start, i, i + 1
-            depth -= 1
-        i += 1
+    limit = min(len(text), i + reach)
+    try:
+        while i < limit:
+            char = text[i]
+            if char == "\\":
+                i += 2
+                continue
+            if char in " \t":
+                break
+            if char == "(":
+                depth += 1
+            elif char == ")":
+                if depth == 0:
+                    return start, i, i + 1
+                depth -= 1
+            i += 1
+    finally:
+        budget.left -= i - start
     if i >= limit and limit < len(text):
         return None  # no URL is this long: a malformed link, not a reason to scan on
     return _after_title(text, start, min(i, len(text)), i)

@@ -11,6 +11,10 @@ Both layouts (see ../shared/data/mlopstools-2021/SOURCE.md) go through `study_fi
 
 from __future__ import annotations
 
+import re
+from pathlib import PurePosixPath
+from urllib.parse import urlsplit
+
 from mlops_radar.catalog.readers import RawEntry, ReaderResult, ReadOptions, SourceDocument
 from mlops_radar.catalog.records import Problem
 from mlops_radar.catalog.study_files import StudyCsvRow, read_study_csv
@@ -18,15 +22,25 @@ from mlops_radar.errors import CatalogError
 
 __all__ = ["StudyCsvReader"]
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
 
 class StudyCsvReader:
-    """A semicolon-separated study CSV, recognised by its `gspread_row;` header."""
+    """A study CSV, recognised by its `gspread_row;` header (or `,`, tab, `|` if re-saved so).
+
+    Any other `.csv`/`.tsv` file is taken too, so that it is refused with one line naming its
+    header, rather than read as Markdown into an empty catalog.
+    """
 
     format_name = "study-csv"
 
     def recognises(self, document: SourceDocument) -> bool:
-        """True when the first line starts with the study's header."""
-        return document.data.removeprefix(b"\xef\xbb\xbf").startswith(b"gspread_row;")
+        """True when the first line starts with the study's header, or the file is named *.csv."""
+        head = document.data.removeprefix(b"\xef\xbb\xbf")
+        if head.startswith(b"gspread_row") and head[11:12] in (b";", b",", b"\t", b"|"):
+            return True
+        suffix = PurePosixPath(urlsplit(document.name).path).suffix.lower()
+        return suffix in (".csv", ".tsv") and not head.startswith(b"PK\x03\x04")
 
     def read(self, document: SourceDocument, options: ReadOptions) -> ReaderResult:
         """One entry per data row; rows without owner/name are problems."""
@@ -34,7 +48,8 @@ class StudyCsvReader:
         if document.path is None:
             raise CatalogError(f"{document.name}: a CSV source must be a file")
         table = read_study_csv(document.path)
-        lines = document.data.decode("utf-8-sig", errors="replace").splitlines()
+        # the file's lines as CSV counts them (\n, \r\n, \r; not U+2028), to show a problem's line
+        lines = _LINE_BREAK.split(document.data.decode("utf-8-sig", errors="replace"))
         problems = [Problem(n, _line(lines, n), reason) for n, reason in table.problems]
         entries: list[RawEntry] = []
         for row in table.rows:
