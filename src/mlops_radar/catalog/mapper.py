@@ -15,9 +15,9 @@ reads the descriptions the `StageMap` does not keep.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-import re
 from importlib import resources
 from pathlib import Path
 
@@ -80,6 +80,15 @@ class StageProposal:
     why: tuple[str, ...]
     scores: Mapping[str, float]
 
+    def as_dict(self) -> dict[str, object]:
+        """The JSON of `catalog map --json` for this proposal."""
+        return {
+            "category": self.category,
+            "stages": list(self.stages),
+            "confidence": self.confidence,
+            "why": list(self.why),
+        }
+
 
 @dataclass(frozen=True, slots=True)
 class LeaveOneOut:
@@ -140,9 +149,7 @@ def stage_profiles(
     profiles = []
     for stage in stage_map.stages:
         categories = [
-            key
-            for key, stages in stage_map.mapping.items()
-            if stage in stages and key != left_out
+            key for key, stages in stage_map.mapping.items() if stage in stages and key != left_out
         ]
         described = [descriptions[stage]] if descriptions.get(stage) else []
         profiles.append(StageProfile(stage, (stage, *described, *categories)))
@@ -249,8 +256,8 @@ def stage_map_yaml(stage_map: StageMap, proposals: Sequence[StageProposal], sour
     unproposed = [p.category for p in proposals if not p.stages]
     header = [
         f"# Stages proposed by `mlops-radar catalog map` for the categories of {_one_line(source)}",
-        f"# that the {stage_map.taxonomy} taxonomy does not map. Check each one: correct its stages,",
-        "# and delete `proposed_by` (and `confidence`, `why`) once a person has confirmed it.",
+        f"# that the {stage_map.taxonomy} taxonomy does not map. Check each one: correct its",
+        "# stages, and delete `proposed_by` (and `confidence`, `why`) once a person has confirmed it.",
         "# Use it with --stage-map FILE.",
     ]
     if unproposed:
