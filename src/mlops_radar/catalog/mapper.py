@@ -256,8 +256,8 @@ def stage_map_yaml(stage_map: StageMap, proposals: Sequence[StageProposal], sour
     unproposed = [p.category for p in proposals if not p.stages]
     header = [
         f"# Stages proposed by `mlops-radar catalog map` for the categories of {_one_line(source)}",
-        f"# that the {stage_map.taxonomy} taxonomy does not map. Check each one: correct its",
-        "# stages, and delete `proposed_by` (and `confidence`, `why`) once a person has confirmed it.",
+        f"# that the {stage_map.taxonomy} taxonomy does not map. Check each one:",
+        "# correct its stages, then delete `proposed_by` (and `confidence`, `why`).",
         "# Use it with --stage-map FILE.",
     ]
     if unproposed:
