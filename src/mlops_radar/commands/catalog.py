@@ -1,4 +1,4 @@
-"""CLI commands of the catalog stage: `catalog show` and `catalog diff`.
+"""CLI commands of the catalog stage: `catalog show`, `catalog diff` and `catalog map`.
 
 Thin on purpose: options are parsed here, the work is `mlops_radar.catalog`'s. Every text that comes
 from a list (names, descriptions, links, problem lines) is untrusted: it reaches the terminal as
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 from rich.console import Console
@@ -21,11 +22,15 @@ from mlops_radar.catalog import (
     CatalogDiff,
     ToolEntry,
     diff_catalogs,
+    load_stage_map,
     read_catalog,
 )
 from mlops_radar.catalog.as_json import catalog_as_dict, kind_counts
+
+if TYPE_CHECKING:
+    from mlops_radar.catalog.mapper import StageProposal
 from mlops_radar.commands.common import dump_json, json_option, make_console
-from mlops_radar.errors import CatalogError
+from mlops_radar.errors import CatalogError, ConfigError
 from mlops_radar.report.terminal import printable
 
 __all__ = ["COMMANDS", "catalog"]
@@ -44,6 +49,7 @@ def _clean(text: str | None) -> str:
 Examples:
   mlops-radar catalog show README.md
   mlops-radar catalog diff README-2021-05-14.md README-2026-08-16.md
+  mlops-radar catalog map other-list.md --write stages-proposed.yaml
 """,
 )
 def catalog() -> None:
@@ -114,6 +120,94 @@ def diff(old: str, new: str, as_json: bool) -> None:
         dump_json(changes.as_dict())
         return
     _print_diff(changes, make_console())
+
+
+@catalog.command(
+    "map",
+    epilog="""\b
+Examples:
+  mlops-radar catalog map other-list.md                      # a table of proposals
+  mlops-radar catalog map other-list.md --taxonomy amershi --json
+  mlops-radar catalog map other-list.md --write stages-proposed.yaml
+  mlops-radar catalog show other-list.md --stage-map stages-proposed.yaml   # after checking it
+""",
+)
+@click.argument("source")
+@click.option(
+    "--taxonomy",
+    type=click.Choice(TAXONOMIES),
+    default="study",
+    show_default=True,
+    help="Pipeline stages to propose: the study's Quadro 2 or Amershi et al.'s nine stages.",
+)
+@click.option(
+    "--stage-map",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    default=None,
+    help="A YAML file extending or overriding the taxonomy's mapping (see docs/catalog.md).",
+)
+@click.option(
+    "--write",
+    "write_to",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write the proposals as a stage-map file (each marked proposed_by: mlops-radar) for a "
+    "person to confirm, then use with --stage-map.",
+)
+@json_option
+def map_stages(
+    source: str, taxonomy: str, stage_map: Path | None, write_to: Path | None, as_json: bool
+) -> None:
+    """Propose stages for the categories of SOURCE that the taxonomy does not map.
+
+    Each proposal comes from the category's name and its tools' descriptions, matched against
+    the taxonomy's stages (their names, descriptions and the categories already mapped to them),
+    with a confidence and the words that decided it. Nothing is downloaded.
+    """
+    from mlops_radar.catalog import mapper
+
+    mapping = load_stage_map(taxonomy, stage_map)
+    result = read_catalog(source, taxonomy=taxonomy, stage_map=stage_map)
+    descriptions = mapper.stage_descriptions(taxonomy, stage_map)
+    proposals = mapper.propose_for_catalog(result, mapping, descriptions)
+    if write_to is not None:
+        text = mapper.stage_map_yaml(mapping, proposals, source)
+        try:
+            write_to.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"{write_to}: cannot write the stage map: {exc.strerror}") from exc
+    if as_json:
+        dump_json({"proposals": [p.as_dict() for p in proposals]})
+        return
+    console = make_console()
+    if not proposals:
+        console.print(
+            Text(_clean(f"every category of {source} is mapped by the {taxonomy} taxonomy")),
+        )
+    else:
+        console.print(_proposal_table(proposals, result, taxonomy))
+    if write_to is not None:
+        console.print(Text(_clean(f"wrote {write_to}: check each proposal, then --stage-map")))
+
+
+def _proposal_table(proposals: Sequence[StageProposal], result: Catalog, taxonomy: str) -> Table:
+    counts = {c.name: c.tools for c in result.categories}
+    table = Table(
+        title=Text(_clean(f"stages proposed ({taxonomy}) for unmapped categories")),
+        title_justify="left",
+    )
+    for column in ("category", "tools", "proposed stages", "confidence", "why"):
+        table.add_column(column, overflow="fold")
+    for proposal in proposals:
+        stages = ", ".join(proposal.stages) or "no proposal (nothing matched)"
+        table.add_row(
+            Text(_clean(proposal.category)),
+            str(counts.get(proposal.category, 0)),
+            Text(_clean(stages)),
+            f"{proposal.confidence:.2f}",
+            Text(_clean(", ".join(proposal.why))),
+        )
+    return table
 
 
 def _print_catalog(result: Catalog, console: Console) -> None:
