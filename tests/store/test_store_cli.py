@@ -54,7 +54,8 @@ def test_bad_input_is_one_line(db_url: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["import", str(path), "--db", db_url])
     assert result.exit_code == 2
     assert result.stderr.strip().splitlines() == [
-        f"error: {path}:1: not a study CSV: header has 4 columns, expected the 12- or 16-column "
+        f"error: {path}:1: not a study CSV: header has 4 columns ('not;a;study;file'), expected "
+        "the 12- or 16-column "
         "layout (see docs/catalog.md)"
     ]
 
