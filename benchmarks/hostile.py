@@ -4,8 +4,9 @@ timeout; prints the table: cases tried, tracebacks, hangs, peak memory per reade
 Every file is generated here, at run time, and is under 10 MB: zip bombs, XML entity bombs,
 `<text:s text:c="2000000000"/>`, repeated rows, deep nesting, quadratic Markdown (unclosed
 comments, lines of `[](`, long runs of spaces), huge CSV fields, deep and duplicate YAML, control
-characters. A reader passes a case when it reads the file or refuses it with one line (a
-`RadarError`), within `--timeout` seconds and `--memory` MB of address space (RLIMIT_AS).
+characters, bytes that are not UTF-8. A reader passes a case when it reads the file or refuses it
+with one line (a `RadarError`), within `--timeout` seconds of CPU (RLIMIT_CPU; wall-clock time on
+a shared machine says little) and `--memory` MB of address space (RLIMIT_AS).
 
     scripts/fuzz-readers                  # the table
     python3 benchmarks/hostile.py --cases  # one line per case as well
@@ -18,11 +19,11 @@ import io
 import json
 import os
 import resource
+import signal
 import struct
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -277,6 +278,19 @@ def csv_comma_separated() -> bytes:
     return CSV_HEADER.replace(b";", b",") + b"1,Cat,Tool,o,r,main,1,True,1,2,3,MIT,Py,False,4,5\n"
 
 
+def csv_rows_under_cap() -> bytes:
+    row = b"1;Cat;Tool;owner;name;main;10;True;1;2;3;MIT;Python;False;4;5\n"
+    return CSV_HEADER + row * 49_000  # MAX_CSV_ROWS is 50,000
+
+
+def md_not_utf8() -> bytes:
+    return b"# List\n\n## Tools\n\n* [a](https://github.com/o/a) - caf\xe9.\n"
+
+
+def yaml_not_utf8() -> bytes:
+    return YAML_HEAD + b"  - name: caf\xe9\n    categories: [x]\n    repo: o/r\n"
+
+
 def csv_not_utf8() -> bytes:
     return CSV_HEADER + b"1;\xff\xfe;t;o;r;m;1;True;1;2;3;MIT;Py;False;4;5\n"
 
@@ -299,7 +313,7 @@ def yaml_too_large() -> bytes:
 
 def yaml_just_under_cap() -> bytes:
     item = b"- {name: t, categories: [a], repo: o/r}\n"
-    return YAML_HEAD + item * (2**20 // len(item) - 2)
+    return YAML_HEAD + item * (2**19 // len(item) - 2)  # MAX_YAML_CHARS is 512 KiB
 
 
 def yaml_alias_bomb() -> bytes:
@@ -359,9 +373,11 @@ CASES = (
     Case("md control characters", "markdown", "control.md", md_control_chars, "read"),
     Case("md 9 MB of entries", "markdown", "big.md", md_many_lines, "read"),
     Case("md 2M code fences", "markdown", "fences.md", md_fences, "read"),
+    Case("md not UTF-8", "markdown", "latin.md", md_not_utf8, "refused"),
     Case("csv 200,000-character field", "csv", "field.csv", csv_huge_field, "refused"),
     Case("csv unclosed quote, 9 MB", "csv", "quote.csv", csv_unclosed_quote),
-    Case("csv 9 MB of rows", "csv", "rows.csv", csv_many_rows, "read"),
+    Case("csv 9 MB of rows (150,000)", "csv", "rows.csv", csv_many_rows, "refused"),
+    Case("csv 49,000 rows, under the cap", "csv", "cap.csv", csv_rows_under_cap, "read"),
     Case("csv rows of 100,000 fields", "csv", "wide.csv", csv_wide_rows, "read"),
     Case("csv control characters, \\r lines", "csv", "control.csv", csv_control_chars, "read"),
     Case("csv comma-separated", "csv", "comma.csv", csv_comma_separated, "read"),
@@ -369,7 +385,8 @@ CASES = (
     Case("yaml 500,000 nested [", "yaml", "deep.yaml", yaml_deep_flow, "refused"),
     Case("yaml 700 nested block lists", "yaml", "block.yaml", yaml_deep_block),
     Case("yaml 9 MB", "yaml", "big.yaml", yaml_too_large, "refused"),
-    Case("yaml just under the 1 MiB cap", "yaml", "cap.yaml", yaml_just_under_cap, "read"),
+    Case("yaml not UTF-8", "yaml", "latin.yaml", yaml_not_utf8, "refused"),
+    Case("yaml just under the 512 KiB cap", "yaml", "cap.yaml", yaml_just_under_cap, "read"),
     Case("yaml alias bomb", "yaml", "aliases.yaml", yaml_alias_bomb, "refused"),
     Case("yaml duplicate keys", "yaml", "dup.yaml", yaml_duplicate_keys, "refused"),
     Case("yaml !!python tag", "yaml", "tag.yaml", yaml_python_tag, "refused"),
@@ -391,13 +408,21 @@ class Result:
     peak_mb: float | None
 
 
-def _child(path: str, memory_mb: int) -> None:
-    """Read `path` as a catalog under RLIMIT_AS; print one JSON line."""
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _child(path: str, memory_mb: int, cpu_seconds: float) -> None:
+    """Read `path` as a catalog under RLIMIT_AS and RLIMIT_CPU; print one JSON line."""
     resource.setrlimit(resource.RLIMIT_AS, (memory_mb * 2**20, memory_mb * 2**20))
     from mlops_radar.catalog import read_catalog
     from mlops_radar.errors import RadarError
 
-    start = time.perf_counter()
+    # the limit counts from here: importing the package is not the reader's time
+    limit = int(_cpu_seconds() + cpu_seconds) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 1))
+    start = _cpu_seconds()
     try:
         catalog = read_catalog(path)
         outcome, detail = "read", f"{len(catalog.tools)} tools, {len(catalog.problems)} problems"
@@ -407,7 +432,7 @@ def _child(path: str, memory_mb: int) -> None:
         outcome, detail = "memory", "MemoryError"
     except BaseException as exc:  # the point: anything else is a traceback a person would see
         outcome, detail = "traceback", f"{type(exc).__name__}: {str(exc)[:200]}"
-    seconds = time.perf_counter() - start
+    seconds = _cpu_seconds() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if "\n" in detail.strip():
         outcome, detail = "traceback", "message of several lines: " + detail[:200]
@@ -424,22 +449,24 @@ def run_case(
     path = folder / case.filename
     path.write_bytes(data)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    command = [sys.executable, __file__, "--child", str(path), "--memory", str(memory_mb)]
-    start = time.perf_counter()
+    command = [sys.executable, __file__, "--child", str(path), "--memory", str(memory_mb),
+               "--timeout", str(timeout)]  # fmt: skip
+    wall_limit = 4 * timeout + 20  # CPU is limited in the child; this catches a sleeping hang
     try:
         done = subprocess.run(
-            command, capture_output=True, text=True, timeout=timeout + 5, env=env, check=False
+            command, capture_output=True, text=True, timeout=wall_limit, env=env, check=False
         )
     except subprocess.TimeoutExpired:
-        return Result(case, len(data), "hang", f"killed after {timeout + 5:g} s", timeout, None)
+        return Result(case, len(data), "hang", f"killed after {wall_limit:g} s", timeout, None)
     finally:
         path.unlink(missing_ok=True)
-    wall = time.perf_counter() - start
+    if done.returncode == -signal.SIGXCPU:
+        return Result(case, len(data), "hang", f"over {timeout:g} s of CPU", timeout, None)
     try:
         report = json.loads(done.stdout.strip().splitlines()[-1])
     except (IndexError, ValueError):
         tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        return Result(case, len(data), "crash", f"exit {done.returncode}: {tail}", wall, None)
+        return Result(case, len(data), "crash", f"exit {done.returncode}: {tail}", 0.0, None)
     outcome = report["outcome"]
     if outcome in ("read", "refused") and report["seconds"] > timeout:
         outcome = "hang"
@@ -460,7 +487,7 @@ def table(results: list[Result]) -> str:
     """Per reader: cases, read, refused, tracebacks, hangs, over memory, slowest, peak memory."""
     lines = [
         f"{'reader':<9} {'cases':>5} {'read':>5} {'refused':>7} {'tracebacks':>10} {'hangs':>5} "
-        f"{'memory':>6} {'crashes':>7} {'unexpected':>10} {'slowest s':>9} {'peak MB':>7}"
+        f"{'memory':>6} {'crashes':>7} {'unexpected':>10} {'CPU s max':>9} {'peak MB':>7}"
     ]
     for reader in dict.fromkeys(r.case.reader for r in results):
         mine = [r for r in results if r.case.reader == reader]
@@ -491,12 +518,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--memory", type=int, default=MEMORY_MB, help="MB of address space")
-    parser.add_argument("--timeout", type=float, default=TIMEOUT_S, help="seconds per case")
+    parser.add_argument("--timeout", type=float, default=TIMEOUT_S, help="CPU seconds per case")
     parser.add_argument("--cases", action="store_true", help="also print one line per case")
     parser.add_argument("--only", default="", help="run the cases whose name contains this")
     args = parser.parse_args()
     if args.child:
-        _child(args.child, args.memory)
+        _child(args.child, args.memory, args.timeout)
         return 0
     results = []
     with tempfile.TemporaryDirectory(prefix="radar-hostile-") as folder:
@@ -505,7 +532,7 @@ def main() -> int:
                 results.append(run_case(case, Path(folder), memory_mb=args.memory,
                                         timeout=args.timeout))  # fmt: skip
     print(f"hostile files: {len(results)} cases, each < 10 MB, limits {args.memory} MB "
-          f"(RLIMIT_AS) and {args.timeout:g} s per case")  # fmt: skip
+          f"(RLIMIT_AS) and {args.timeout:g} s of CPU (RLIMIT_CPU) per case")  # fmt: skip
     print(table(results))
     if args.cases:
         print(case_lines(results))
