@@ -414,8 +414,9 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _child(path: str, memory_mb: int, cpu_seconds: float) -> None:
-    """Read `path` as a catalog under RLIMIT_AS and RLIMIT_CPU; print one JSON line."""
+def _child(path: str, memory_mb: int, cpu_seconds: float, code: str | None = None) -> None:
+    """Read `path` as a catalog under RLIMIT_AS and RLIMIT_CPU; print one JSON line. `code`, if
+    given, runs instead of the reader (to check that the limits catch what they are for)."""
     resource.setrlimit(resource.RLIMIT_AS, (memory_mb * 2**20, memory_mb * 2**20))
     from mlops_radar.catalog import read_catalog
     from mlops_radar.errors import RadarError
@@ -425,6 +426,8 @@ def _child(path: str, memory_mb: int, cpu_seconds: float) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 1))
     start = _cpu_seconds()
     try:
+        if code is not None:
+            exec(code, {})  # the harness's own self-test, never outside input
         catalog = read_catalog(path)
         outcome, detail = "read", f"{len(catalog.tools)} tools, {len(catalog.problems)} problems"
     except RadarError as exc:
@@ -441,9 +444,15 @@ def _child(path: str, memory_mb: int, cpu_seconds: float) -> None:
 
 
 def run_case(
-    case: Case, folder: Path, *, memory_mb: int = MEMORY_MB, timeout: float = TIMEOUT_S
+    case: Case,
+    folder: Path,
+    *,
+    memory_mb: int = MEMORY_MB,
+    timeout: float = TIMEOUT_S,
+    child_code: str | None = None,
 ) -> Result:
-    """Generate the case's file in `folder` and read it in a child process under the limits."""
+    """Generate the case's file in `folder` and read it in a child process under the limits
+    (`child_code`: Python the child runs first, for the harness's own tests)."""
     data = case.make()
     if len(data) >= MAX_INPUT:
         raise ValueError(f"{case.name}: {len(data):,} bytes, not under 10 MB")
@@ -452,6 +461,8 @@ def run_case(
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
     command = [sys.executable, __file__, "--child", str(path), "--memory", str(memory_mb),
                "--timeout", str(timeout)]  # fmt: skip
+    if child_code is not None:
+        command += ["--child-code", child_code]
     wall_limit = 4 * timeout + 20  # CPU is limited in the child; this catches a sleeping hang
     try:
         done = subprocess.run(
@@ -518,13 +529,14 @@ def case_lines(results: list[Result]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child-code", help=argparse.SUPPRESS)
     parser.add_argument("--memory", type=int, default=MEMORY_MB, help="MB of address space")
     parser.add_argument("--timeout", type=float, default=TIMEOUT_S, help="CPU seconds per case")
     parser.add_argument("--cases", action="store_true", help="also print one line per case")
     parser.add_argument("--only", default="", help="run the cases whose name contains this")
     args = parser.parse_args()
     if args.child:
-        _child(args.child, args.memory, args.timeout)
+        _child(args.child, args.memory, args.timeout, args.child_code)
         return 0
     results = []
     with tempfile.TemporaryDirectory(prefix="radar-hostile-") as folder:
