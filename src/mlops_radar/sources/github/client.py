@@ -51,6 +51,7 @@ __all__ = [
     "GitHubClient",
     "GraphQLAnswer",
     "QueryRejected",
+    "check_api_url",
 ]
 
 DEFAULT_API_URL = "https://api.github.com/graphql"
@@ -145,6 +146,16 @@ def _messages(body: Mapping[str, Any] | None) -> str:
     return " ".join(" ".join(p for p in parts if p).split())
 
 
+def check_api_url(url: str) -> None:
+    """Raise `CollectError` in one line unless `url` is an http(s) URL httpx can send to."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise CollectError(f"--api-url {url!r} is not a URL: {exc}") from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise CollectError(f"--api-url {url!r} is not an http(s) URL")
+
+
 class GitHubClient:
     """POSTs GraphQL documents to one endpoint with a bearer token; use as `async with`."""
 
@@ -163,10 +174,7 @@ class GitHubClient:
         self._clock = clock
         self._max_body = max_body
         self._deadline = deadline
-        try:
-            httpx.URL(url)
-        except (httpx.InvalidURL, ValueError) as exc:
-            raise CollectError(f"--api-url {url!r} is not a URL: {exc}") from None
+        check_api_url(url)
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(timeout, connect=10.0),
             transport=transport,
