@@ -8,8 +8,9 @@ characters, bytes that are not UTF-8. A reader passes a case when it reads the f
 with one line (a `RadarError`), within `--timeout` seconds of CPU (RLIMIT_CPU; wall-clock time on
 a shared machine says little) and `--memory` MB of address space (RLIMIT_AS).
 
-    scripts/fuzz-readers                  # the table
+    scripts/fuzz-readers                  # the readers' table, then the collector's (faultmix.py)
     python3 benchmarks/hostile.py --cases  # one line per case as well
+    python3 benchmarks/hostile.py --repos 0  # the readers only
 """
 
 from __future__ import annotations
@@ -534,6 +535,8 @@ def main() -> int:
     parser.add_argument("--timeout", type=float, default=TIMEOUT_S, help="CPU seconds per case")
     parser.add_argument("--cases", action="store_true", help="also print one line per case")
     parser.add_argument("--only", default="", help="run the cases whose name contains this")
+    parser.add_argument("--repos", type=int, default=200,
+                        help="repositories per collector scenario (0: readers only)")  # fmt: skip
     args = parser.parse_args()
     if args.child:
         _child(args.child, args.memory, args.timeout, args.child_code)
@@ -549,7 +552,16 @@ def main() -> int:
     print(table(results))
     if args.cases:
         print(case_lines(results))
-    return 0 if all(passed(r) for r in results) else 1
+    collected_ok = True
+    if args.repos > 0:  # the collector's table: repositories lost or duplicated under faults
+        import faultmix
+
+        outcomes = faultmix.run_all(args.repos)
+        print(f"\ncollector under faults: {len(outcomes)} scenarios, {args.repos} repositories "
+              "each (collect against the simulator, resumed until complete)")  # fmt: skip
+        print(faultmix.table(outcomes))
+        collected_ok = faultmix.ok(outcomes)
+    return 0 if all(passed(r) for r in results) and collected_ok else 1
 
 
 if __name__ == "__main__":
