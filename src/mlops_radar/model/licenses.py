@@ -8,6 +8,7 @@ is). Anything still unresolved is unknown, a state of its own: neither a silent 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,7 +20,14 @@ from mlops_radar.model.results import GateOutcome, GateReason
 
 PASS, FAIL, UNKNOWN = GateOutcome.PASS, GateOutcome.FAIL, GateOutcome.UNKNOWN
 
-__all__ = ["LicenseVerdict", "judge_license", "license_verdicts"]
+__all__ = [
+    "RESOLVED_BY",
+    "LicenseVerdict",
+    "ResolvedLicense",
+    "judge_license",
+    "license_verdicts",
+    "resolved_licenses",
+]
 
 _UNIDENTIFIED = {"noassertion", "other", "none", "unknown"}
 
@@ -161,3 +169,39 @@ def license_verdicts(table: pd.DataFrame, policy: Policy) -> pd.DataFrame:
         },
         index=table.index,
     )
+
+
+#: How the license gate's reasons resolved a license: from GitHub's own identification, a
+#: person's review (the study's hand analysis included), or a detector reading the license files.
+#: The precedence is `judge_license`'s: GitHub, then a review, then detection. Reasons not
+#: listed resolved nothing.
+RESOLVED_BY: Mapping[str, str] = {
+    "osi": "github",
+    "not_osi": "github",
+    "manual_osi": "review",
+    "manual_not_osi": "review",
+    "detected_osi": "detector",
+    "detected_not_osi": "detector",
+    "detected_unknown": "detector",
+    "detected_unjudged": "detector",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedLicense:
+    """One tool's license as the license gate resolved it, and how."""
+
+    spdx: str | None  # None: not resolved (unknown)
+    by: str | None  # "github", "review", "detector" (RESOLVED_BY); None when unresolved
+    reason: GateReason  # the gate's reason: who reviewed, which detector with what score
+
+
+def resolved_licenses(table: pd.DataFrame, policy: Policy) -> list[ResolvedLicense]:
+    """Per row of `table`, its resolved license by the gate's one rule (`license_verdicts`)."""
+    verdicts = license_verdicts(table, policy)
+    found = []
+    for spdx, reason in zip(verdicts["license"], verdicts["license_reason"], strict=True):
+        by = RESOLVED_BY.get(reason.code)
+        known = isinstance(spdx, str) and bool(spdx) and by is not None
+        found.append(ResolvedLicense(spdx if known else None, by if known else None, reason))
+    return found
