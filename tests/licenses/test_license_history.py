@@ -11,8 +11,6 @@ import dataclasses
 import datetime as dt
 import json
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -28,7 +26,10 @@ from mlops_radar.cli import main
 from mlops_radar.model.config import named_policy
 from mlops_radar.model.license_classes import Direction, Family
 from mlops_radar.model.license_history import license_history
-from mlops_radar.model.licenses import resolved_licenses
+from mlops_radar.model.licenses import judge_license, resolved_licenses
+from mlops_radar.model.results import Direction as SignalDirection
+from mlops_radar.model.results import SignalReason
+from mlops_radar.report.words import signal_words
 from mlops_radar.sources.github.token import Token
 from mlops_radar.sources.licenses import load_license_data
 from mlops_radar.sources.summary import CollectConfig
@@ -68,7 +69,7 @@ def _catalog() -> Catalog:
 
 
 @pytest.fixture(scope="module")
-def collected(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, list[Any]]]:
+def collected(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, list[Any]]:
     """The database URL after three collection days, and each day's collection result."""
     db = tmp_path_factory.mktemp("history") / "radar.sqlite3"
     url = f"sqlite:///{db}"
@@ -85,7 +86,7 @@ def collected(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, l
                 )  # fmt: skip
             finally:
                 server.close()
-    yield url, results
+    return url, results
 
 
 def _cli(url: str, *args: str) -> str:
@@ -226,4 +227,30 @@ def test_unknown_snapshots_are_a_period_never_a_change() -> None:
     assert [(c.old.spdx, c.new.spdx) for c in found.changes] == [("MIT", "GPL-3.0-only")]
     assert found.changes[0].last_old == dt.date(2026, 3, 1)
     unjudged = license_history(history, named_policy("radar"))
-    assert unjudged.judged is False and unjudged.changes == ()
+    assert unjudged.judged is False
+    assert unjudged.changes == ()
+
+
+@pytest.mark.parametrize(
+    ("facts", "words"),
+    [
+        ({"spdx": "MIT"}, "license clearly open source"),
+        ({"spdx": "NOASSERTION", "detected": ("MIT", 1.0, "scancode 32.5.0", "LICENSE")},
+         "license open source as detected in its license files"),
+        ({"spdx": "NOASSERTION", "manual": "MIT"}, "license open source by manual analysis only"),
+        ({"spdx": "NOASSERTION"}, "license unclear (needs review)"),
+        ({"spdx": "BUSL-1.1"}, "license not open source"),
+    ],
+)  # fmt: skip
+def test_the_clarity_signal_says_how_the_license_was_resolved(
+    facts: dict[str, Any], words: str
+) -> None:
+    policy = dataclasses.replace(named_policy("radar"), license_data=load_license_data())
+    verdict = judge_license(
+        facts["spdx"], None, facts.get("manual"), policy, detected=facts.get("detected")
+    )
+    assert verdict.clarity is not None
+    reason = SignalReason(
+        "license_clarity", "license clarity", verdict.clarity, None, "g", SignalDirection.HELPS, 0.1
+    )
+    assert signal_words(reason) == words

@@ -11,6 +11,7 @@ are not equivalent. Pure: tables and the SPDX list data passed in (report/ words
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -118,7 +119,7 @@ def license_history(history: pd.DataFrame, policy: Policy) -> LicenseHistory:
     changes: list[ResolvedLicenseChange] = []
     if data is not None:
         known = [rows for rows in groups if resolved[rows[0]].spdx is not None]
-        for before, after in zip(known, known[1:], strict=False):
+        for before, after in itertools.pairwise(known):
             last, first = before[-1], after[0]
             name = tools[first] or tools[last] or repos[first] or "?"
             change = resolved_change(
@@ -130,7 +131,9 @@ def license_history(history: pd.DataFrame, policy: Policy) -> LicenseHistory:
     return LicenseHistory(periods, tuple(changes), data is not None)
 
 
-def _period(rows: Sequence[int], resolved: Sequence[ResolvedLicense], days: list[date]) -> LicensePeriod:
+def _period(
+    rows: Sequence[int], resolved: Sequence[ResolvedLicense], days: list[date]
+) -> LicensePeriod:
     ways: list[str] = []
     for i in rows:
         by = resolved[i].by

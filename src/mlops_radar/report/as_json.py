@@ -196,7 +196,9 @@ def changes_json(result: SnapshotChanges) -> dict[str, Any]:
     from mlops_radar.report.licenses import resolved_change_json
 
     resolved = result.resolved_license_changed
-    found = json_value(dataclasses.asdict(dataclasses.replace(result, resolved_license_changed=())))
+    found: dict[str, Any] = json_value(
+        dataclasses.asdict(dataclasses.replace(result, resolved_license_changed=()))
+    )
     found["resolved_license_changed"] = (
         None if resolved is None else [resolved_change_json(c) for c in resolved]
     )

@@ -46,9 +46,7 @@ def _approval(change: FamilyChange) -> str:
 def change_words(change: ResolvedLicenseChange) -> str:
     """'Apache-2.0 -> BUSL-1.1: permissive to source-available; no longer OSI-approved'."""
     found = change.change
-    return (
-        f"{change.old.spdx} -> {change.new.spdx}: {_families(found)}; {_approval(found)}"
-    )
+    return f"{change.old.spdx} -> {change.new.spdx}: {_families(found)}; {_approval(found)}"
 
 
 def resolution_words(resolved: ResolvedLicense) -> str:
@@ -110,7 +108,9 @@ def history_json(history: LicenseHistory | None) -> dict[str, Any] | None:
         return None
     return {
         "periods": [_period_json(p) for p in history.periods],
-        "changes": None if not history.judged else [resolved_change_json(c) for c in history.changes],
+        "changes": None
+        if not history.judged
+        else [resolved_change_json(c) for c in history.changes],
     }
 
 
@@ -130,9 +130,7 @@ def history_rows(history: LicenseHistory) -> dict[str, str]:
     rows: dict[str, str] = {}
     for period in history.periods:
         how = ", ".join(_BY.get(b, b) for b in period.resolved_by)
-        rows[_span(period)] = (
-            f"{period.license} ({how})" if period.license else "unknown"
-        )
+        rows[_span(period)] = f"{period.license} ({how})" if period.license else "unknown"
     for change in history.changes:
         when = change.first_new.isoformat() if change.first_new else "?"
         rows[f"changed by {when}"] = change_words(change)
