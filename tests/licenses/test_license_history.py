@@ -229,6 +229,9 @@ def test_unknown_snapshots_are_a_period_never_a_change() -> None:
     unjudged = license_history(history, named_policy("radar"))
     assert unjudged.judged is False
     assert unjudged.changes == ()
+    one = license_history(history.iloc[:1], named_policy("radar"))
+    assert one.judged is True  # one license: nothing to compare, no list data needed
+    assert one.changes == ()
 
 
 @pytest.mark.parametrize(

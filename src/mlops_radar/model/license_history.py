@@ -62,7 +62,7 @@ class LicenseHistory:
 
     periods: tuple[LicensePeriod, ...]
     changes: tuple[ResolvedLicenseChange, ...]
-    judged: bool  # False: no SPDX list data was given, so no change could be classified
+    judged: bool  # False: two known licenses, but no SPDX list data to compare them with
 
 
 def resolved_change(
@@ -117,8 +117,10 @@ def license_history(history: pd.DataFrame, policy: Policy) -> LicenseHistory:
             groups.append([i])
     periods = tuple(_period(rows, resolved, days) for rows in groups)
     changes: list[ResolvedLicenseChange] = []
+    known = [rows for rows in groups if resolved[rows[0]].spdx is not None]
+    if len(known) < 2:  # nothing to compare: no change, whether or not there is list data
+        return LicenseHistory(periods, (), True)
     if data is not None:
-        known = [rows for rows in groups if resolved[rows[0]].spdx is not None]
         for before, after in itertools.pairwise(known):
             last, first = before[-1], after[0]
             name = tools[first] or tools[last] or repos[first] or "?"

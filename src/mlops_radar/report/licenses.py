@@ -134,6 +134,6 @@ def history_rows(history: LicenseHistory) -> dict[str, str]:
     for change in history.changes:
         when = change.first_new.isoformat() if change.first_new else "?"
         rows[f"changed by {when}"] = change_words(change)
-    if not history.judged and len(history.periods) > 1:
+    if not history.judged:
         rows["changes"] = "not classified (no SPDX list data)"
     return rows
