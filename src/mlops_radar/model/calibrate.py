@@ -80,11 +80,13 @@ def _search(
 ) -> np.ndarray:  # fmt: skip
     """The candidate with the best AUC on these tools: `start`, Dirichlet draws, refinements."""
     k = filled.shape[1]
-    pool = np.vstack([start, np.eye(k), rng.dirichlet(np.ones(k), draws)])
+    pool = np.vstack([start, np.ones(k) / k, np.eye(k), rng.dirichlet(np.ones(k), draws)])
     best = pool[np.argsort(-np.nan_to_num(_aucs(alive, _scores(filled, mask, pool))))[:8]]
     for _ in range(rounds):
+        best = best / best.sum(axis=1, keepdims=True)
         noise = rng.lognormal(0.0, 0.6, (len(best) * 30, k))
-        pool = np.vstack([best, np.repeat(best, 30, axis=0) * noise])
+        nudge = rng.exponential(0.03, (len(best) * 30, k))  # lets a zero weight grow again
+        pool = np.vstack([best, (np.repeat(best, 30, axis=0) + nudge) * noise])
         found = np.nan_to_num(_aucs(alive, _scores(filled, mask, pool)))
         best = pool[np.argsort(-found)[:8]]
     winner: np.ndarray = best[0] / best[0].sum()
