@@ -1,0 +1,147 @@
+"""`mlops-radar backtest` end to end: on the study's real files against a later Awesome MLOps list,
+and on two collections of the GitHub simulator over HTTP (now, and two years later with a known
+relation), stored in a real SQLite file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from sklearn.metrics import roc_auc_score
+
+from github_simulator import Population, Simulator, SimulatorConfig
+from github_simulator.future import logistic_chance
+from mlops_radar.app.collection import open_collection, run_collection
+from mlops_radar.catalog.records import Catalog, LinkKind, ToolEntry
+from mlops_radar.cli import main
+from mlops_radar.sources.github.token import Token
+from mlops_radar.sources.summary import CollectConfig
+from mlops_radar.store import Store
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+LIST_2026 = SHARED / "awesome-mlops" / "README-2026-08-16.md"
+FAST = CollectConfig(seed=1, backoff_base=0.001, backoff_cap=0.01, batch_size=50, concurrency=1)
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def study_db(study_data: Path, tmp_path: Path) -> str:
+    if not LIST_2026.is_file():
+        pytest.skip(f"the Awesome MLOps list is not at {LIST_2026}")
+    db = str(tmp_path / "radar.sqlite3")
+    code, _, err = _cli("import", str(study_data / "csvdata" / "2021-05-14.csv"), "--db", db)
+    assert code == 0, err
+    return db
+
+
+def test_study_2021_against_the_2026_list(study_db: str) -> None:
+    code, out, err = _cli("backtest", "--from", "2021-05-14", "--listed-in", str(LIST_2026),
+                          "--db", study_db, "--json")  # fmt: skip
+    assert code == 0, err
+    found = json.loads(out)
+    assert found["outcome"] == "listed" and found["tools"] == 78
+    assert found["alive"] + found["dead"] + found["unknown"] == 78
+    text = LIST_2026.read_text(encoding="utf-8").lower()
+    for tool in found["per_tool"]:
+        # checked against the list's text itself: a kept tool's repository or name is in it
+        named = tool["repo"].lower() in text or tool["tool"].lower() in text
+        assert named or tool["fate"] == "dead", tool
+        if tool["fate"] == "dead":
+            assert f"github.com/{tool['repo'].lower()}" not in text, tool
+    assert {t["tool"] for t in found["per_tool"] if t["fate"] == "dead"} >= {"healthchecks"}
+    names = [p["name"] for p in found["predictors"]]
+    assert names == ["score", "stars", "attractiveness", "study_rank", "activity_gate"]
+    rings = {r["ring"]: r for r in found["rings"]}
+    assert sum(r["alive"] + r["dead"] for r in rings.values()) == found["alive"] + found["dead"]
+
+
+def test_terminal_table_and_refused_calibration(study_db: str, tmp_path: Path) -> None:
+    code, out, _ = _cli("backtest", "--from", "2021-05-14", "--listed-in", str(LIST_2026),
+                        "--db", study_db)  # fmt: skip
+    assert code == 0
+    for words in ("Fates per ring", "Hold for dead", "Adopt + Trial for alive", "study rank",
+                  "maturity score", "stars (baseline)"):  # fmt: skip
+        assert words in out
+    target = tmp_path / "weights.toml"
+    code, _, err = _cli("backtest", "--from", "2021-05-14", "--listed-in", str(LIST_2026),
+                        "--db", study_db, "--calibrate", "--write", str(target))  # fmt: skip
+    # two dropped tools cannot support a calibration: it is refused, nothing written
+    assert code == 2 and "calibration refused" in err and len(err.strip().splitlines()) == 1
+    assert not target.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "give exactly one of --to REF or --listed-in SOURCE"),
+        (("--to", "2021-05-14", "--listed-in", "x.md"), "give exactly one of"),
+        (("--to", "2021-05-14", "--outcome", "listed"), "--outcome listed needs --listed-in"),
+        (("--to", "2021-05-14"), "is not later than"),
+        (("--to", "2030-01-01"), "2030-01-01"),
+        (("--listed-in", "no-such-list.md", "--write", "w.toml"), "--write needs --calibrate"),
+        (("--listed-in", "no-such-list.md"), "no-such-list.md"),
+    ],
+)
+def test_clear_one_line_errors(study_db: str, args: tuple[str, ...], message: str) -> None:
+    code, _, err = _cli("backtest", "--from", "2021-05-14", *args, "--db", study_db)
+    assert code == 2
+    assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_help_has_examples() -> None:
+    code, out, _ = _cli("backtest", "--help")
+    assert code == 0 and "Examples:" in out and "--listed-in" in out and "--calibrate" in out
+
+
+# --- the simulator, over HTTP, now and two years later ---------------------------------------
+
+NOW = dt.datetime(2024, 1, 1, tzinfo=dt.UTC)
+
+
+def _catalog(population: Population) -> Catalog:
+    tools = tuple(
+        ToolEntry(name=r.display_name, categories=(r.category,), repo=r.full_name,
+                  url=f"https://github.com/{r.full_name}", kind=LinkKind.REPO)
+        for r in population.repos
+    )  # fmt: skip
+    return Catalog(source="simulated", tools=tools)
+
+
+def _collect(store: Store, population: Population, catalog: Catalog) -> None:
+    server = Simulator(SimulatorConfig(population=population)).start()
+    try:
+        opened = open_collection(store, catalog=catalog, taken_at=population.now)
+        run_collection(store, opened, api_url=server.url, token=Token("t", "TEST"), config=FAST,
+                       now=lambda: population.now, max_missing=1.0)  # fmt: skip
+    finally:
+        server.close()
+
+
+def test_simulated_future_backtest_matches_the_known_relation(tmp_path: Path) -> None:
+    now = Population.synthetic(400, seed=17, now=NOW)
+    future = now.advance(months=24, seed=4, chance=logistic_chance(strength=2.0))
+    db = str(tmp_path / "sim.sqlite3")
+    catalog = _catalog(now)
+    with Store.open(db) as store:
+        _collect(store, now, catalog)
+        _collect(store, future.later, catalog)
+    code, out, err = _cli("backtest", "--from", "1", "--to", "2", "--db", db, "--json")
+    assert code == 0, err
+    found = json.loads(out)
+    fates = {t["repo"].lower(): t["fate"] for t in found["per_tool"]}
+    assert fates == {k: "alive" if v else "dead" for k, v in future.active.items()}
+    keys = list(future.active)
+    truth = roc_auc_score([future.active[k] for k in keys], [future.chance[k] for k in keys])
+    score = next(p for p in found["predictors"] if p["name"] == "score")
+    assert abs(score["auc"] - truth) < 0.05
+    assert re.match(r"snapshot 2 \(2026-01-0\d\)", found["evidence"])
+    assert np.isfinite(score["interval"]).all()
