@@ -48,7 +48,8 @@ def test_study_2021_against_the_2026_list(study_db: str) -> None:
                           "--db", study_db, "--json")  # fmt: skip
     assert code == 0, err
     found = json.loads(out)
-    assert found["outcome"] == "listed" and found["tools"] == 78
+    assert found["outcome"] == "listed"
+    assert found["tools"] == 78
     assert found["alive"] + found["dead"] + found["unknown"] == 78
     text = LIST_2026.read_text(encoding="utf-8").lower()
     for tool in found["per_tool"]:
@@ -75,7 +76,9 @@ def test_terminal_table_and_refused_calibration(study_db: str, tmp_path: Path) -
     code, _, err = _cli("backtest", "--from", "2021-05-14", "--listed-in", str(LIST_2026),
                         "--db", study_db, "--calibrate", "--write", str(target))  # fmt: skip
     # two dropped tools cannot support a calibration: it is refused, nothing written
-    assert code == 2 and "calibration refused" in err and len(err.strip().splitlines()) == 1
+    assert code == 2
+    assert "calibration refused" in err
+    assert len(err.strip().splitlines()) == 1
     assert not target.exists()
 
 
@@ -94,12 +97,17 @@ def test_terminal_table_and_refused_calibration(study_db: str, tmp_path: Path) -
 def test_clear_one_line_errors(study_db: str, args: tuple[str, ...], message: str) -> None:
     code, _, err = _cli("backtest", "--from", "2021-05-14", *args, "--db", study_db)
     assert code == 2
-    assert message in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
 
 
 def test_help_has_examples() -> None:
     code, out, _ = _cli("backtest", "--help")
-    assert code == 0 and "Examples:" in out and "--listed-in" in out and "--calibrate" in out
+    assert code == 0
+    assert "Examples:" in out
+    assert "--listed-in" in out
+    assert "--calibrate" in out
 
 
 # --- the simulator, over HTTP, now and two years later ---------------------------------------

@@ -7,6 +7,7 @@ import dataclasses
 
 import numpy as np
 import pytest
+from simulated import facts_of
 from sklearn.metrics import roc_auc_score
 
 from github_simulator.future import logistic_chance
@@ -17,7 +18,6 @@ from mlops_radar.model.backtest import Fate, auc_interval, backtest
 from mlops_radar.model.calibrate import calibrate
 from mlops_radar.model.config import default_rings, default_weights, named_policy
 from mlops_radar.model.results import Ring
-from simulated import facts_of
 
 POLICY = named_policy("radar")
 
@@ -49,9 +49,13 @@ def test_backtest_auc_is_within_005_of_the_known_relation(strength: float) -> No
     scored, measures = _scored(before, now.now.date())
     result = backtest(scored, measures, fates, resamples=200)
     found = result.predictor("score")
-    assert found.auc is not None and abs(found.auc - known_auc) < 0.05
-    assert found.low is not None and found.high is not None and found.low < found.auc < found.high
-    assert result.alive + result.dead == 1500 and result.unknown == 0
+    assert found.auc is not None
+    assert abs(found.auc - known_auc) < 0.05
+    assert found.low is not None
+    assert found.high is not None
+    assert found.low < found.auc < found.high
+    assert result.alive + result.dead == 1500
+    assert result.unknown == 0
     # a backtest measured in the same run: every baseline reported, on the same tools
     assert [p.name for p in result.predictors][1:] == [
         "stars", "attractiveness", "study_rank", "activity_gate",
@@ -103,7 +107,8 @@ def test_calibration_recovers_deliberately_wrong_weights() -> None:
     found = calibrate(scored, fates, folds=5, seed=0, resamples=200)
     assert found.folds == 5
     assert found.calibrated_auc > found.current_auc + 0.1
-    assert found.accepted and found.gain_low > 0
+    assert found.accepted
+    assert found.gain_low > 0
     # the fitted weights put the relation's signals first
     top = sorted(found.signal_weights, key=lambda k: -found.signal_weights[k])[:3]
     assert "license_clarity" not in top

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from enum import StrEnum
 
 import pandas as pd
@@ -151,7 +151,10 @@ def activity_fates(
 
 
 def listed_fates(
-    before: pd.DataFrame, repos: Iterable[str | None], names: Iterable[str], aliases: dict[str, set[str]]
+    before: pd.DataFrame,
+    repos: Iterable[str | None],
+    names: Iterable[str],
+    aliases: dict[str, set[str]],
 ) -> list[Fate]:
     """Per tool of `before`: alive if the later list (its tools' repositories and names) still
     holds it, dead if not. A tool with neither a repository nor a name is unknown."""
@@ -210,7 +213,10 @@ def run(
         fates = activity_fates(
             loaded.table, after, later.snapshot_date, rule=rule, months=months, aliases=aliases
         )
-        evidence, evidence_date = f"snapshot {later.id} ({later.snapshot_date})", later.snapshot_date
+        evidence, evidence_date = (
+            f"snapshot {later.id} ({later.snapshot_date})",
+            later.snapshot_date,
+        )
     else:
         from mlops_radar.catalog import read_catalog
 
@@ -247,8 +253,8 @@ def _date_in(source: str) -> date | None:
     found = re.search(r"(\d{4})-(\d{2})-(\d{2})", source)
     if not found:
         return None
+    year, month, day = (int(g) for g in found.groups())
     try:
-        return datetime(*map(int, found.groups())).date()
+        return date(year, month, day)
     except ValueError:
         return None
-

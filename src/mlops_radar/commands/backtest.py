@@ -1,5 +1,6 @@
-"""CLI command `backtest`: how well a snapshot's rings and scores predicted what became of its tools,
-beside the study's baselines; `--calibrate` searches weights out of sample (docs/maturity-model.md).
+"""CLI command `backtest`: how well a snapshot's rings and scores predicted what became of its
+tools, beside the study's baselines; `--calibrate` searches weights out of sample
+(docs/maturity-model.md).
 
 Parses options, calls the library (`mlops_radar.app.backtest`, `mlops_radar.model.calibrate`) and
 hands the typed results to `mlops_radar.report.backtest`. No logic and no words here.
@@ -48,7 +49,7 @@ left out of every figure).
               "with --listed-in).")  # fmt: skip
 @click.option("--months", type=click.IntRange(1, library.DEAD_AFTER_MONTHS),
               default=library.DEAD_AFTER_MONTHS, show_default=True,
-              help="Alive: a commit within this many months before the later snapshot.")  # fmt: skip
+              help="Alive: a commit within N months before the later snapshot.")  # fmt: skip
 @click.option("--calibrate", is_flag=True,
               help="Search weights by 5-fold cross-validation by category.")  # fmt: skip
 @click.option("--folds", type=click.IntRange(2, 20), default=5, show_default=True,

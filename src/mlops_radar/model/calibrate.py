@@ -1,5 +1,5 @@
-"""Calibration: the signal weights (and the Hold threshold) that best predict the later fates, judged
-only out of sample.
+"""Calibration: the signal weights (and the Hold threshold) that best predict the later fates,
+judged only out of sample.
 
 Pure. The input is the model's `Scored` result of the `--from` snapshot (its per-signal scores are
 kept: percentiles and scales use no fate, so they are computed once on every tool) and each tool's
@@ -148,7 +148,7 @@ def calibrate(
     picks = rng.integers(0, len(alive), (resamples, len(alive)))
     gains = _rank_auc(alive[picks], held_out[picks]) - _rank_auc(alive[picks], current[picks])
     gains = gains[~np.isnan(gains)]
-    low, high = (np.quantile(gains, [0.025, 0.975]) if len(gains) else (np.nan, np.nan))
+    low, high = np.quantile(gains, [0.025, 0.975]) if len(gains) else (np.nan, np.nan)
     final = _search(filled, mask, alive, rng, base, draws, rounds)
     return Calibration(
         folds=folds,

@@ -103,8 +103,15 @@ def _predictor_json(p: PredictorFigures) -> dict[str, Any]:
 
 
 def _precision_json(p: RingPrecision) -> dict[str, Any]:
-    return {"rings": [str(x) for x in p.rings], "fate": str(p.fate), "predicted": p.predicted,
-            "hits": p.hits, "actual": p.actual, "precision": p.precision, "recall": p.recall}  # fmt: skip
+    return {
+        "rings": [str(x) for x in p.rings],
+        "fate": str(p.fate),
+        "predicted": p.predicted,
+        "hits": p.hits,
+        "actual": p.actual,
+        "precision": p.precision,
+        "recall": p.recall,
+    }
 
 
 def figures_json(r: Backtest) -> dict[str, Any]:
@@ -125,6 +132,13 @@ def figures_json(r: Backtest) -> dict[str, Any]:
     }
 
 
+def _number(value: object) -> float | None:
+    """A float, or None for unknown (NaN)."""
+    if isinstance(value, int | float) and value == value:
+        return float(value)
+    return None
+
+
 def backtest_json(run: BacktestRun) -> dict[str, Any]:
     """The backtest as a JSON document, with every tool's ring, score, baselines and fate."""
     tools = [
@@ -132,7 +146,7 @@ def backtest_json(run: BacktestRun) -> dict[str, Any]:
             "tool": row.tool,
             "repo": row.repo if isinstance(row.repo, str) else None,
             "ring": str(row.ring) if isinstance(row.ring, str) else None,
-            "score": None if row.score != row.score else float(row.score),
+            "score": _number(row.score),
             "fate": row.fate,
         }
         for row in run.tools.itertuples()
