@@ -58,7 +58,11 @@ def test_study_2021_against_the_2026_list(study_db: str) -> None:
         assert named or tool["fate"] == "dead", tool
         if tool["fate"] == "dead":
             assert f"github.com/{tool['repo'].lower()}" not in text, tool
-    assert {t["tool"] for t in found["per_tool"] if t["fate"] == "dead"} >= {"healthchecks"}
+    dead = {t["tool"] for t in found["per_tool"] if t["fate"] == "dead"}
+    assert "minicron" in dead  # in no Awesome MLOps list
+    assert "healthchecks" not in dead  # listed as HealthchecksIO, by its website
+    # one or two dead tools: an AUC, but no bootstrap interval
+    assert all(p["interval"] is None for p in found["predictors"])
     names = [p["name"] for p in found["predictors"]]
     assert names == ["score", "stars", "attractiveness", "study_rank", "activity_gate"]
     rings = {r["ring"]: r for r in found["rings"]}
@@ -153,3 +157,68 @@ def test_simulated_future_backtest_matches_the_known_relation(tmp_path: Path) ->
     assert abs(score["auc"] - truth) < 0.05
     assert re.match(r"snapshot 2 \(2026-01-0\d\)", found["evidence"])
     assert np.isfinite(score["interval"]).all()
+
+
+# --- the fate rules, one function each ---------------------------------------------------------
+
+
+def test_activity_fates_follow_the_rules() -> None:
+    import pandas as pd
+
+    from mlops_radar.app.backtest import OutcomeRule, activity_fates
+    from mlops_radar.model.backtest import Fate
+
+    before = pd.DataFrame({"repo": ["a/fresh", "a/old", "a/between", "a/arch", "a/gone",
+                                    "a/absent", "a/nodate", "a/moved"]})  # fmt: skip
+    after = pd.DataFrame(
+        {
+            "repo": ["A/Fresh", "a/old", "a/between", "a/arch", "a/gone", "a/nodate", "b/new"],
+            "last_commit_at": [
+                "2024-05-01",
+                "2022-12-01",
+                "2023-09-01",
+                "2024-05-01",
+                None,
+                None,
+                "2024-05-30",
+            ],  # fmt: skip
+            "archived": [False, False, False, True, None, False, False],
+            "outcome": ["collected"] * 4 + ["not_found", "collected", "collected"],
+        }
+    )
+    aliases = {"a/moved": {"a/moved", "b/new"}, "b/new": {"a/moved", "b/new"}}
+    when = dt.date(2024, 6, 1)
+    found = activity_fates(before, after, when, rule=OutcomeRule.ACTIVITY, months=6,
+                           aliases=aliases)  # fmt: skip
+    a, d, u = Fate.ALIVE, Fate.DEAD, Fate.UNKNOWN
+    assert found == [a, d, u, d, d, u, u, a]
+    archived = activity_fates(before, after, when, rule=OutcomeRule.ARCHIVED, months=6,
+                              aliases=aliases)  # fmt: skip
+    assert archived == [a, a, a, d, d, u, a, a]
+
+
+def test_listed_fates_match_renames_names_and_websites() -> None:
+    import pandas as pd
+
+    from mlops_radar.app.backtest import listed_fates
+    from mlops_radar.model.backtest import Fate
+
+    before = pd.DataFrame(
+        {
+            "tool": ["Kept", "Renamed", "Moved", "Site", "Dropped", "Nothing"],
+            "repo": ["o/kept", "o/old-name", "old-org/moved", "h/healthy", "o/dropped", None],
+        }
+    )
+    aliases = {
+        "o/old-name": {"o/old-name", "o/new-name"},
+        "o/new-name": {"o/old-name", "o/new-name"},
+    }
+    found = listed_fates(
+        before,
+        ["O/Kept.git", "o/new-name", "new-org/moved", None],
+        ["Kept", "New Name", "Moved", "Healthy IO"],
+        aliases,
+        [None, None, None, "https://www.healthy.io/"],
+    )
+    a, d = Fate.ALIVE, Fate.DEAD
+    assert found == [a, a, a, a, d, d]

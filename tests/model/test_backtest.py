@@ -86,6 +86,8 @@ def test_bootstrap_is_seeded_and_undefined_on_one_fate() -> None:
     first = auc_interval(alive, values, resamples=100, confidence=0.9, seed=4)
     assert first == auc_interval(alive, values, resamples=100, confidence=0.9, seed=4)
     assert first[0] == pytest.approx(roc_auc_score(alive, values))
+    few = np.arange(20) < 3  # three of one fate: no interval
+    assert auc_interval(few, values[:20], resamples=10, confidence=0.9, seed=0)[1:] == (None, None)
     assert auc_interval(np.ones(5, bool), values[:5], resamples=10, confidence=0.9, seed=0) == (
         None, None, None,
     )  # fmt: skip

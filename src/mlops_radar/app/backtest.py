@@ -10,7 +10,9 @@ Later evidence is either a later snapshot of the store (`--to`) or a later tool 
 - `archived` (a later snapshot): dead if archived or gone, alive if found and not archived.
 - `listed` (a later list): alive if the list still holds the tool, dead if it dropped it. A tool
   is matched by its repository under every name the store's rename records give it (both ways),
-  by normalised owner/name, then by normalised tool name (a repository moved to another owner).
+  by normalised owner/name, then by normalised tool name (a repository moved to another owner),
+  then by a website link whose host names the tool or its repository (`healthchecks.io` for
+  healthchecks/healthchecks).
 """
 
 from __future__ import annotations
@@ -150,24 +152,36 @@ def activity_fates(
     return fates
 
 
+def _host_key(url: object) -> str | None:
+    """The first label of a link's host, normalised (`https://www.healthchecks.io/` ->
+    `healthchecks`); None for GitHub links and text that is no link."""
+    found = re.match(r"https?://(?:www\.)?([^/.:]+)\.", url) if isinstance(url, str) else None
+    if found is None or found.group(1).lower() == "github":
+        return None
+    return _name_key(found.group(1))
+
+
 def listed_fates(
     before: pd.DataFrame,
     repos: Iterable[str | None],
     names: Iterable[str],
     aliases: dict[str, set[str]],
+    urls: Iterable[str | None] = (),
 ) -> list[Fate]:
-    """Per tool of `before`: alive if the later list (its tools' repositories and names) still
-    holds it, dead if not. A tool with neither a repository nor a name is unknown."""
+    """Per tool of `before`: alive if the later list (its tools' repositories, names and links)
+    still holds it, dead if not. A tool with neither a repository nor a name is unknown."""
     listed: set[str] = set()
     for repo in repos:
         listed |= _names_of(repo, aliases)
     listed_names = {n for n in (_name_key(x) for x in names) if n}
+    listed_names |= {h for h in (_host_key(u) for u in urls) if h}
     fates = []
     for repo, tool in zip(before["repo"], before["tool"], strict=True):
         mine, name = _names_of(repo, aliases), _name_key(tool)
+        repo_name = _name_key(str(repo).split("/")[-1]) if _key(repo) else None
         if not mine and name is None:
             fates.append(Fate.UNKNOWN)
-        elif mine & listed or (name is not None and name in listed_names):
+        elif mine & listed or {name, repo_name} & listed_names:
             fates.append(Fate.ALIVE)
         else:
             fates.append(Fate.DEAD)
@@ -227,6 +241,7 @@ def run(
             [t.repo for t in catalog.tools],
             [t.name for t in catalog.tools],
             aliases,
+            [t.url for t in catalog.tools],
         )
         evidence, evidence_date = listed_in, _date_in(listed_in)
     result = backtest(scored, measures, fates, seed=seed, resamples=resamples)

@@ -49,6 +49,9 @@ class Fate(StrEnum):
     UNKNOWN = "unknown"
 
 
+#: Fewest tools of each fate for a bootstrap interval (fewer: the AUC alone, no interval).
+MIN_PER_FATE = 5
+
 #: The predictors every backtest reports, model first: name -> column of `per_tool`'s frame.
 BASELINES = ("stars", "attractiveness", "study_rank", "activity_gate")
 PREDICTORS = ("score", *BASELINES)
@@ -139,12 +142,15 @@ def auc_interval(
     alive: np.ndarray, values: np.ndarray, *, resamples: int, confidence: float, seed: int
 ) -> tuple[float | None, float | None, float | None]:
     """(AUC, low, high): the ROC AUC of `values` for `alive` (booleans) and a percentile
-    bootstrap interval (resampling tools with a seeded generator; draws with one fate skipped)."""
+    bootstrap interval (resampling tools with a seeded generator; draws with one fate skipped;
+    no interval with fewer than `MIN_PER_FATE` tools of a fate)."""
     alive = np.asarray(alive, dtype=bool)
     values = np.asarray(values, dtype=float)
     if alive.all() or not alive.any():
         return None, None, None
     auc = float(roc_auc_score(alive, values))
+    if min(alive.sum(), (~alive).sum()) < MIN_PER_FATE:
+        return auc, None, None  # resampling one or two tools says nothing of its spread
     rng = np.random.default_rng(seed)
     n = len(alive)
     found: list[np.ndarray] = []

@@ -47,7 +47,7 @@ def _ratio(value: float | None) -> str:
 
 def _interval(p: PredictorFigures) -> str:
     if p.low is None or p.high is None:
-        return "-"
+        return "too few" if p.auc is not None else "-"
     return f"{p.low:.2f}-{p.high:.2f}"
 
 
