@@ -21,18 +21,18 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "model"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from rich.console import Console  # noqa: E402
-from rich.table import Table  # noqa: E402
-from simulated import facts_of  # noqa: E402
-from sklearn.metrics import roc_auc_score  # noqa: E402
+from rich.console import Console
+from rich.table import Table
+from simulated import facts_of
+from sklearn.metrics import roc_auc_score
 
-from github_simulator.future import logistic_chance  # noqa: E402
-from github_simulator.population import Population  # noqa: E402
-from mlops_radar.app.backtest import OutcomeRule, activity_fates  # noqa: E402
-from mlops_radar.model import qualify, score  # noqa: E402
-from mlops_radar.model.backtest import backtest  # noqa: E402
-from mlops_radar.model.calibrate import calibrate  # noqa: E402
-from mlops_radar.model.config import default_rings, default_weights, named_policy  # noqa: E402
+from github_simulator.future import logistic_chance
+from github_simulator.population import Population
+from mlops_radar.app.backtest import OutcomeRule, activity_fates
+from mlops_radar.model import qualify, score
+from mlops_radar.model.backtest import backtest
+from mlops_radar.model.calibrate import calibrate
+from mlops_radar.model.config import default_rings, default_weights, named_policy
 
 
 def measured(work: Callable[[], Any]) -> tuple[float, float, Any]:
