@@ -181,7 +181,7 @@ def test_activity_fates_follow_the_rules() -> None:
                 None,
                 None,
                 "2024-05-30",
-            ],  # fmt: skip
+            ],
             "archived": [False, False, False, True, None, False, False],
             "outcome": ["collected"] * 4 + ["not_found", "collected", "collected"],
         }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from mlops_radar.model.backtest import MIN_PER_FATE
 from mlops_radar.report.terminal import fmt, safe
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ PREDICTOR_LABELS = {
 def rule_sentence(run: BacktestRun) -> str:
     """What decided each tool's fate, in one sentence."""
     if run.rule == "listed":
-        return f"alive: still listed in {run.evidence}; dead: dropped from it"
+        return f"alive: listed in {run.evidence}; dead: not in it (dropped, or never listed there)"
     if run.rule == "archived":
         return f"alive: found and not archived in {run.evidence}; dead: archived or gone"
     return (
@@ -90,10 +91,15 @@ def render_backtest(run: BacktestRun, console: Console) -> None:
             _interval(p),
         )  # fmt: skip
     console.print(auc)
-    if r.dead < 10 or r.alive < 10:
+    fewest = min(r.dead, r.alive)
+    if fewest < MIN_PER_FATE:
         console.print(
-            f"Few tools of one fate ({min(r.dead, r.alive)}): the AUCs are imprecise, see their "
-            "intervals."
+            f"Only {fewest} tool(s) of one fate: each AUC rests on them alone, so no interval "
+            f"(under {MIN_PER_FATE}); read these AUCs as anecdotes, not measurements."
+        )
+    elif fewest < 20:
+        console.print(
+            f"Only {fewest} tools of one fate: the AUCs are imprecise, see the intervals."
         )
 
 
