@@ -88,6 +88,8 @@ def main() -> None:
     table.add_row("backtest (score + 1,000 bootstrap resamples x 5 predictors)",
                   f"{bt_seconds:.2f}", f"{bt_peak:.0f}", f"{found.predictor('score').auc:.3f}",
                   f"{truth:.3f}")  # fmt: skip
+    for p in found.predictors[1:]:
+        table.add_row(f"  baseline {p.name}", "", "", f"{p.auc:.3f}", f"{truth:.3f}")
     table.add_row("wrong weights (before calibration)", "", "", f"{cal.current_auc:.3f}",
                   f"{truth:.3f}")  # fmt: skip
     table.add_row(f"calibration, {cal.folds} folds by category (out of sample)",
