@@ -79,9 +79,9 @@ def test_terminal_table_and_refused_calibration(study_db: str, tmp_path: Path) -
     target = tmp_path / "weights.toml"
     code, _, err = _cli("backtest", "--from", "2021-05-14", "--listed-in", str(LIST_2026),
                         "--db", study_db, "--calibrate", "--write", str(target))  # fmt: skip
-    # two dropped tools cannot support a calibration: it is refused, nothing written
+    # one tool not listed cannot support a calibration: it is refused, nothing written
     assert code == 2
-    assert "calibration refused" in err
+    assert "calibration refused: only 1 tool(s) of known fate are dead" in err
     assert len(err.strip().splitlines()) == 1
     assert not target.exists()
 

@@ -25,7 +25,7 @@ import numpy as np
 from sklearn.model_selection import GroupKFold
 
 from mlops_radar.errors import ModelError
-from mlops_radar.model.backtest import Fate, _rank_auc
+from mlops_radar.model.backtest import MIN_PER_FATE, Fate, _rank_auc
 from mlops_radar.model.maturity import Scored
 from mlops_radar.model.weights import Weights
 
@@ -124,8 +124,13 @@ def calibrate(
     groups = scored.frame.drop_duplicates("row")["group"].astype(str).to_numpy()[known]
     filled, mask, current = filled[known], mask[known], current[known]
     alive = fate[known] == Fate.ALIVE
-    if alive.all() or not alive.any():
-        raise ModelError("calibrate: the tools of known fate are all alive or all dead")
+    fewest = min(int(alive.sum()), int((~alive).sum()))
+    if fewest < MIN_PER_FATE:
+        which = "alive" if alive.sum() < (~alive).sum() else "dead"
+        raise ModelError(
+            f"calibration refused: only {fewest} tool(s) of known fate are {which}; at least "
+            f"{MIN_PER_FATE} of each fate are needed"
+        )
     n_groups = len(set(groups))
     if n_groups < 2:
         raise ModelError("calibrate: cross-validation by category needs two categories or more")
