@@ -15,6 +15,7 @@ import click
 from mlops_radar.app import assessment
 from mlops_radar.app import backtest as library
 from mlops_radar.errors import ConfigError, RadarError
+from mlops_radar.model.weights import Weights
 from mlops_radar.store import Store
 
 from .common import db_option, dump_json, json_option, make_console, policy_option
@@ -57,6 +58,9 @@ left out of every figure).
 @click.option("--write", "write", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="With --calibrate: write the weights found (TOML) if they beat the current "
               "ones out of sample.")  # fmt: skip
+@click.option("--record", "record", type=click.Path(dir_okay=False, path_type=Path),
+              default=None, help="Write what each ring predicted (TOML) for rank and show to "
+              "state; --write also writes it beside the weights, as W.backtest.toml.")  # fmt: skip
 @click.option("--seed", type=int, default=0, show_default=True,
               help="Seed of the bootstrap and of the search.")  # fmt: skip
 @policy_option
@@ -65,7 +69,7 @@ left out of every figure).
 @db_option
 def backtest_command(
     origin: str, to_ref: str | None, listed_in: str | None, rule: str | None, months: int,
-    calibrate: bool, folds: int, write: Path | None, seed: int, policy: str,
+    calibrate: bool, folds: int, write: Path | None, record: Path | None, seed: int, policy: str,
     weights_file: str | None, as_json: bool, db_url: str | None,
 ) -> None:  # fmt: skip
     """Measure what a snapshot's rings and scores predicted, against later evidence."""
@@ -73,13 +77,21 @@ def backtest_command(
         raise ConfigError("backtest: --write needs --calibrate")
     chosen = assessment.policy(policy)
     weighting = assessment.weights(weights_file)
-    with Store.open(db_url) as store:
-        run = library.run(
-            store, origin, to_ref=to_ref, listed_in=listed_in,
-            rule=library.OutcomeRule(rule) if rule else None, months=months,
-            chosen=chosen, weighting=weighting, seed=seed,
-        )  # fmt: skip
+
+    def measure(weighting: Weights) -> library.BacktestRun:
+        with Store.open(db_url) as store:
+            return library.run(
+                store, origin, to_ref=to_ref, listed_in=listed_in,
+                rule=library.OutcomeRule(rule) if rule else None, months=months,
+                chosen=chosen, weighting=weighting, seed=seed,
+            )  # fmt: skip
+
+    run = measure(weighting)
     from mlops_radar.report import backtest as report
+    from mlops_radar.report.evidence import evidence_path, evidence_toml
+
+    if record is not None:
+        _write(record, evidence_toml(run, fitted=False), "the backtest record")
 
     found = None
     if calibrate:
@@ -105,12 +117,19 @@ def backtest_command(
     if found is not None and write is not None:
         from mlops_radar.model.calibrate import weights_toml
 
-        text = weights_toml(found, weighting, evidence=run.evidence)
-        try:
-            write.write_text(text, encoding="utf-8")
-        except OSError as exc:
-            raise ConfigError(f"{write}: cannot write the weights: {exc.strerror}") from exc
-        click.echo(f"wrote {write}", err=True)
+        _write(write, weights_toml(found, weighting, evidence=run.evidence), "the weights")
+        # what the rings of the weights written predicted in this backtest, for rank and show: in
+        # sample (the weights were fitted to it; their out-of-sample AUC is the one above)
+        refit = measure(assessment.weights(str(write)))
+        _write(evidence_path(write), evidence_toml(refit, fitted=True), "the backtest record")
+
+
+def _write(path: Path, text: str, what: str) -> None:
+    try:
+        path.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot write {what}: {exc.strerror}") from exc
+    click.echo(f"wrote {path}", err=True)
 
 
 COMMANDS = [backtest_command]
