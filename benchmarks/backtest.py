@@ -56,9 +56,7 @@ def main() -> None:
     future = now.advance(months=24, seed=43, chance=logistic_chance(strength=2.0))
     before, after = facts_of(now), facts_of(future.later, now)
     when, later = now.now.date(), future.later.now.date()
-    fates = activity_fates(
-        before, after, later, rule=OutcomeRule.ACTIVITY, months=12, aliases={}
-    )
+    fates = activity_fates(before, after, later, rule=OutcomeRule.ACTIVITY, months=12, aliases={})
     keys = [r.lower() for r in before["repo"]]
     truth = roc_auc_score([future.active[k] for k in keys], [future.chance[k] for k in keys])
     policy, rings = named_policy("radar"), default_rings()

@@ -157,6 +157,28 @@ def test_simulated_future_backtest_matches_the_known_relation(tmp_path: Path) ->
     assert abs(score["auc"] - truth) < 0.05
     assert re.match(r"snapshot 2 \(2026-01-0\d\)", found["evidence"])
     assert np.isfinite(score["interval"]).all()
+    # calibration from deliberately wrong weights is accepted, and writes weights and record
+    wrong = tmp_path / "wrong.toml"
+    wrong.write_text(
+        "".join(f"[signals.{name}]\nweight = {1.0 if name == 'license_clarity' else 0.0}\n"
+                for name in ("stars", "forks", "watchers", "days_since_commit", "total_commits",
+                             "mentionable_users", "issue_closure", "pr_merge", "license_clarity",
+                             "not_archived")),
+        encoding="utf-8",
+    )  # fmt: skip
+    written = tmp_path / "calibrated.toml"
+    code, out, err = _cli("backtest", "--from", "1", "--to", "2", "--db", db, "--weights",
+                          str(wrong), "--calibrate", "--write", str(written), "--json")  # fmt: skip
+    assert code == 0, err
+    calibration = json.loads(out)["calibration"]
+    assert calibration["accepted"]
+    assert calibration["calibrated_auc"] > calibration["current_auc"]
+    assert f"out-of-sample ROC AUC {calibration['calibrated_auc']:.3f}" in written.read_text()
+    record = tmp_path / "calibrated.backtest.toml"
+    assert "fitted = true" in record.read_text()
+    code, out, err = _cli("rank", "--db", db, "--snapshot", "1", "--weights", str(written))
+    assert code == 0, err
+    assert "Backtest (the weights were fitted to it)" in " ".join(out.split())
 
 
 # --- the fate rules, one function each ---------------------------------------------------------
@@ -222,3 +244,42 @@ def test_listed_fates_match_renames_names_and_websites() -> None:
     )
     a, d = Fate.ALIVE, Fate.DEAD
     assert found == [a, a, a, a, d, d]
+
+
+# --- what the rings predicted, said where the ring is shown ----------------------------------
+
+
+def test_rank_and_show_state_the_backtest_behind_the_weights(study_db: str, tmp_path: Path) -> None:
+    code, out, _ = _cli("rank", "--category", "Feature Store", "--db", study_db)
+    assert code == 0
+    line = " ".join(out.split())
+    assert "Backtest (the weights were not fitted to it): of the tools rated Hold in 2021" in line
+    code, out, _ = _cli("show", "feast", "--db", study_db)
+    assert code == 0
+    assert "of the tools rated Hold in 2021" in " ".join(out.split())
+    # a weights file without a record beside it: nothing is claimed
+    weights = tmp_path / "mine.toml"
+    weights.write_text("[dimensions]\npopularity = 2.0\n", encoding="utf-8")
+    code, out, _ = _cli("rank", "--db", study_db, "--weights", str(weights))
+    assert code == 0
+    assert "Backtest (" not in out
+    # a record written by backtest --record beside it is read, with its own figures
+    record = tmp_path / "mine.backtest.toml"
+    args = ["--listed-in", str(LIST_2026), "--weights", str(weights), "--record", str(record)]
+    code, _, err = _cli("backtest", "--from", "2021-05-14", *args, "--db", study_db)
+    assert code == 0, err
+    from mlops_radar.report.evidence import load_evidence
+
+    found = load_evidence(str(weights))
+    assert found is not None
+    assert found.dead == 1
+    assert found.alive == 77
+    assert not found.fitted
+    code, out, _ = _cli("rank", "--db", study_db, "--weights", str(weights))
+    assert "of the tools rated Hold in 2021" in " ".join(out.split())
+    # a broken record: one clear line naming the file
+    record.write_text("origin = [", encoding="utf-8")
+    code, _, err = _cli("rank", "--db", study_db, "--weights", str(weights))
+    assert code == 2
+    assert str(record) in err
+    assert len(err.strip().splitlines()) == 1
