@@ -283,3 +283,26 @@ def test_rank_and_show_state_the_backtest_behind_the_weights(study_db: str, tmp_
     assert code == 2
     assert str(record) in err
     assert len(err.strip().splitlines()) == 1
+
+
+def _rings(db: str) -> dict[str, int]:
+    code, out, err = _cli("backtest", "--from", "2021-05-14", "--listed-in", str(LIST_2026),
+                          "--db", db, "--json")  # fmt: skip
+    assert code == 0, err
+    return {r["ring"]: r["alive"] + r["dead"] for r in json.loads(out)["rings"]}
+
+
+@pytest.mark.parametrize(("day", "applied"), [("2021-05-01", True), ("2021-06-01", False)])
+def test_the_from_snapshot_is_judged_only_with_what_was_known_by_its_date(
+    study_db: str, study_data: Path, tmp_path: Path, day: str, applied: bool
+) -> None:
+    alone = _rings(study_db)
+    other = str(tmp_path / "with-ods.sqlite3")
+    for args in (
+        [str(study_data / "csvdata" / "2021-05-14.csv")],
+        [str(study_data / "FerramentasMLOps.ods"), "--date", day],
+    ):
+        code, _, err = _cli("import", *args, "--db", other)
+        assert code == 0, err
+    # the spreadsheet's hand license analysis changes the rings only if dated by 2021-05-14
+    assert (_rings(other) != alone) is applied

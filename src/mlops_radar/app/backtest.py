@@ -211,7 +211,7 @@ def run(
         raise ConfigError(f"backtest: --outcome {rule} needs {wants}")
     if not 1 <= months <= DEAD_AFTER_MONTHS:
         raise ConfigError(f"backtest: --months must be between 1 and {DEAD_AFTER_MONTHS}")
-    loaded = assessment.load(store, origin_ref)
+    loaded = assessment.load(store, origin_ref, known_by_its_date=True)
     scored = assessment.scored(loaded, chosen, weighting, "category")
     measures = qualify(loaded.table, loaded.info.snapshot_date, assessment._judging(loaded, chosen))
     aliases = _aliases(store)
