@@ -91,15 +91,25 @@ def weights(path: str | None) -> Weights:
     return weights_from_toml(_read_text(path, "weights file"), source=path)
 
 
-def load(store: Store, ref: str | int = "latest", reviews: str | Path | None = None) -> Loaded:
+def load(
+    store: Store,
+    ref: str | int = "latest",
+    reviews: str | Path | None = None,
+    *,
+    known_by_its_date: bool = False,
+) -> Loaded:
     """The snapshot `ref` (id, date or 'latest') and its table, with license reviews applied
     where the snapshot has no hand analysis of its own: the study's spreadsheet analysis (from
-    any imported spreadsheet snapshot), then the reviews file `reviews`, whose entries win."""
+    any imported spreadsheet snapshot), then the reviews file `reviews`, whose entries win.
+    `known_by_its_date` (a backtest): only reviews dated on or before the snapshot's date (and
+    undated ones) are applied, so nothing learnt later changes what the model said then."""
     info = store.resolve_snapshot(ref)
     table = store.tool_facts(info.id)
     carried = study_reviews(store)
     if reviews is not None:
         carried += read_reviews(reviews)
+    if known_by_its_date:
+        carried = [r for r in carried if r.on is None or r.on <= info.snapshot_date]
     data = None
     if "license_detected" in table.columns and table["license_detected"].notna().any():
         from mlops_radar.sources.licenses import load_license_data

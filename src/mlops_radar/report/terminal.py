@@ -226,6 +226,7 @@ class TerminalRenderer:
             self.console.print(compare_table(result.tools, result.trends))
         elif isinstance(result, ToolReport):
             self._tool(result)
+            self._ring_evidence(context)
         elif isinstance(result, SnapshotChanges):
             self._changes(result)
         elif type(result).__name__ == "LicenseSummary":
@@ -270,6 +271,13 @@ class TerminalRenderer:
                 f"{', '.join(result.unknown_everywhere)}",
                 markup=False,
             )
+        self._ring_evidence(context)
+
+    def _ring_evidence(self, context: Context) -> None:
+        """What each ring predicted in the backtest behind the weights (report/evidence.py)."""
+        line = (context.options or {}).get("ring_evidence")
+        if line:
+            self.console.print(printable(str(line)), markup=False)
 
     def _brief(self, result: Any, context: Context) -> None:
         """One screen: per group its leading tools with ring and the one reason that sets each
