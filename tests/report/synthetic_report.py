@@ -63,6 +63,7 @@ def facts(n: int = 5_000, seed: int = 11, snapshot: date = SNAPSHOT) -> pd.DataF
     moment = pd.Timestamp(datetime.combine(snapshot, datetime.min.time(), tzinfo=UTC))
     last = moment - pd.to_timedelta(rng.exponential(200.0, n).astype(int), unit="D")
     released = moment - pd.to_timedelta(rng.exponential(300.0, n).astype(int), unit="D")
+    prs = gaps(rng.poisson(70, n), 0.1)
     names = [HOSTILE[i] if i < len(HOSTILE) else f"tool-{i}" for i in range(n)]
     licenses = rng.choice(np.array(LICENSES, dtype=object), n, p=[0.5, 0.25, 0.1, 0.08, 0.05, 0.02])
     licenses[: len(HOSTILE)] = "<img src=x onerror=alert('license')>"
@@ -83,8 +84,8 @@ def facts(n: int = 5_000, seed: int = 11, snapshot: date = SNAPSHOT) -> pd.DataF
             "mentionable_users": gaps(np.floor(rng.lognormal(3.0, 1.2, n)), 0.1),
             "open_issues": gaps(rng.poisson(40, n), 0.05),
             "closed_issues": gaps(rng.poisson(120, n), 0.05),
-            "pull_requests": gaps(rng.poisson(90, n), 0.1),
-            "merged_prs": gaps(rng.poisson(50, n), 0.1),
+            "pull_requests": prs,
+            "merged_prs": np.floor(prs * rng.uniform(0.3, 1.0, n)),
             "license_spdx": licenses,
             "license_name": licenses,
             "archived": rng.random(n) < 0.05,
