@@ -93,7 +93,9 @@ def facts(n: int = 5_000, seed: int = 11, snapshot: date = SNAPSHOT) -> pd.DataF
     )
 
 
-def ranking_of(table: pd.DataFrame, snapshot: date = SNAPSHOT, grouping: str = "category") -> Ranking:
+def ranking_of(
+    table: pd.DataFrame, snapshot: date = SNAPSHOT, grouping: str = "category"
+) -> Ranking:
     """The model's ranking of `table`, every tool kept, as `app.assessment.ranking` makes it."""
     policy = named_policy("radar")
     scored = score(table, snapshot, policy, default_weights(), default_rings(), grouping=grouping)
@@ -122,7 +124,9 @@ def changes_of(table: pd.DataFrame) -> SnapshotChanges:
     old = table.iloc[:-40].copy()
     old["name_with_owner"] = old["repo"]
     old.loc[old.index[100:110], "name_with_owner"] = [f"previous/name-{i}" for i in range(10)]
-    gone = pd.DataFrame({"tool": ["gone-1", "<b>gone</b>", "gone-3"], "repo": ["g/1", "g/2", "g/3"]})
+    gone = pd.DataFrame(
+        {"tool": ["gone-1", "<b>gone</b>", "gone-3"], "repo": ["g/1", "g/2", "g/3"]}
+    )
     old = pd.concat([old, gone], ignore_index=True)
     new = table.copy()
     new["name_with_owner"] = new["repo"]

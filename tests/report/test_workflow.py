@@ -95,7 +95,8 @@ def test_every_action_is_pinned_to_a_full_commit_sha_with_its_version() -> None:
 
 def test_the_token_comes_only_from_secrets_and_only_where_it_collects() -> None:
     text = render_workflow(catalog="tools.yaml")
-    assert text.count("secrets.") == 1 and "${{ secrets.GITHUB_TOKEN }}" in text
+    assert text.count("secrets.") == 1
+    assert "${{ secrets.GITHUB_TOKEN }}" in text
     with_token = [s for s in steps(parsed(text)) if "GITHUB_TOKEN" in (s.get("env") or {})]
     assert [s["name"] for s in with_token] == ["Collect the catalog's repositories from GitHub"]
     assert "mlops-radar collect" in with_token[0]["run"]
@@ -130,8 +131,10 @@ def test_writes_the_list_and_the_site_then_commits_only_the_list_when_changed() 
     assert 'mlops-radar report --format markdown --out "$LIST_PATH"' in runs
     assert "mlops-radar report --out site" in runs
     commit = next(r for r in runs if "git push" in r)
-    assert 'git add -- "$LIST_PATH"' in commit and "git diff --cached --quiet" in commit
-    assert "git add -A" not in commit and "git add ." not in commit
+    assert 'git add -- "$LIST_PATH"' in commit
+    assert "git diff --cached --quiet" in commit
+    assert "git add -A" not in commit
+    assert "git add ." not in commit
     assert document["env"]["LIST_PATH"] == "docs/LIST.md"
     upload = steps(document)[-1]
     assert upload["uses"].startswith("actions/upload-pages-artifact@")
@@ -143,7 +146,11 @@ def test_writes_the_list_and_the_site_then_commits_only_the_list_when_changed() 
 
 @pytest.mark.parametrize(
     "catalog",
-    ["tools.yaml", "lists/mlops_tools.yaml", "https://raw.githubusercontent.com/o/r/main/README.md"],
+    [
+        "tools.yaml",
+        "lists/mlops_tools.yaml",
+        "https://raw.githubusercontent.com/o/r/main/README.md",
+    ],
 )
 def test_values_reach_the_shell_only_through_the_environment(catalog) -> None:
     document = parsed(render_workflow(catalog=catalog, python="3.12"))
@@ -176,8 +183,9 @@ def test_hostile_catalogs_and_list_paths_are_refused_with_one_line(value) -> Non
     with pytest.raises(ConfigError) as caught:
         render_workflow(catalog=value)
     message = str(caught.value)
-    assert "\n" not in message and message.startswith("workflow: catalog ")
-    with pytest.raises(ConfigError, match="^workflow: list path "):
+    assert "\n" not in message
+    assert message.startswith("workflow: catalog ")
+    with pytest.raises(ConfigError, match=r"^workflow: list path "):
         render_workflow(catalog="tools.yaml", list_path=value + ".md")
 
 

@@ -181,9 +181,7 @@ def _name(tool: ToolScore, *, link: bool = True) -> str:
     return f"[{name}]({url})" if url else name
 
 
-def _full(
-    tool: ToolScore, marks: _Marks, releases: Mapping[str, date | None] | None
-) -> list[str]:
+def _full(tool: ToolScore, marks: _Marks, releases: Mapping[str, date | None] | None) -> list[str]:
     """One tool in full: a numbered item, its facts on the first line, its reason on the second."""
     facts = [f"**{_name(tool)}**", f"{tool.ring.value} {tool.score:.0f}"]
     facts.append(f"★ {_number(_stars(tool))}")
@@ -200,7 +198,7 @@ def _full(
 
 
 def _ring_counts(tools: Iterable[ToolScore]) -> str:
-    counted = {ring: 0 for ring in RINGS}
+    counted = dict.fromkeys(RINGS, 0)
     for tool in tools:
         counted[tool.ring] += 1
     return ", ".join(f"{ring.value} {n:,}" for ring, n in counted.items() if n)
@@ -265,7 +263,7 @@ def _group(group: RankingGroup, level: Level, marks: _Marks, releases: Any) -> l
     if shown:
         lines.append("")
     tail = _tail(group.tools[level.full :], level, marks)
-    return lines + (tail + [""] if tail else [])
+    return lines + ([*tail, ""] if tail else [])
 
 
 def _header(
@@ -330,7 +328,7 @@ def _contents(ranking: Ranking) -> list[str]:
     lines = ["Contents:", ""]
     for group in ranking.groups:
         lines.append(f"- [{md_text(group.name)}](#{_anchor(_display(group.name), seen)})")
-    return lines + [""]
+    return [*lines, ""]
 
 
 def _document(
