@@ -284,7 +284,7 @@ class TerminalRenderer:
         apart, the ring counts, and what to run next."""
         from collections import Counter
 
-        from mlops_radar.report.words import ring_words, signal_words
+        from mlops_radar.report.words import lead_reason
 
         day = context.snapshot.snapshot_date.isoformat() if context.snapshot else "?"
         self.console.print(
@@ -297,9 +297,7 @@ class TerminalRenderer:
             tail = f" [dim](+{more} more)[/]" if more > 0 else ""
             self.console.print(f"\n[bold]{safe(group.name)}[/]{tail}")
             for tool in group.tools:
-                why = tool.explanation
-                plain = why.ring.basis.value in ("adopt", "trial", "assess")
-                reason = signal_words(why.helps[0]) if why.helps and plain else ring_words(why.ring)
+                reason = lead_reason(tool.explanation)
                 self.console.print(
                     f"  {tool.rank}. {safe(tool.tool)}  {_styled(tool.ring.value, _RING_STYLE)} "
                     f"{tool.score:.0f}  [dim]{safe(reason)}[/]"

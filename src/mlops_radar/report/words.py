@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from mlops_radar.model.results import (
+    Explanation,
     GateReason,
     RingBasis,
     RingReason,
@@ -19,6 +20,7 @@ from mlops_radar.model.results import (
 
 __all__ = [
     "gate_words",
+    "lead_reason",
     "ring_words",
     "robustness_words",
     "signal_words",
@@ -224,6 +226,19 @@ def ring_words(reason: RingReason) -> str:
             f"{reason.completeness:.0%} of the weight is known"
         )
     return f"{ring}: score {score:.0f} with {reason.completeness:.0%} of the weight known"
+
+
+#: Ring bases whose ring follows from the score alone: the tool's best signal says more than
+#: the ring's own sentence. Any other basis (a gate, a floor, review, no data) is the reason.
+_PLAIN_BASES = frozenset({RingBasis.ADOPT, RingBasis.TRIAL, RingBasis.ASSESS})
+
+
+def lead_reason(why: Explanation) -> str:
+    """The one reason that sets a tool apart, for one-line listings: the signal that helps it
+    most when its ring follows from its score, else why it is in its ring."""
+    if why.helps and why.ring.basis in _PLAIN_BASES:
+        return signal_words(why.helps[0])
+    return ring_words(why.ring)
 
 
 def trend_words(series: TrendSeries | None) -> str:
