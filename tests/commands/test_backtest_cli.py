@@ -34,10 +34,11 @@ def _cli(*args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def study_db(study_data: Path, tmp_path: Path) -> str:
+def study_db(study_data: Path, db_url: str) -> str:
+    """The study's 2021-05-14 CSV imported (on SQLite, and on PostgreSQL when one is set up)."""
     if not LIST_2026.is_file():
         pytest.skip(f"the Awesome MLOps list is not at {LIST_2026}")
-    db = str(tmp_path / "radar.sqlite3")
+    db = db_url
     code, _, err = _cli("import", str(study_data / "csvdata" / "2021-05-14.csv"), "--db", db)
     assert code == 0, err
     return db
