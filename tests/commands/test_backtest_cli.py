@@ -293,6 +293,23 @@ def _rings(db: str) -> dict[str, int]:
     return {r["ring"]: r["alive"] + r["dead"] for r in json.loads(out)["rings"]}
 
 
+def test_archived_outcome_between_the_study_snapshots(study_db: str, study_data: Path) -> None:
+    code, _, err = _cli("import", str(study_data / "csvdata" / "2021-05-20.csv"), "--db", study_db)
+    assert code == 0, err
+    code, out, err = _cli("backtest", "--from", "2021-05-14", "--to", "2021-05-20", "--outcome",
+                          "archived", "--db", study_db, "--json")  # fmt: skip
+    assert code == 0, err
+    found = json.loads(out)
+    # the study's CSVs say for every repository whether it is archived, but hold no commit dates
+    assert found["unknown"] == 0
+    assert found["alive"] + found["dead"] == 78
+    code, out, _ = _cli("backtest", "--from", "2021-05-14", "--to", "2021-05-20", "--db", study_db,
+                        "--json")  # fmt: skip
+    activity = json.loads(out)
+    assert activity["dead"] == found["dead"]  # archived: dead by either rule
+    assert activity["alive"] == 0  # no commit dates: nobody is known to be active
+
+
 @pytest.mark.parametrize(("day", "applied"), [("2021-05-01", True), ("2021-06-01", False)])
 def test_the_from_snapshot_is_judged_only_with_what_was_known_by_its_date(
     study_db: str, study_data: Path, tmp_path: Path, day: str, applied: bool
