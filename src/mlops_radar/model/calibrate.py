@@ -6,8 +6,9 @@ kept: percentiles and scales use no fate, so they are computed once on every too
 fate. A candidate weight vector scores a tool as the weighted mean of its signal scores over the
 signals that apply to it (the model's own rule). Candidates are searched on the training folds
 only (a clipped logistic regression, seeded random draws, then local refinement of the best),
-and each fold's winner scores the tools of its held-out fold: folds by category (`GroupKFold`), so no category's tools are split
-between fitting and scoring, and no tool is ever fitted and scored at once. The pooled held-out
+and each fold's winner scores the tools of its held-out fold: folds by category (`GroupKFold`),
+so no category's tools are split between fitting and scoring, and no tool is ever fitted and
+scored at once. The pooled held-out
 scores give the calibrated AUC; the current weights' AUC is measured on the same tools. A set is
 accepted only when a paired bootstrap of the gain over the current weights has its lower bound
 above zero.
