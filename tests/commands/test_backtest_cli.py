@@ -34,10 +34,11 @@ def _cli(*args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def study_db(study_data: Path, tmp_path: Path) -> str:
+def study_db(study_data: Path, db_url: str) -> str:
+    """The study's 2021-05-14 CSV imported (on SQLite, and on PostgreSQL when one is set up)."""
     if not LIST_2026.is_file():
         pytest.skip(f"the Awesome MLOps list is not at {LIST_2026}")
-    db = str(tmp_path / "radar.sqlite3")
+    db = db_url
     code, _, err = _cli("import", str(study_data / "csvdata" / "2021-05-14.csv"), "--db", db)
     assert code == 0, err
     return db
@@ -290,6 +291,23 @@ def _rings(db: str) -> dict[str, int]:
                           "--db", db, "--json")  # fmt: skip
     assert code == 0, err
     return {r["ring"]: r["alive"] + r["dead"] for r in json.loads(out)["rings"]}
+
+
+def test_archived_outcome_between_the_study_snapshots(study_db: str, study_data: Path) -> None:
+    code, _, err = _cli("import", str(study_data / "csvdata" / "2021-05-20.csv"), "--db", study_db)
+    assert code == 0, err
+    code, out, err = _cli("backtest", "--from", "2021-05-14", "--to", "2021-05-20", "--outcome",
+                          "archived", "--db", study_db, "--json")  # fmt: skip
+    assert code == 0, err
+    found = json.loads(out)
+    # the study's CSVs say for every repository whether it is archived, but hold no commit dates
+    assert found["unknown"] == 0
+    assert found["alive"] + found["dead"] == 78
+    code, out, _ = _cli("backtest", "--from", "2021-05-14", "--to", "2021-05-20", "--db", study_db,
+                        "--json")  # fmt: skip
+    activity = json.loads(out)
+    assert activity["dead"] == found["dead"]  # archived: dead by either rule
+    assert activity["alive"] == 0  # no commit dates: nobody is known to be active
 
 
 @pytest.mark.parametrize(("day", "applied"), [("2021-05-01", True), ("2021-06-01", False)])

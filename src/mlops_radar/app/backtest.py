@@ -29,7 +29,9 @@ from mlops_radar.app import assessment
 from mlops_radar.errors import ConfigError
 from mlops_radar.model import Policy, Scored, qualify
 from mlops_radar.model.backtest import Backtest, Fate, backtest
+from mlops_radar.model.columns import flag
 from mlops_radar.model.weights import Weights
+from mlops_radar.sources.outcomes import Outcome
 from mlops_radar.store import SnapshotInfo, Store
 
 __all__ = [
@@ -43,7 +45,7 @@ __all__ = [
 
 #: No commit in this many months before the later snapshot's date: dead.
 DEAD_AFTER_MONTHS = 12
-_GONE = frozenset({"not_found"})
+_GONE = frozenset({str(Outcome.NOT_FOUND)})
 
 
 class OutcomeRule(StrEnum):
@@ -123,7 +125,7 @@ def activity_fates(
     commits = pd.to_datetime(after["last_commit_at"], utc=True, errors="coerce").dt.tz_localize(
         None
     )
-    archived = after["archived"].to_numpy() if "archived" in after.columns else None
+    archived = flag(after, "archived").to_numpy()  # 1.0 / 0.0 / NaN (unknown)
     outcome = after["outcome"].to_numpy() if "outcome" in after.columns else None
     fates = []
     for repo in before["repo"]:
@@ -132,12 +134,12 @@ def activity_fates(
             fates.append(Fate.UNKNOWN)
             continue
         gone = outcome is not None and str(outcome[found]) in _GONE
-        is_archived = archived is not None and archived[found] is True
+        is_archived = archived[found] == 1.0
         if gone or is_archived:
             fates.append(Fate.DEAD)
             continue
         if rule is OutcomeRule.ARCHIVED:
-            known = archived is not None and archived[found] is False
+            known = archived[found] == 0.0
             fates.append(Fate.ALIVE if known else Fate.UNKNOWN)
             continue
         last = commits.iloc[found]

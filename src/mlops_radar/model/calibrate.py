@@ -5,9 +5,10 @@ Pure. The input is the model's `Scored` result of the `--from` snapshot (its per
 kept: percentiles and scales use no fate, so they are computed once on every tool) and each tool's
 fate. A candidate weight vector scores a tool as the weighted mean of its signal scores over the
 signals that apply to it (the model's own rule). Candidates are searched on the training folds
-only (seeded random search, then local refinement of the best), and each fold's winner scores the
-tools of its held-out fold: folds by category (`GroupKFold`), so no category's tools are split
-between fitting and scoring, and no tool is ever fitted and scored at once. The pooled held-out
+only (a clipped logistic regression, seeded random draws, then local refinement of the best),
+and each fold's winner scores the tools of its held-out fold: folds by category (`GroupKFold`),
+so no category's tools are split between fitting and scoring, and no tool is ever fitted and
+scored at once. The pooled held-out
 scores give the calibrated AUC; the current weights' AUC is measured on the same tools. A set is
 accepted only when a paired bootstrap of the gain over the current weights has its lower bound
 above zero.
@@ -22,6 +23,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from mlops_radar.errors import ModelError
@@ -78,9 +80,18 @@ def _search(
     filled: np.ndarray, mask: np.ndarray, alive: np.ndarray, rng: np.random.Generator,
     start: np.ndarray, draws: int, rounds: int,
 ) -> np.ndarray:  # fmt: skip
-    """The candidate with the best AUC on these tools: `start`, Dirichlet draws, refinements."""
+    """The candidate with the best AUC on these tools: `start`, uniform, each signal alone, a
+    logistic regression's coefficients (clipped at 0: a weight is never negative), Dirichlet
+    draws, then refinements of the best."""
     k = filled.shape[1]
-    pool = np.vstack([start, np.ones(k) / k, np.eye(k), rng.dirichlet(np.ones(k), draws)])
+    fitted = LogisticRegression(max_iter=500).fit(filled * mask, alive).coef_[0]
+    regression = np.clip(fitted, 0.0, None)
+    if regression.sum() <= 0:
+        regression = np.ones(k)
+    pool = np.vstack(
+        [start, np.ones(k) / k, regression / regression.sum(), np.eye(k),
+         rng.dirichlet(np.ones(k), draws)]
+    )  # fmt: skip
     best = pool[np.argsort(-np.nan_to_num(_aucs(alive, _scores(filled, mask, pool))))[:8]]
     for _ in range(rounds):
         best = best / best.sum(axis=1, keepdims=True)
