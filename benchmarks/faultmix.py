@@ -181,7 +181,7 @@ def absurd_wait_then_resume(folder: Path, n: int, label: str, **faults: Any) -> 
         scenario.first()
     with _simulator(n, port=port):
         scenario.resume_until_complete()
-    return scenario.outcome(f"{label}, then a sane server: resume", started)
+    return scenario.outcome(f"{label}, resumed on a sane server", started)
 
 
 SCENARIOS: tuple[Callable[[Path, int], Outcome], ...] = (
