@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+YEAR_2099 = datetime(2099, 12, 31, tzinfo=UTC).timestamp()
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -180,7 +181,7 @@ def absurd_wait_then_resume(folder: Path, n: int, label: str, **faults: Any) -> 
         scenario.first()
     with _simulator(n, port=port):
         scenario.resume_until_complete()
-    return scenario.outcome(f"{label}, then a sane server: resume", started)
+    return scenario.outcome(f"{label}, resumed on a sane server", started)
 
 
 SCENARIOS: tuple[Callable[[Path, int], Outcome], ...] = (
@@ -190,8 +191,7 @@ SCENARIOS: tuple[Callable[[Path, int], Outcome], ...] = (
         folder, n, "retry-after 1e308", secondary_on=frozenset({1}), retry_after=1e308
     ),
     lambda folder, n: absurd_wait_then_resume(
-        folder, n, "resetAt 2099", primary_limit=1,
-        reset_at=datetime(2099, 12, 31, tzinfo=UTC).timestamp(),
+        folder, n, "resetAt 2099", primary_limit=1, reset_at=YEAR_2099
     ),
 )
 

@@ -222,3 +222,29 @@ def test_an_unwritable_default_data_folder_is_one_line(tmp_path) -> None:
     line = one_error_line(run("snapshots", env=env))
     assert "cannot create the data folder" in line
     assert "--db" in line
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "where"),
+    [
+        ("list.md", b"# L\n\n## C\n\n* [a](https://github.com/o/a) - caf\xe9.\n", ":5:"),
+        ("catalog.yaml", b"mlops-radar-catalog: 1\ntools:\n  - name: caf\xe9\n", ":3:"),
+        ("2021-05-20.csv", hostile.csv_not_utf8(), ":2:"),
+    ],
+    ids=["markdown", "yaml", "csv"],
+)
+def test_a_file_that_is_not_utf8_is_one_line_naming_its_line(
+    tmp_path: Path, filename: str, data: bytes, where: str
+) -> None:
+    path = tmp_path / filename
+    path.write_bytes(data)
+    line = one_error_line(run("catalog", "show", str(path)))
+    assert f"{filename}{where} not UTF-8 text (byte 0x" in line  # "unknown catalog format" before
+
+
+def test_more_entries_than_a_list_may_have_is_one_line(tmp_path) -> None:
+    path = tmp_path / "list.md"
+    entry = "* [a](https://github.com/o/a) - A.\n"
+    path.write_text("# L\n\n## C\n\n" + entry * 50_001)
+    with pytest.raises(CatalogError, match=r"list\.md: 50,001 entries, more than a tool list"):
+        read_catalog(str(path))
