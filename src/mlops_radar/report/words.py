@@ -272,6 +272,8 @@ def health_words(
         return f"unknown ({when})"
     shown = f"{value:,.1f}" if isinstance(value, float) and not value.is_integer() else f"{value:,.0f}"
     text = f"at least {shown}" if lower_bound else shown
+    if unit in ("authors", "organisations", "days") and value == 1 and not lower_bound:
+        unit = unit[:-1]
     return f"{text}{' ' + unit if unit else ''} (n {n:,}, {when})"
 
 
