@@ -25,7 +25,11 @@ from mlops_radar.model.health.columns import (
     health_column,
     with_health,
 )
-from mlops_radar.model.health.quiet import ANSWERED_WITHIN_H, QUIET_COMMITS_90D, quiet_but_maintained
+from mlops_radar.model.health.quiet import (
+    ANSWERED_WITHIN_H,
+    QUIET_COMMITS_90D,
+    quiet_but_maintained,
+)
 from mlops_radar.model.results import QuietReason
 from mlops_radar.report.as_json import HEALTH_JSON_KEYS
 from mlops_radar.report.words import quiet_words
@@ -108,7 +112,9 @@ def test_health_signals_judged_only_when_collected(make_table, radar) -> None:
     assert run(table, radar, collected=set(table.columns)).judged.all()  # type: ignore[union-attr]
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     stars=st.lists(st.integers(0, 50_000), min_size=2, max_size=8),
     known=st.lists(st.booleans(), min_size=8, max_size=8),
@@ -138,10 +144,11 @@ a = 1
 dimension = "a"
 unknown = "maybe"
 """
-    with pytest.raises(ModelError, match="signals.s.unknown must be one of zero, neutral"):
+    with pytest.raises(ModelError, match=r"signals\.s\.unknown must be one of zero, neutral"):
         weights_from_toml(text, source="w.toml")
     shipped = {s.name: s for s in default_weights().signals}
-    assert shipped["health_first_response"].neutral and not shipped["stars"].neutral
+    assert shipped["health_first_response"].neutral
+    assert not shipped["stars"].neutral
 
 
 @pytest.mark.parametrize(
@@ -198,8 +205,8 @@ def test_category_health_medians_per_category(make_table) -> None:
     )
     values = with_health(
         table,
-        [healthy(time_to_first_response_median_h=2.0), healthy(time_to_first_response_median_h=10.0),
-         None],
+        [healthy(time_to_first_response_median_h=2.0),
+         healthy(time_to_first_response_median_h=10.0), None],
     )  # fmt: skip
     found = category_health(values)
     key = "time_to_first_response_median_h"

@@ -206,9 +206,7 @@ def tool_report(loaded: Loaded, name: str, chosen: Policy, weighting: Weights) -
     position = int(result.frame["row"].to_numpy()[rows[0]])
     one = loaded.table.iloc[[position]]
     # the health columns are computed from the stored record, not stored facts: `health` has them
-    facts = {
-        str(k): v for k, v in one.iloc[0].to_dict().items() if k not in HEALTH_COLUMNS
-    }
+    facts = {str(k): v for k, v in one.iloc[0].to_dict().items() if k not in HEALTH_COLUMNS}
     judged = _judging(loaded, chosen)
     measured = qualification(qualify(one, loaded.info.snapshot_date, judged), judged)
     history = _history(loaded.store, name)

@@ -5,6 +5,7 @@ reads the store; the model stays pure (issue 13, docs/health.md)."""
 from __future__ import annotations
 
 from collections.abc import Collection
+from typing import Any
 
 import pandas as pd
 import sqlalchemy as sa
@@ -40,7 +41,8 @@ def load_health(store: Store, info: SnapshotInfo, table: pd.DataFrame) -> list[T
             ).all()
         )
         keys = sorted({k for r in repos if r for k in (r, renamed.get(r)) if k})
-        records = read_records(conn, HEALTH, info.id, keys) if keys else {}
+        found_records = read_records(conn, HEALTH, info.id, keys) if keys else {}
+    records: dict[str, Any] = {str(k): v for k, v in found_records.items()}
     free_mail = free_mail_domains()
     found: list[ToolHealth | None] = []
     for repo in repos:

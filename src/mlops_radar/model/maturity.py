@@ -300,7 +300,8 @@ def score(
     if "outcome" in table.columns:
         frame["outcome"] = table["outcome"].to_numpy()[positions]
     if health_column("commits_90d") in table.columns:  # the snapshot collected github.health
-        frame["quiet"] = np.array([*quiet_but_maintained(table), None], dtype=object)[:-1][positions]
+        quiet = np.array([*quiet_but_maintained(table), None], dtype=object)[:-1]
+        frame["quiet"] = quiet[positions]
     frame["rank"] = _rank_within_groups(frame)
     return Scored(
         frame=frame,

@@ -156,7 +156,8 @@ def _signal(name: str, spec: Any, dimensions: Mapping[str, float], source: str) 
 def _unknown_rule(spec: Mapping[str, Any], name: str, source: str) -> str:
     rule = spec.get("unknown", "zero")
     if rule not in UNKNOWN_RULES:
-        raise ModelError(f"{source}: signals.{name}.unknown must be one of {', '.join(UNKNOWN_RULES)}")
+        allowed = ", ".join(UNKNOWN_RULES)
+        raise ModelError(f"{source}: signals.{name}.unknown must be one of {allowed}")
     return str(rule)
 
 

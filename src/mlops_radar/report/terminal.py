@@ -156,7 +156,7 @@ def ranking_table(group: str, tools: Sequence[ToolScore], by: str) -> Table:
 
 
 def _quiet_lines(why: Any) -> list[str]:
-    """"Quiet but maintained" under a tool's reasons, when its health data says so."""
+    """ "Quiet but maintained" under a tool's reasons, when its health data says so."""
     from mlops_radar.report.words import quiet_words
 
     return [] if why.quiet is None else [f"[green]~[/] {safe(quiet_words(why.quiet))}"]
@@ -176,9 +176,12 @@ def health_section(report: Any) -> dict[str, str] | None:
     values = found.metrics.values()
     return {
         label: health_words(
-            values.get(key), unit, found.metrics.n.get(key, 0), as_of,
+            values.get(key),
+            unit,
+            found.metrics.n.get(key, 0),
+            as_of,
             lower_bound=key in found.metrics.lower_bounds,
-        )  # fmt: skip
+        )
         for key, (label, unit) in HEALTH_LABELS.items()
     }
 

@@ -270,7 +270,8 @@ def health_words(
     when = f"as of {as_of}" if as_of else "as-of date unknown"
     if value is None:
         return f"unknown ({when})"
-    shown = f"{value:,.1f}" if isinstance(value, float) and not value.is_integer() else f"{value:,.0f}"
+    fraction = isinstance(value, float) and not value.is_integer()
+    shown = f"{value:,.1f}" if fraction else f"{value:,.0f}"
     text = f"at least {shown}" if lower_bound else shown
     if unit in ("authors", "organisations", "days") and value == 1 and not lower_bound:
         unit = unit[:-1]

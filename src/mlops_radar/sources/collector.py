@@ -254,7 +254,9 @@ class Collector:
         delay = self._backoff.failed()
         await self._sleep(delay, f"retrying after {reason}")
 
-    def _charge(self, group: str | None, requests: int = 0, points: int = 0, pages: int = 0) -> None:
+    def _charge(
+        self, group: str | None, requests: int = 0, points: int = 0, pages: int = 0
+    ) -> None:
         if group is None:
             return
         was = self._groups.get(group, GroupCost())

@@ -10,7 +10,7 @@ passed in; no I/O, no clock.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -104,4 +104,3 @@ def category_health(
             known = [float(v) for v in values[key][rows] if not np.isnan(v)]
             result[name][key] = CategoryHealth(median(known), len(known), len(rows))
     return result
-

@@ -46,4 +46,3 @@ def quiet_but_maintained(table: pd.DataFrame) -> list[QuietReason | None]:
         QuietReason(int(commits[i]), int(releases[i]), float(response[i])) if quiet[i] else None
         for i in range(len(table))
     ]
-
