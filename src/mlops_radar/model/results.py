@@ -300,3 +300,5 @@ class ToolReport:
     # snapshot did not collect the github.health group (`health_collected` says which)
     health: Any = None
     health_collected: bool = False
+    # its resolved license over the snapshots (model.license_history.LicenseHistory)
+    license_history: Any = None
