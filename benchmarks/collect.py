@@ -27,6 +27,7 @@ snapshot; (issue 13) at most 3 points per repository for `--depth full`.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import resource
@@ -90,7 +91,9 @@ def child(
     print(json.dumps({"n": n, "collected": collected, "wall": wall, "cpu": cpu,
                       "simulator_cpu": served,
                       "requests": summary.requests, "points": summary.points,
-                      "peak_mib": peak_kib / 1024, "partial": summary.partial}))  # fmt: skip
+                      "peak_mib": peak_kib / 1024, "partial": summary.partial,
+                      "health": dataclasses.asdict(summary.groups["health"])
+                      if "health" in summary.groups else None}))  # fmt: skip
 
 
 def start_simulator(size: int, latency: float) -> tuple[subprocess.Popen[str], str]:
@@ -176,6 +179,12 @@ def report(runs: list[dict[str, Any]], latency: float) -> None:
               f"{1000 * full['requests'] / n:,.0f} requests, {1000 * full['points'] / n:,.0f} "
               f"points ({per_repo:.2f} points per repository, target <= {FULL_TARGET}: "
               f"{verdict})")  # fmt: skip
+        health = full.get("health")
+        if health:
+            print(f"- of which the health group alone (issue 13 item 5): "
+                  f"{1000 * health['requests'] / n:,.0f} requests, "
+                  f"{1000 * health['points'] / n:,.0f} points, {1000 * health['pages'] / n:,.0f} "
+                  f"pages per 1,000 repositories")  # fmt: skip
     base = next(r for r in runs if r["mode"] == "baseline")
     same = next((r for r in runs if r["mode"] == "default" and r["n"] == base["n"]), None)
     if same:

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from mlops_radar.app.health import collected_health, load_health
 from mlops_radar.app.reviews import read_reviews, study_reviews
 from mlops_radar.catalog.stages import load_stage_map
 from mlops_radar.errors import ConfigError, RadarError
@@ -30,6 +31,7 @@ from mlops_radar.model.config import (
     policy_from_toml,
     weights_from_toml,
 )
+from mlops_radar.model.health.columns import HEALTH_COLUMNS, with_health
 from mlops_radar.model.license_history import LicenseHistory, license_history
 from mlops_radar.model.license_summary import LicenseSummary
 from mlops_radar.model.ranking import find_rows, rank, tool_scores
@@ -65,6 +67,9 @@ class Loaded:
     collected: frozenset[str] | None = None  # the fact columns the snapshot's sources collect
     license_data: object = None  # SPDX list data, loaded when the table has detected licenses
     reviews: tuple[LicenseReview, ...] = ()  # the license reviews applied (to history too)
+    # per table row: community-health metrics (model.health.columns.ToolHealth) when the snapshot
+    # collected the github.health group (`--depth full`); None: it did not
+    health: tuple[Any, ...] | None = None
 
 
 def _read_text(path: str, what: str) -> str:
@@ -115,9 +120,14 @@ def load(
         from mlops_radar.sources.licenses import load_license_data
 
         data = load_license_data()
-    return Loaded(
-        store, info, apply_reviews(table, carried), frozenset(info.collected), data, tuple(carried)
-    )
+    table = apply_reviews(table, carried)
+    collected = frozenset(info.collected)
+    health = None
+    if collected_health(collected):
+        health = tuple(load_health(store, info, table))
+        table = with_health(table, health)
+        collected |= frozenset(HEALTH_COLUMNS)
+    return Loaded(store, info, table, collected, data, reviews=tuple(carried), health=health)
 
 
 def _judging(loaded: Loaded, chosen: Policy) -> Policy:
@@ -207,7 +217,8 @@ def tool_report(loaded: Loaded, name: str, chosen: Policy, weighting: Weights) -
     rows = _rows(loaded, result, name)
     position = int(result.frame["row"].to_numpy()[rows[0]])
     one = loaded.table.iloc[[position]]
-    facts = {str(k): v for k, v in one.iloc[0].to_dict().items()}
+    # the health columns are computed from the stored record, not stored facts: `health` has them
+    facts = {str(k): v for k, v in one.iloc[0].to_dict().items() if k not in HEALTH_COLUMNS}
     judged = _judging(loaded, chosen)
     measured = qualification(qualify(one, loaded.info.snapshot_date, judged), judged)
     history = _history(loaded.store, name)
@@ -218,6 +229,8 @@ def tool_report(loaded: Loaded, name: str, chosen: Policy, weighting: Weights) -
         history_snapshots=len(history),
         trend=trend(history),
         lock_in=_declared_lock_in(loaded, facts),
+        health=None if loaded.health is None else loaded.health[position],
+        health_collected=loaded.health is not None,
         license_history=_license_history(loaded, history, judged),
     )
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 
 import click
@@ -48,6 +48,7 @@ from mlops_radar.sources.summary import (
     DEFAULT_MAX_WAIT,
     CollectConfig,
     CollectSummary,
+    GroupCost,
     ProgressStatus,
 )
 from mlops_radar.store import Store
@@ -80,7 +81,10 @@ class _ProgressBar:
             TextColumn("[bold]collect"),
             BarColumn(),
             MofNCompleteColumn(),  # "0/?" until the plan knows the total
-            TextColumn("{task.fields[requests]} requests, {task.fields[points]} points"),
+            TextColumn(
+                "{task.fields[requests]} requests, {task.fields[points]} points"
+                "{task.fields[groups]}"
+            ),
             TextColumn("budget {task.fields[budget]}"),
             TimeRemainingColumn(),
             _Countdown(),
@@ -88,7 +92,7 @@ class _ProgressBar:
             transient=False,
         )
         self.task = self.progress.add_task(
-            "collect", total=None, requests=0, points=0, budget="?", wait_until=None
+            "collect", total=None, requests=0, points=0, groups="", budget="?", wait_until=None
         )
 
     def batch_done(self, status: ProgressStatus) -> None:
@@ -99,6 +103,7 @@ class _ProgressBar:
             total=status.total,
             requests=status.requests,
             points=status.points,
+            groups="".join(f" ({g} {cost_words(c)})" for g, c in _costed(status.groups)),
             budget=budget,
             wait_until=None,
         )
@@ -121,6 +126,20 @@ def _announce(opened: Opened, out: Console, catalogs: Sequence[str]) -> None:
     )
 
 
+#: The field groups whose own cost the progress bar and the summary show (batched alone).
+COSTED_GROUPS = ("health",)
+
+
+def _costed(groups: Mapping[str, GroupCost]) -> list[tuple[str, GroupCost]]:
+    return [(g, groups[g]) for g in COSTED_GROUPS if g in groups]
+
+
+def cost_words(cost: GroupCost) -> str:
+    """One group's cost: `12 requests, 24 points, 12 pages` (pages: repositories answered, one
+    page of each of the group's lists)."""
+    return f"{cost.requests:,} requests, {cost.points:,} points, {cost.pages:,} pages"
+
+
 def print_summary(summary: CollectSummary, snapshot_id: int, status: str) -> None:
     """The closing summary on stdout (plain lines: it is also what scripts and logs keep)."""
     counts = {o: summary.counts.get(o, 0) for o in Outcome}
@@ -138,6 +157,7 @@ def print_summary(summary: CollectSummary, snapshot_id: int, status: str) -> Non
         ("requests", f"{summary.requests:,}, points {summary.points:,}, budget left {budget}, "
          f"{summary.elapsed_seconds:.1f} s"),
     ]  # fmt: skip
+    rows += [(f"{group} cost", cost_words(cost)) for group, cost in _costed(summary.groups)]
     lines = [f"snapshot {snapshot_id}: {status}"]
     lines += [f"  {label:<12} {value}" for label, value in rows]
     lines += [f"  renamed    {old} -> {new}" for old, new in summary.renamed]

@@ -181,6 +181,7 @@ def explain(
     stars = frame["stars"].to_numpy() if "stars" in frame.columns else np.full(len(frame), np.nan)
     result = []
     outcome = frame["outcome"].to_numpy() if "outcome" in frame.columns else None
+    quiet = frame["quiet"].to_numpy() if "quiet" in frame.columns else None
     for k, i in enumerate(rows):
         kept = [int(j) for j in order[k] if telling[j] and apart[k, j]]
 
@@ -201,5 +202,5 @@ def explain(
             gates[k], scored.rings,
             outcome=None if outcome is None or not isinstance(outcome[i], str) else outcome[i],
         )  # fmt: skip
-        result.append(Explanation(helps, hurts, why))
+        result.append(Explanation(helps, hurts, why, None if quiet is None else quiet[i]))
     return result

@@ -4,7 +4,9 @@ A tool in two categories (or stages) is scored in each: the table is exploded to
 group) and percentiles are taken within the group. Overall = weighted mean of signal scores, where a
 missing signal counts 0 with its weight still in the denominator: it can only lower a score, never
 raise it (unlike criticality_score, which drops it from the denominator). `completeness` is the
-share of the weight whose signals are known. See docs/maturity-model.md.
+share of the weight whose signals are known. A signal marked neutral (`unknown = "neutral"`, the
+community-health signals) is the exception: its unknown value is left out of that tool's score
+(neither lowering nor raising it) but still lowers its completeness. See docs/maturity-model.md.
 """
 
 from __future__ import annotations
@@ -19,6 +21,8 @@ import pandas as pd
 from mlops_radar.errors import ModelError
 from mlops_radar.model.columns import flag, number
 from mlops_radar.model.gates import evaluate_gates
+from mlops_radar.model.health.columns import health_column
+from mlops_radar.model.health.quiet import quiet_but_maintained
 from mlops_radar.model.normalise import signal_score
 from mlops_radar.model.policy import GATES, Policy
 from mlops_radar.model.results import Ring, Status
@@ -191,6 +195,42 @@ def _row_weights(weights: np.ndarray, applicable: np.ndarray) -> np.ndarray:
     return shares
 
 
+def _neutral_shares(
+    specs: tuple[SignalSpec, ...],
+    weights: Weights,
+    judged: np.ndarray,
+    applicable: np.ndarray,
+    unknown: np.ndarray,
+    counted: np.ndarray,
+) -> np.ndarray:
+    """Each row's score shares with its unknown neutral signals left out: the row's weights are
+    those of a model without them (each dimension's weight split over its remaining signals),
+    so an unknown neutral value neither lowers nor raises the score. Rows without such a cell
+    keep `counted`, the shares completeness is measured with."""
+    neutral = np.array([s.neutral for s in specs], dtype=bool)
+    dropped = unknown & neutral
+    affected = dropped.any(axis=1)
+    if not affected.any():
+        return counted
+    keep = ~dropped[affected]
+    own = np.array([s.weight for s in specs]) * keep
+    full = np.zeros(own.shape)
+    for dimension, dim_weight in weights.dimensions.items():
+        idx = np.array([i for i, s in enumerate(specs) if s.dimension == dimension], dtype=int)
+        if not len(idx):
+            continue
+        total = own[:, idx].sum(axis=1, keepdims=True)
+        full[:, idx] = dim_weight * np.divide(
+            own[:, idx], total, out=np.zeros_like(own[:, idx]), where=total > 0
+        )
+    judged_full = full * judged
+    total = judged_full.sum(axis=1, keepdims=True)
+    w = np.divide(judged_full, total, out=np.zeros_like(judged_full), where=total > 0)
+    shares = counted.copy()
+    shares[affected] = _row_weights(w, applicable[affected])
+    return shares
+
+
 def score(
     table: pd.DataFrame,
     snapshot_date: date | datetime,
@@ -229,7 +269,10 @@ def score(
         judged = np.ones(len(specs), dtype=bool)
     w = full * judged
     w = w / w.sum()
-    shares = _row_weights(w, applicable)
+    # completeness counts every judged, applicable signal; the score leaves out the unknown
+    # values of neutral signals (health), as if they were not configured for that row
+    counted = _row_weights(w, applicable)
+    shares = _neutral_shares(specs, weights, judged, applicable, np.isnan(scores), counted)
     filled = np.nan_to_num(scores, nan=0.0)
     frame = pd.DataFrame(
         {
@@ -239,7 +282,7 @@ def score(
             "group": groups,
             "status": status,
             "score": 100.0 * (filled * shares).sum(axis=1),
-            "completeness": ((~np.isnan(scores)) * shares).sum(axis=1),
+            "completeness": ((~np.isnan(scores)) * counted).sum(axis=1),
         }
     )
     for name, column in _dimension_scores(filled, specs, shares).items():
@@ -256,6 +299,9 @@ def score(
     frame["license"] = gates["license"].to_numpy()[positions]
     if "outcome" in table.columns:
         frame["outcome"] = table["outcome"].to_numpy()[positions]
+    if health_column("commits_90d") in table.columns:  # the snapshot collected github.health
+        quiet = np.array([*quiet_but_maintained(table), None], dtype=object)[:-1]
+        frame["quiet"] = quiet[positions]
     frame["rank"] = _rank_within_groups(frame)
     return Scored(
         frame=frame,

@@ -22,6 +22,7 @@ __all__ = [
     "GateReason",
     "GateResult",
     "Qualification",
+    "QuietReason",
     "Ranking",
     "RankingGroup",
     "Ring",
@@ -146,12 +147,25 @@ class RingReason:
 
 
 @dataclass(frozen=True, slots=True)
+class QuietReason:
+    """A repository with few recent commits whose issues are answered and which released in
+    the last year: quiet but maintained, not abandoned (`model/health/quiet.py` decides; the
+    figures it decided on)."""
+
+    commits_90d: int
+    releases_last_year: int
+    first_response_median_h: float
+
+
+@dataclass(frozen=True, slots=True)
 class Explanation:
-    """The signals that help a tool most and those that hurt it most, and why its ring."""
+    """The signals that help a tool most and those that hurt it most, and why its ring;
+    `quiet` when the tool is quiet but maintained (None otherwise, or unknown)."""
 
     helps: tuple[SignalReason, ...]
     hurts: tuple[SignalReason, ...]
     ring: RingReason
+    quiet: QuietReason | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,5 +296,9 @@ class ToolReport:
     trend: Trend
     # cloud SDKs its manifests declare (advise.lockin.LockIn items); None: no manifest known
     lock_in: tuple[Any, ...] | None = None
+    # community health (model.health.columns.ToolHealth); None: no record for the tool, or the
+    # snapshot did not collect the github.health group (`health_collected` says which)
+    health: Any = None
+    health_collected: bool = False
     # its resolved license over the snapshots (model.license_history.LicenseHistory)
     license_history: Any = None

@@ -14,6 +14,7 @@ from mlops_radar.errors import ModelError
 
 __all__ = [
     "SCALES",
+    "UNKNOWN_RULES",
     "RingRules",
     "SignalSpec",
     "Weights",
@@ -23,6 +24,12 @@ __all__ = [
 ]
 
 SCALES = ("log", "inverse_log", "ratio")
+#: What a signal's unknown value does to a tool's score: "zero" counts it 0 (the model's rule:
+#: missing data can only lower a score); "neutral" leaves it out of that tool's score (its
+#: dimension is scored on its other signals, as if the signal were not configured) while still
+#: lowering the tool's completeness. Health signals are neutral: a repository without issues has
+#: no time to first response, which says nothing bad about it (docs/maturity-model.md).
+UNKNOWN_RULES = ("zero", "neutral")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +45,7 @@ class SignalSpec:
     label: str
     optional: bool = False
     column: str | None = None  # a signal read from this fact column as it is (any source's)
+    neutral: bool = False  # unknown = "neutral": an unknown value neither lowers nor raises a score
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,7 +149,16 @@ def _signal(name: str, spec: Any, dimensions: Mapping[str, float], source: str) 
         label=str(spec.get("label", name)),
         optional=bool(spec.get("optional", False)),
         column=_column(spec, name, source),
+        neutral=_unknown_rule(spec, name, source) == "neutral",
     )
+
+
+def _unknown_rule(spec: Mapping[str, Any], name: str, source: str) -> str:
+    rule = spec.get("unknown", "zero")
+    if rule not in UNKNOWN_RULES:
+        allowed = ", ".join(UNKNOWN_RULES)
+        raise ModelError(f"{source}: signals.{name}.unknown must be one of {allowed}")
+    return str(rule)
 
 
 def _column(spec: Mapping[str, Any], name: str, source: str) -> str | None:

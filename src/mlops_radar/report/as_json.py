@@ -22,10 +22,16 @@ from mlops_radar.model.results import (
 )
 from mlops_radar.report.base import Context
 from mlops_radar.report.values import json_text, json_value
-from mlops_radar.report.words import gate_words, ring_words, signal_words, trend_words
+from mlops_radar.report.words import (
+    gate_words,
+    quiet_words,
+    ring_words,
+    signal_words,
+    trend_words,
+)
 from mlops_radar.store.records import SnapshotInfo
 
-__all__ = ["JsonRenderer", "as_json"]
+__all__ = ["HEALTH_JSON_KEYS", "JsonRenderer", "as_json", "health_json"]
 
 
 def snapshot_json(info: SnapshotInfo | None, policy: str | None = None) -> dict[str, Any]:
@@ -75,11 +81,47 @@ def tool_score_json(tool: ToolScore, *, ranked: bool = False) -> dict[str, Any]:
         "hurts": [signal_words(r) for r in why.hurts],
         "gates": gates_json(tool.gates),
     }
+    if why.quiet is not None:  # only when the snapshot's health data says so
+        record["quiet"] = quiet_words(why.quiet)
     if ranked:
         record["value"] = tool.value
         record["attractiveness"] = tool.attractiveness
         record["study_rank"] = tool.study_rank
     return record
+
+
+#: The `"health"` keys of `show TOOL --json`, exactly as issue 13 lists them.
+HEALTH_JSON_KEYS = (
+    "time_to_first_response_median_h",
+    "time_to_close_median_h",
+    "open_issue_age_median_d",
+    "open_issue_age_p90_d",
+    "change_request_closure_ratio_90d",
+    "time_to_merge_median_h",
+    "releases_last_year",
+    "commits_90d",
+    "commits_365d",
+    "contributor_absence_factor",
+    "elephant_factor",
+)
+
+
+def health_json(report: ToolReport) -> dict[str, Any] | None:
+    """A tool's community health: per metric `{"value", "as_of", "n"}`, null where unknown
+    (never 0 for unknown); null altogether when the snapshot did not collect the health group."""
+    if not report.health_collected:
+        return None
+    found = report.health
+    if found is None:
+        return dict.fromkeys(HEALTH_JSON_KEYS)
+    as_of = None if found.as_of is None else found.as_of.isoformat()
+    values = found.metrics.values()
+    return {
+        key: None
+        if values[key] is None
+        else {"value": values[key], "as_of": as_of, "n": found.metrics.n.get(key, 0)}
+        for key in HEALTH_JSON_KEYS
+    }
 
 
 def qualified_json(tool: ToolQualification) -> dict[str, Any]:
@@ -159,6 +201,7 @@ def as_json(result: object, context: Context | None = None) -> Any:
                 {"cloud": t.cloud, "package": t.package, "kind": t.kind, "extra": t.extra}
                 for t in result.lock_in
             ],
+            "health": health_json(result),
             **_license_history_json(result),
         }
     if isinstance(result, LicenseSummary):

@@ -141,6 +141,7 @@ def ranking_table(group: str, tools: Sequence[ToolScore], by: str) -> Table:
         text = "\n".join(
             [f"[green]+[/] {safe(signal_words(h))}" for h in why.helps]
             + [f"[red]-[/] {safe(signal_words(h))}" for h in why.hurts]
+            + _quiet_lines(why)
             + [f"[dim]{safe(ring_words(why.ring))}[/]"]
         )
         table.add_row(
@@ -152,6 +153,37 @@ def ranking_table(group: str, tools: Sequence[ToolScore], by: str) -> Table:
             text,
         )
     return table
+
+
+def _quiet_lines(why: Any) -> list[str]:
+    """ "Quiet but maintained" under a tool's reasons, when its health data says so."""
+    from mlops_radar.report.words import quiet_words
+
+    return [] if why.quiet is None else [f"[green]~[/] {safe(quiet_words(why.quiet))}"]
+
+
+def health_section(report: Any) -> dict[str, str] | None:
+    """`show TOOL`'s "community health" items, each with its as-of date (None: the snapshot did
+    not collect the health group)."""
+    from mlops_radar.report.words import HEALTH_LABELS, health_words
+
+    if not report.health_collected:
+        return None
+    found = report.health
+    if found is None:
+        return {"unknown": "no health record for this repository in the snapshot"}
+    as_of = None if found.as_of is None else found.as_of.date().isoformat()
+    values = found.metrics.values()
+    return {
+        label: health_words(
+            values.get(key),
+            unit,
+            found.metrics.n.get(key, 0),
+            as_of,
+            lower_bound=key in found.metrics.lower_bounds,
+        )
+        for key, (label, unit) in HEALTH_LABELS.items()
+    }
 
 
 def compare_table(tools: Sequence[ToolScore], trends: Sequence[Trend]) -> Table:
@@ -319,7 +351,13 @@ class TerminalRenderer:
 
     def _tool(self, report: Any) -> None:
         from mlops_radar.report.values import json_value
-        from mlops_radar.report.words import gate_words, ring_words, signal_words, trend_words
+        from mlops_radar.report.words import (
+            gate_words,
+            quiet_words,
+            ring_words,
+            signal_words,
+            trend_words,
+        )
 
         facts = {k: json_value(v) for k, v in report.facts.items()}
         measured = report.qualification
@@ -345,12 +383,16 @@ class TerminalRenderer:
                 **tool.dimensions,
                 "helps": "; ".join(signal_words(r) for r in why.helps),
                 "hurts": "; ".join(signal_words(r) for r in why.hurts),
+                **({"quiet": quiet_words(why.quiet)} if why.quiet is not None else {}),
             }
         if report.lock_in is not None:
             sections["cloud lock-in (declared)"] = {
                 f"{t.cloud}": f"{t.package}" + (f" (extra {t.extra})" if t.extra else " (always)")
                 for t in report.lock_in
             } or {"none": "no cloud SDK in its manifests' requirements"}
+        health = health_section(report)
+        if health is not None:
+            sections["community health"] = health
         sections.update(_license_history_section(report))
         sections["history"] = {
             "snapshots": report.history_snapshots,

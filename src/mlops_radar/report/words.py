@@ -11,6 +11,7 @@ from typing import Any
 from mlops_radar.model.results import (
     Explanation,
     GateReason,
+    QuietReason,
     RingBasis,
     RingReason,
     Robustness,
@@ -19,8 +20,11 @@ from mlops_radar.model.results import (
 )
 
 __all__ = [
+    "HEALTH_LABELS",
     "gate_words",
+    "health_words",
     "lead_reason",
+    "quiet_words",
     "ring_words",
     "robustness_words",
     "signal_words",
@@ -259,4 +263,50 @@ def robustness_words(figures: Robustness) -> str:
     return (
         f"robustness (weights ±{figures.spread:.0%}, {figures.draws} draws): "
         f"mean Kendall tau {tau:.2f}, top 3 unchanged in {figures.top3_unchanged:.0%} of draws"
+    )
+
+
+#: The community-health metrics `show TOOL` prints, in order, with their names and units.
+HEALTH_LABELS: dict[str, tuple[str, str]] = {
+    "time_to_first_response_median_h": ("time to first response (median)", "h"),
+    "time_to_close_median_h": ("time to close an issue (median)", "h"),
+    "open_issue_age_median_d": ("open issue age (median)", "days"),
+    "open_issue_age_p90_d": ("open issue age (90th percentile)", "days"),
+    "change_request_closure_ratio_90d": ("pull requests closed per opened, 90 days", ""),
+    "time_to_merge_median_h": ("time to merge, 90 days (median)", "h"),
+    "releases_last_year": ("releases in the last year", ""),
+    "commits_90d": ("commits in 90 days", ""),
+    "commits_365d": ("commits in 365 days", ""),
+    "contributor_absence_factor": ("contributor absence factor", "authors"),
+    "elephant_factor": ("elephant factor", "organisations"),
+    "organisational_diversity": ("organisations among recent commit authors", ""),
+}
+
+
+def health_words(
+    value: float | None, unit: str, n: int, as_of: str | None, *, lower_bound: bool = False
+) -> str:
+    """One metric's value in words, with how many items it rests on and its as-of date."""
+    when = f"as of {as_of}" if as_of else "as-of date unknown"
+    if value is None:
+        return f"unknown ({when})"
+    fraction = isinstance(value, float) and not value.is_integer()
+    shown = f"{value:,.1f}" if fraction else f"{value:,.0f}"
+    text = f"at least {shown}" if lower_bound else shown
+    if unit in ("authors", "organisations", "days") and value == 1 and not lower_bound:
+        unit = unit[:-1]
+    return f"{text}{' ' + unit if unit else ''} (n {n:,}, {when})"
+
+
+def quiet_words(reason: QuietReason) -> str:
+    """Why a tool with few recent commits reads as maintained, not abandoned."""
+    commits = "1 commit" if reason.commits_90d == 1 else f"{reason.commits_90d:,} commits"
+    releases = (
+        "1 release" if reason.releases_last_year == 1 else f"{reason.releases_last_year:,} releases"
+    )
+    hours = reason.first_response_median_h
+    answered = f"{hours:,.0f} hours" if hours >= 1 else "under an hour"
+    return (
+        f"quiet but maintained, not abandoned: {commits} in the last 90 days, but issues "
+        f"answered in a median of {answered} and {releases} in the last year"
     )

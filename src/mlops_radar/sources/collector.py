@@ -39,6 +39,7 @@ from mlops_radar.sources.summary import (
     CollectConfig,
     CollectProgress,
     CollectSummary,
+    GroupCost,
     ProgressStatus,
     SummaryTally,
 )
@@ -121,6 +122,7 @@ class Collector:
         self._points = PointBudget()
         self._points_used = 0
         self._requests = 0
+        self._groups: dict[str, GroupCost] = {}  # the cost of batches of one field group alone
         self._unanswered = 0  # requests in a row that got no answer at all
         self._stop_reason: str | None = None
         self._total = 0
@@ -191,8 +193,10 @@ class Collector:
         estimated = self._source.estimate(batch)
         reserved = await self._acquire(estimated)
         answer: Answered | TransientError | RateLimited
+        group = _single_group(batch)
         try:
             self._requests += 1
+            self._charge(group, requests=1)
             answer = await self._source.fetch(batch)
         except (TransientError, RateLimited) as exc:
             answer = exc
@@ -227,6 +231,11 @@ class Collector:
     def _accept(self, batch: list[WorkItem], answer: Answered, estimated: int) -> None:
         self._points.update(answer.budget, estimated)
         self._points_used += answer.budget.cost or 0
+        self._charge(
+            _single_group(batch),
+            points=answer.budget.cost or 0,
+            pages=sum(1 for i in batch if not i.rider),
+        )
         for shape in {item.shape for item in batch if not item.rider}:
             self._sizers[shape].succeeded()
         self._backoff.succeeded()
@@ -244,6 +253,16 @@ class Collector:
         self._queue.add([i for i in batch if i not in failed], front=True)
         delay = self._backoff.failed()
         await self._sleep(delay, f"retrying after {reason}")
+
+    def _charge(
+        self, group: str | None, requests: int = 0, points: int = 0, pages: int = 0
+    ) -> None:
+        if group is None:
+            return
+        was = self._groups.get(group, GroupCost())
+        self._groups[group] = GroupCost(
+            was.requests + requests, was.points + points, was.pages + pages
+        )
 
     def _give_up(self, failures: list[tuple[WorkItem, str]]) -> list[WorkItem]:
         """Count one more attempt per failed item; those out of attempts are returned (their key
@@ -351,6 +370,7 @@ class Collector:
             points=self._points_used,
             remaining=self._points.reported.remaining,
             limit=self._points.reported.limit,
+            groups=dict(self._groups),
         )
 
     def _summary(self, plan: Plan, elapsed: float) -> CollectSummary:
@@ -369,4 +389,14 @@ class Collector:
             partial=len(self._finished) < plan.total or failed,
             stop_reason=self._stop_reason,
             elapsed_seconds=elapsed,
+            groups=dict(self._groups),
         )
+
+
+def _single_group(batch: Sequence[WorkItem]) -> str | None:
+    """The field group a batch asks alone (its non-rider items all ask that one part), or None
+    for a batch of several groups (the light groups share their batches)."""
+    main = [item for item in batch if not item.rider]
+    if not main or len(main[0].parts) != 1 or any(i.parts != main[0].parts for i in main):
+        return None
+    return next(iter(main[0].parts))

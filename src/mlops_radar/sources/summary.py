@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Protocol
 
 from mlops_radar.sources.outcomes import Outcome, RepoOutcome
 
-__all__ = ["CollectConfig", "CollectProgress", "CollectSummary", "ProgressStatus", "SummaryTally"]
+__all__ = [
+    "CollectConfig",
+    "CollectProgress",
+    "CollectSummary",
+    "GroupCost",
+    "ProgressStatus",
+    "SummaryTally",
+]
 
 
 #: The longest wait a run accepts by default: GitHub's primary window is one hour, so no legitimate
@@ -39,8 +47,19 @@ class CollectConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class GroupCost:
+    """What the batches of one field group asked alone (the health group's are batched apart
+    from the light groups): requests sent (retries included), points GitHub charged, and pages
+    (items answered: one page of each of the group's lists for one repository)."""
+
+    requests: int = 0
+    points: int = 0
+    pages: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class ProgressStatus:
-    """Where a run stands after a batch."""
+    """Where a run stands after a batch. `groups`: the cost of the groups batched alone, by name."""
 
     done: int
     total: int
@@ -48,6 +67,7 @@ class ProgressStatus:
     points: int
     remaining: int | None  # primary budget left, as last reported
     limit: int | None
+    groups: Mapping[str, GroupCost] = field(default_factory=dict)
 
 
 class CollectProgress(Protocol):
@@ -77,6 +97,7 @@ class CollectSummary:
     partial: bool
     stop_reason: str | None
     elapsed_seconds: float
+    groups: Mapping[str, GroupCost] = field(default_factory=dict)  # cost of groups batched alone
 
     @property
     def finished(self) -> int:
