@@ -72,8 +72,8 @@ def read_catalog(
 
     `taxonomy` names the shipped stage mapping (`study` or `amershi`); `stage_map` is a user file
     that extends or overrides it; `resource_sections` replaces the list of awesome-list sections
-    that are not tools (Articles, Books, ...; they are also recognised by their words, see
-    `catalog.sections`); `skip_sections` and `only_sections` are `--skip-section` and
+    that are not tools (by default: `DEFAULT_RESOURCE_SECTIONS`, and sections recognised by
+    their words, see `catalog.sections`; a list given here is the whole rule); `skip_sections` and `only_sections` are `--skip-section` and
     `--only-section` (case-insensitive). Unreadable sources raise `CatalogError`; lines that
     look like entries but cannot be read come back in `Catalog.problems`, the sections not read
     in `Catalog.skipped`.
@@ -136,7 +136,12 @@ def _options(
     )
     if resource_sections is None:
         return options
-    return replace(options, resource_sections=frozenset(section_key(s) for s in resource_sections))
+    # a list given replaces the whole rule: names only, no recognition by words
+    return replace(
+        options,
+        resource_sections=frozenset(section_key(s) for s in resource_sections),
+        resource_words=False,
+    )
 
 
 def _read_one(source: str, options: ReadOptions) -> tuple[ReaderResult, str]:
