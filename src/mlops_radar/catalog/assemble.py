@@ -124,8 +124,8 @@ def _sections_kept(
 
 
 def _normalised(entry: RawEntry) -> RawEntry:
-    categories = _unique(" ".join(c.split()) for c in entry.categories)
-    return replace(entry, categories=tuple(c for c in categories if c))
+    categories = tuple(c for c in _unique(" ".join(c.split()) for c in entry.categories) if c)
+    return entry if categories == entry.categories else replace(entry, categories=categories)
 
 
 def _unique(values: Iterable[str]) -> tuple[str, ...]:
@@ -164,12 +164,13 @@ def _merged(tools: Sequence[tuple[ToolEntry, str]]) -> tuple[list[ToolEntry], li
         if tool.name.casefold() not in named[tool.identity]:
             named[tool.identity].add(tool.name.casefold())
             problems.append(_two_names(first, first_source[tool.identity], tool, origin))
-        by_identity[tool.identity] = replace(
-            first,
-            categories=_unique((*first.categories, *tool.categories)),
-            pypi=_unique((*first.pypi, *tool.pypi)),
-            description=first.description or tool.description,
-        )
+        categories = _unique((*first.categories, *tool.categories))
+        pypi = _unique((*first.pypi, *tool.pypi))
+        description = first.description or tool.description
+        if (categories, pypi, description) != (first.categories, first.pypi, first.description):
+            by_identity[tool.identity] = replace(
+                first, categories=categories, pypi=pypi, description=description
+            )
     return list(by_identity.values()), problems
 
 
