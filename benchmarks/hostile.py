@@ -4,11 +4,13 @@ timeout; prints the table: cases tried, tracebacks, hangs, peak memory per reade
 Every file is generated here, at run time, and is under 10 MB: zip bombs, XML entity bombs,
 `<text:s text:c="2000000000"/>`, repeated rows, deep nesting, quadratic Markdown (unclosed
 comments, lines of `[](`, long runs of spaces), huge CSV fields, deep and duplicate YAML, control
-characters. A reader passes a case when it reads the file or refuses it with one line (a
-`RadarError`), within `--timeout` seconds and `--memory` MB of address space (RLIMIT_AS).
+characters, bytes that are not UTF-8. A reader passes a case when it reads the file or refuses it
+with one line (a `RadarError`), within `--timeout` seconds of CPU (RLIMIT_CPU; wall-clock time on
+a shared machine says little) and `--memory` MB of address space (RLIMIT_AS).
 
-    scripts/fuzz-readers                  # the table
+    scripts/fuzz-readers                  # the readers' table, then the collector's (faultmix.py)
     python3 benchmarks/hostile.py --cases  # one line per case as well
+    python3 benchmarks/hostile.py --repos 0  # the readers only
 """
 
 from __future__ import annotations
@@ -18,11 +20,11 @@ import io
 import json
 import os
 import resource
+import signal
 import struct
 import subprocess
 import sys
 import tempfile
-import time
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -277,6 +279,19 @@ def csv_comma_separated() -> bytes:
     return CSV_HEADER.replace(b";", b",") + b"1,Cat,Tool,o,r,main,1,True,1,2,3,MIT,Py,False,4,5\n"
 
 
+def csv_rows_under_cap() -> bytes:
+    row = b"1;Cat;Tool;owner;name;main;10;True;1;2;3;MIT;Python;False;4;5\n"
+    return CSV_HEADER + row * 49_000  # MAX_CSV_ROWS is 50,000
+
+
+def md_not_utf8() -> bytes:
+    return b"# List\n\n## Tools\n\n* [a](https://github.com/o/a) - caf\xe9.\n"
+
+
+def yaml_not_utf8() -> bytes:
+    return YAML_HEAD + b"  - name: caf\xe9\n    categories: [x]\n    repo: o/r\n"
+
+
 def csv_not_utf8() -> bytes:
     return CSV_HEADER + b"1;\xff\xfe;t;o;r;m;1;True;1;2;3;MIT;Py;False;4;5\n"
 
@@ -299,7 +314,7 @@ def yaml_too_large() -> bytes:
 
 def yaml_just_under_cap() -> bytes:
     item = b"- {name: t, categories: [a], repo: o/r}\n"
-    return YAML_HEAD + item * (2**20 // len(item) - 2)
+    return YAML_HEAD + item * (2**19 // len(item) - 2)  # MAX_YAML_CHARS is 512 KiB
 
 
 def yaml_alias_bomb() -> bytes:
@@ -356,12 +371,15 @@ CASES = (
     Case("md heading of 3M '<a '", "markdown", "tags.md", md_tag_openers, "read"),
     Case("md 4M [ then 4M ]", "markdown", "brackets.md", md_brackets, "read"),
     Case("md heading, 8 MB of *_", "markdown", "emphasis.md", md_emphasis, "read"),
-    Case("md control characters", "markdown", "control.md", md_control_chars, "read"),
-    Case("md 9 MB of entries", "markdown", "big.md", md_many_lines, "read"),
+    # these two hold more entries than MAX_ENTRIES (50,000): refused, after reading them
+    Case("md control characters", "markdown", "control.md", md_control_chars),
+    Case("md 9 MB of entries", "markdown", "big.md", md_many_lines),
     Case("md 2M code fences", "markdown", "fences.md", md_fences, "read"),
+    Case("md not UTF-8", "markdown", "latin.md", md_not_utf8, "refused"),
     Case("csv 200,000-character field", "csv", "field.csv", csv_huge_field, "refused"),
     Case("csv unclosed quote, 9 MB", "csv", "quote.csv", csv_unclosed_quote),
-    Case("csv 9 MB of rows", "csv", "rows.csv", csv_many_rows, "read"),
+    Case("csv 9 MB of rows (150,000)", "csv", "rows.csv", csv_many_rows, "refused"),
+    Case("csv 49,000 rows, under the cap", "csv", "cap.csv", csv_rows_under_cap, "read"),
     Case("csv rows of 100,000 fields", "csv", "wide.csv", csv_wide_rows, "read"),
     Case("csv control characters, \\r lines", "csv", "control.csv", csv_control_chars, "read"),
     Case("csv comma-separated", "csv", "comma.csv", csv_comma_separated, "read"),
@@ -369,7 +387,8 @@ CASES = (
     Case("yaml 500,000 nested [", "yaml", "deep.yaml", yaml_deep_flow, "refused"),
     Case("yaml 700 nested block lists", "yaml", "block.yaml", yaml_deep_block),
     Case("yaml 9 MB", "yaml", "big.yaml", yaml_too_large, "refused"),
-    Case("yaml just under the 1 MiB cap", "yaml", "cap.yaml", yaml_just_under_cap, "read"),
+    Case("yaml not UTF-8", "yaml", "latin.yaml", yaml_not_utf8, "refused"),
+    Case("yaml just under the 512 KiB cap", "yaml", "cap.yaml", yaml_just_under_cap, "read"),
     Case("yaml alias bomb", "yaml", "aliases.yaml", yaml_alias_bomb, "refused"),
     Case("yaml duplicate keys", "yaml", "dup.yaml", yaml_duplicate_keys, "refused"),
     Case("yaml !!python tag", "yaml", "tag.yaml", yaml_python_tag, "refused"),
@@ -391,14 +410,25 @@ class Result:
     peak_mb: float | None
 
 
-def _child(path: str, memory_mb: int) -> None:
-    """Read `path` as a catalog under RLIMIT_AS; print one JSON line."""
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _child(path: str, memory_mb: int, cpu_seconds: float, code: str | None = None) -> None:
+    """Read `path` as a catalog under RLIMIT_AS and RLIMIT_CPU; print one JSON line. `code`, if
+    given, runs instead of the reader (to check that the limits catch what they are for)."""
     resource.setrlimit(resource.RLIMIT_AS, (memory_mb * 2**20, memory_mb * 2**20))
     from mlops_radar.catalog import read_catalog
     from mlops_radar.errors import RadarError
 
-    start = time.perf_counter()
+    # the limit counts from here: importing the package is not the reader's time
+    limit = int(_cpu_seconds() + cpu_seconds) + 1
+    resource.setrlimit(resource.RLIMIT_CPU, (limit, limit + 1))
+    start = _cpu_seconds()
     try:
+        if code is not None:
+            exec(code, {})  # the harness's own self-test, never outside input
         catalog = read_catalog(path)
         outcome, detail = "read", f"{len(catalog.tools)} tools, {len(catalog.problems)} problems"
     except RadarError as exc:
@@ -407,7 +437,7 @@ def _child(path: str, memory_mb: int) -> None:
         outcome, detail = "memory", "MemoryError"
     except BaseException as exc:  # the point: anything else is a traceback a person would see
         outcome, detail = "traceback", f"{type(exc).__name__}: {str(exc)[:200]}"
-    seconds = time.perf_counter() - start
+    seconds = _cpu_seconds() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if "\n" in detail.strip():
         outcome, detail = "traceback", "message of several lines: " + detail[:200]
@@ -415,31 +445,41 @@ def _child(path: str, memory_mb: int) -> None:
 
 
 def run_case(
-    case: Case, folder: Path, *, memory_mb: int = MEMORY_MB, timeout: float = TIMEOUT_S
+    case: Case,
+    folder: Path,
+    *,
+    memory_mb: int = MEMORY_MB,
+    timeout: float = TIMEOUT_S,
+    child_code: str | None = None,
 ) -> Result:
-    """Generate the case's file in `folder` and read it in a child process under the limits."""
+    """Generate the case's file in `folder` and read it in a child process under the limits
+    (`child_code`: Python the child runs first, for the harness's own tests)."""
     data = case.make()
     if len(data) >= MAX_INPUT:
         raise ValueError(f"{case.name}: {len(data):,} bytes, not under 10 MB")
     path = folder / case.filename
     path.write_bytes(data)
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    command = [sys.executable, __file__, "--child", str(path), "--memory", str(memory_mb)]
-    start = time.perf_counter()
+    command = [sys.executable, __file__, "--child", str(path), "--memory", str(memory_mb),
+               "--timeout", str(timeout)]  # fmt: skip
+    if child_code is not None:
+        command += ["--child-code", child_code]
+    wall_limit = 4 * timeout + 20  # CPU is limited in the child; this catches a sleeping hang
     try:
         done = subprocess.run(
-            command, capture_output=True, text=True, timeout=timeout + 5, env=env, check=False
+            command, capture_output=True, text=True, timeout=wall_limit, env=env, check=False
         )
     except subprocess.TimeoutExpired:
-        return Result(case, len(data), "hang", f"killed after {timeout + 5:g} s", timeout, None)
+        return Result(case, len(data), "hang", f"killed after {wall_limit:g} s", timeout, None)
     finally:
         path.unlink(missing_ok=True)
-    wall = time.perf_counter() - start
+    if done.returncode == -signal.SIGXCPU:
+        return Result(case, len(data), "hang", f"over {timeout:g} s of CPU", timeout, None)
     try:
         report = json.loads(done.stdout.strip().splitlines()[-1])
     except (IndexError, ValueError):
         tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
-        return Result(case, len(data), "crash", f"exit {done.returncode}: {tail}", wall, None)
+        return Result(case, len(data), "crash", f"exit {done.returncode}: {tail}", 0.0, None)
     outcome = report["outcome"]
     if outcome in ("read", "refused") and report["seconds"] > timeout:
         outcome = "hang"
@@ -460,7 +500,7 @@ def table(results: list[Result]) -> str:
     """Per reader: cases, read, refused, tracebacks, hangs, over memory, slowest, peak memory."""
     lines = [
         f"{'reader':<9} {'cases':>5} {'read':>5} {'refused':>7} {'tracebacks':>10} {'hangs':>5} "
-        f"{'memory':>6} {'crashes':>7} {'unexpected':>10} {'slowest s':>9} {'peak MB':>7}"
+        f"{'memory':>6} {'crashes':>7} {'unexpected':>10} {'CPU s max':>9} {'peak MB':>7}"
     ]
     for reader in dict.fromkeys(r.case.reader for r in results):
         mine = [r for r in results if r.case.reader == reader]
@@ -490,13 +530,16 @@ def case_lines(results: list[Result]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--child-code", help=argparse.SUPPRESS)
     parser.add_argument("--memory", type=int, default=MEMORY_MB, help="MB of address space")
-    parser.add_argument("--timeout", type=float, default=TIMEOUT_S, help="seconds per case")
+    parser.add_argument("--timeout", type=float, default=TIMEOUT_S, help="CPU seconds per case")
     parser.add_argument("--cases", action="store_true", help="also print one line per case")
     parser.add_argument("--only", default="", help="run the cases whose name contains this")
+    parser.add_argument("--repos", type=int, default=200,
+                        help="repositories per collector scenario (0: readers only)")  # fmt: skip
     args = parser.parse_args()
     if args.child:
-        _child(args.child, args.memory)
+        _child(args.child, args.memory, args.timeout, args.child_code)
         return 0
     results = []
     with tempfile.TemporaryDirectory(prefix="radar-hostile-") as folder:
@@ -505,11 +548,20 @@ def main() -> int:
                 results.append(run_case(case, Path(folder), memory_mb=args.memory,
                                         timeout=args.timeout))  # fmt: skip
     print(f"hostile files: {len(results)} cases, each < 10 MB, limits {args.memory} MB "
-          f"(RLIMIT_AS) and {args.timeout:g} s per case")  # fmt: skip
+          f"(RLIMIT_AS) and {args.timeout:g} s of CPU (RLIMIT_CPU) per case")  # fmt: skip
     print(table(results))
     if args.cases:
         print(case_lines(results))
-    return 0 if all(passed(r) for r in results) else 1
+    collected_ok = True
+    if args.repos > 0:  # the collector's table: repositories lost or duplicated under faults
+        import faultmix
+
+        outcomes = faultmix.run_all(args.repos)
+        print(f"\ncollector under faults: {len(outcomes)} scenarios, {args.repos} repositories "
+              "each (collect against the simulator, resumed until complete)")  # fmt: skip
+        print(faultmix.table(outcomes))
+        collected_ok = faultmix.ok(outcomes)
+    return 0 if all(passed(r) for r in results) and collected_ok else 1
 
 
 if __name__ == "__main__":

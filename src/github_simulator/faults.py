@@ -12,7 +12,10 @@ import random
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-__all__ = ["Fault", "Faults"]
+__all__ = ["ABSURD_KINDS", "Fault", "Faults"]
+
+#: The kinds of absurd values `Faults.absurd` can put into a repository's answer.
+ABSURD_KINDS = ("huge", "negative", "surrogate", "all")
 
 
 class Fault(enum.Enum):
@@ -26,6 +29,10 @@ class Fault(enum.Enum):
     MALFORMED_JSON = "malformed"
     SECONDARY_LIMIT = "secondary"
     FORBIDDEN = "forbidden"
+    ABSURD = "absurd"
+    NULL_DATA = "null-data"
+    HUGE_BODY = "huge-body"
+    DRIP = "drip"
 
 
 @dataclass(frozen=True)
@@ -45,6 +52,17 @@ class Faults:
       protection): the alias answers null with GitHub's error, the other aliases are answered.
     - `renamed`: old `owner/name` -> new `owner/name`; the repository is served under the new
       name, and queries by the old name answer with the new `nameWithOwner`.
+    - `absurd`: `owner/name` -> one of `ABSURD_KINDS`: that repository's answer carries values no
+      GitHub would send: `huge` (a star count of 2**64), `negative` (a fork count of -33,334),
+      `surrogate` (a description holding a lone surrogate), `all` (the three at once).
+    - `null_data_on`: answer HTTP 200 `{"data": null, "errors": [...]}`, GitHub's answer when a
+      whole query ran out of time on its side.
+    - `huge_body_on`: answer with `huge_body_bytes` of whitespace before the real answer, with no
+      `content-length` (read until the connection closes), so only a streamed cap stops it.
+    - `drip_on`: send the answer one byte every `drip_interval` seconds.
+    - `retry_after` may be any number (1e308 included), as a server may send it.
+    - `reset_at`: epoch seconds reported as the primary budget's reset (`rateLimit.resetAt` and
+      `x-ratelimit-reset`) instead of the real one (e.g. 4,102,444,800: the year 2100).
     """
 
     seed: int = 0
@@ -56,13 +74,22 @@ class Faults:
     reset_on: frozenset[int] = frozenset()
     malformed_on: frozenset[int] = frozenset()
     secondary_on: frozenset[int] = frozenset()
-    retry_after: int = 1
+    retry_after: float = 1
     missing: frozenset[str] = frozenset()
     forbidden: frozenset[str] = frozenset()
     renamed: Mapping[str, str] = field(default_factory=dict)
+    absurd: Mapping[str, str] = field(default_factory=dict)
+    null_data_on: frozenset[int] = frozenset()
+    huge_body_on: frozenset[int] = frozenset()
+    huge_body_bytes: int = 80 * 2**20
+    drip_on: frozenset[int] = frozenset()
+    drip_interval: float = 0.5
+    reset_at: float | None = None
 
     def __post_init__(self) -> None:
-        for name in ("error_on", "reset_on", "malformed_on", "secondary_on"):
+        names = ("error_on", "reset_on", "malformed_on", "secondary_on", "null_data_on",
+                 "huge_body_on", "drip_on")  # fmt: skip
+        for name in names:
             object.__setattr__(self, name, frozenset(getattr(self, name)))
         for name in ("missing", "forbidden"):
             names = getattr(self, name)
@@ -74,11 +101,17 @@ class Faults:
         object.__setattr__(
             self, "renamed", {old.lower(): new for old, new in dict(self.renamed).items()}
         )
+        absurd = {key.lower(): kind for key, kind in dict(self.absurd).items()}
+        if unknown := sorted(set(absurd.values()) - set(ABSURD_KINDS)):
+            raise ValueError(f"Faults.absurd: unknown kind {unknown[0]!r} (one of {ABSURD_KINDS})")
+        object.__setattr__(self, "absurd", absurd)
         for name in ("error_rate", "reset_rate"):
             if not 0.0 <= getattr(self, name) <= 1.0:
                 raise ValueError(f"Faults.{name} must be between 0 and 1")
-        if self.latency < 0 or self.retry_after < 0:
-            raise ValueError("Faults.latency and Faults.retry_after cannot be negative")
+        if self.latency < 0 or self.retry_after < 0 or self.drip_interval < 0:
+            raise ValueError("Faults.latency, retry_after and drip_interval cannot be negative")
+        if self.huge_body_bytes < 0:
+            raise ValueError("Faults.huge_body_bytes cannot be negative")
 
     def transport_fault(self, request_number: int) -> Fault | None:
         """The fault (reset, malformed, 502/504) that replaces request `request_number`'s answer."""
@@ -86,6 +119,8 @@ class Faults:
             return Fault.CONNECTION_RESET
         if request_number in self.malformed_on:
             return Fault.MALFORMED_JSON
+        if request_number in self.null_data_on:
+            return Fault.NULL_DATA
         if request_number in self.error_on:
             return Fault.BAD_GATEWAY
         if self._draw(request_number, "error") < self.error_rate:
@@ -96,6 +131,34 @@ class Faults:
     def secondary_limit(self, request_number: int) -> bool:
         """Whether request `request_number` gets an injected secondary-limit answer."""
         return request_number in self.secondary_on
+
+    def body_fault(self, request_number: int) -> Fault | None:
+        """How request `request_number`'s (otherwise normal) answer is sent: huge or dripped."""
+        if request_number in self.huge_body_on:
+            return Fault.HUGE_BODY
+        if request_number in self.drip_on:
+            return Fault.DRIP
+        return None
+
+    def spoil(self, data: object) -> int:
+        """Put the `absurd` values into the repositories of an answer's `data`; how many."""
+        if not self.absurd or not isinstance(data, dict):
+            return 0
+        spoiled = 0
+        for node in data.values():
+            if not isinstance(node, dict) or not isinstance(node.get("nameWithOwner"), str):
+                continue
+            kind = self.absurd.get(node["nameWithOwner"].lower())
+            if kind is None:
+                continue
+            spoiled += 1
+            if kind in ("huge", "all"):
+                node["stargazerCount"] = 2**64
+            if kind in ("negative", "all"):
+                node["forkCount"] = -33_334
+            if kind in ("surrogate", "all"):
+                node["description"] = "broken \ud800 text"
+        return spoiled
 
     def too_big(self, repository_fields: int) -> bool:
         """Whether a query with this many `repository` fields times out (502)."""

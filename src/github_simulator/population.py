@@ -15,11 +15,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
 from github_simulator.histories import SimHistory, history_from_document
+
+if TYPE_CHECKING:
+    from github_simulator.future import Future
 
 __all__ = ["DEFAULT_NOW", "FixtureError", "Population", "SimRelease", "SimRepo", "checked_files"]
 
@@ -179,6 +182,13 @@ class Population:
             reason = str(exc).splitlines()[0]
             raise FixtureError(f"{path}: cannot read the population fixture: {reason}") from None
         return population_from_document(document, source=str(path))
+
+    def advance(self, *, months: int = 24, seed: int = 1, chance: Any = None) -> Future:
+        """This population `months` later, each repository kept active with a known chance
+        (`github_simulator.future`)."""
+        from github_simulator.future import advance
+
+        return advance(self, months=months, seed=seed, chance=chance)
 
     def get(self, full_name: str) -> SimRepo | None:
         """The repository named `owner/name` (any case), or None."""

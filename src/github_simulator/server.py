@@ -12,6 +12,7 @@ import socket
 import struct
 import sys
 import threading
+import time
 import traceback
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -108,9 +109,31 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(answer.status)
         for name, value in answer.headers.items():
             self.send_header(name, value)
-        self.send_header("content-length", str(len(answer.body)))
+        if answer.padding:  # no length: the body ends when the connection closes
+            self.close_connection = True
+            self.send_header("connection", "close")
+        else:
+            self.send_header("content-length", str(len(answer.body)))
         self.end_headers()
-        self.wfile.write(answer.body)
+        try:
+            self._write(answer)
+        except OSError:  # the client gave up (a size cap, a deadline): nothing more to send
+            self.close_connection = True
+
+    def _write(self, answer: Answer) -> None:
+        assert answer.body is not None
+        chunk = b" " * 65_536
+        left = answer.padding
+        while left > 0:
+            self.wfile.write(chunk[: min(left, len(chunk))])
+            left -= len(chunk)
+        if not answer.drip:
+            self.wfile.write(answer.body)
+            return
+        for index in range(len(answer.body)):
+            self.wfile.write(answer.body[index : index + 1])
+            self.wfile.flush()
+            time.sleep(answer.drip)
 
     def _reset(self) -> None:
         """Drop the connection with a TCP reset, like a load balancer giving up."""

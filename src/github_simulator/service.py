@@ -8,6 +8,7 @@ independent of HTTP, so the server stays thin.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import hmac
@@ -45,11 +46,16 @@ MALFORMED_BODY = b'{"data":{"r0":{"nameWithOwner":"'
 
 @dataclass(frozen=True)
 class Answer:
-    """An HTTP answer; `body=None` means: drop the connection without answering."""
+    """An HTTP answer; `body=None` means: drop the connection without answering.
+
+    `padding` bytes of whitespace are sent before the body, with no `content-length` (the
+    connection closes after the answer); `drip` sends the body one byte every `drip` seconds."""
 
     status: int
     body: bytes | None
     headers: dict[str, str] = field(default_factory=dict)
+    padding: int = 0
+    drip: float = 0.0
 
 
 def json_answer(status: int, payload: object, headers: Mapping[str, str] | None = None) -> Answer:
@@ -115,7 +121,15 @@ class GraphQLService:
         if fault is not None:
             self.recorder.fault(fault)
             return self._finish(_transport_fault(fault, request_id))
-        return self._finish(self._graphql(token, body, number, request_id))
+        answer = self._graphql(token, body, number, request_id)
+        shaped = self.faults.body_fault(number)
+        if shaped is Fault.HUGE_BODY and answer.body is not None:
+            self.recorder.fault(shaped)
+            answer = dataclasses.replace(answer, padding=self.faults.huge_body_bytes)
+        elif shaped is Fault.DRIP and answer.body is not None:
+            self.recorder.fault(shaped)
+            answer = dataclasses.replace(answer, drip=self.faults.drip_interval)
+        return self._finish(answer)
 
     def budget_for(self, authorization: str) -> Budget | None:
         """The caller's primary budget (for `GET /rate_limit`), or None when unauthenticated."""
@@ -160,7 +174,7 @@ class GraphQLService:
             return json_answer(200, {"errors": list(cost.errors)}, headers)
         secondary = self._secondary(token, number, plan)
         if secondary is not None:
-            retry = {"retry-after": str(secondary), **headers}
+            retry = {"retry-after": _seconds(secondary), **headers}
             message = SECONDARY_LIMIT_MESSAGE.format(request_id=request_id)
             return json_answer(
                 403,
@@ -171,6 +185,8 @@ class GraphQLService:
             self.recorder.fault(Fault.QUERY_TIMEOUT)
             return _timeout(502, request_id)
         charged, budget = self.limiter.charge(token, cost.cost)
+        if self.faults.reset_at is not None:
+            budget = dataclasses.replace(budget, reset_at=int(self.faults.reset_at))
         headers.update(budget.headers())
         if not charged:
             self.recorder.rate_limited()
@@ -196,7 +212,7 @@ class GraphQLService:
                 self._plans.popitem(last=False)
         return plan
 
-    def _secondary(self, token: str, number: int, plan: DocumentPlan) -> int | None:
+    def _secondary(self, token: str, number: int, plan: DocumentPlan) -> float | None:
         if self.faults.secondary_limit(number):
             self.recorder.fault(Fault.SECONDARY_LIMIT)
             self.recorder.secondary_limited()
@@ -233,9 +249,7 @@ class GraphQLService:
             "limit": budget.limit,
             "remaining": budget.remaining,
             "used": budget.used,
-            "resetAt": dt.datetime.fromtimestamp(budget.reset_at, dt.UTC).strftime(
-                "%Y-%m-%dT%H:%M:%SZ"
-            ),
+            "resetAt": _timestamp(budget.reset_at),
             "nodeCount": cost.node_count,
         }
         root = QueryRoot(self.directory, rate_limit)
@@ -247,6 +261,8 @@ class GraphQLService:
         for error in errors:
             if error.get("type") == "FORBIDDEN":
                 self.recorder.fault(Fault.FORBIDDEN)
+        for _ in range(self.faults.spoil(data)):
+            self.recorder.fault(Fault.ABSURD)
         payload: dict[str, Any] = {"data": data}
         if errors:
             payload["errors"] = errors
@@ -296,9 +312,23 @@ def _request(body: bytes) -> tuple[str, dict[str, Any] | None, str | None] | Ans
     )
 
 
+def _seconds(value: float) -> str:
+    """A `retry-after` value as a server would write it (1, 2.5, 1e+308)."""
+    return str(int(value)) if float(value).is_integer() and value < 1e15 else repr(float(value))
+
+
+def _timestamp(epoch: int) -> str:
+    """GitHub's DateTime for epoch seconds (the year 9999 at most)."""
+    moment = dt.datetime.fromtimestamp(min(epoch, 253_402_300_799), dt.UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
 def _transport_fault(fault: Fault, request_id: str) -> Answer:
     if fault is Fault.CONNECTION_RESET:
         return Answer(0, None)
+    if fault is Fault.NULL_DATA:  # the whole query ran out of time on GitHub's side
+        message = f"The query ran out of time before it completed (request {request_id})."
+        return json_answer(200, {"data": None, "errors": [{"message": message}]})
     if fault is Fault.MALFORMED_JSON:
         return Answer(200, MALFORMED_BODY, {"content-type": "application/json; charset=utf-8"})
     if fault is Fault.GATEWAY_TIMEOUT:

@@ -61,6 +61,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "stack-check": ("advise", "Can these packages (or tools) be installed together with your "
                     "stack, and what do they bring? Resolved by uv (or pip) in a throwaway "
                     "folder, never in your environment."),
+    "backtest": ("backtest", "Measure what a snapshot's rings and scores predicted, against "
+                 "later evidence."),
     "advise": ("advise", "Which tool of a stage (or category) to adopt with your stack: the "
                "model's ranking, each tool in or out and why, and an adoption checklist for the "
                "best ones."),

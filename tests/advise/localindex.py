@@ -85,6 +85,10 @@ class _Server(ThreadingHTTPServer):
 
 class _Quiet(SimpleHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as real indexes answer
+    # Headers and body go out in two writes: with Nagle's algorithm on, the body waits for the
+    # client's delayed ACK (~40 ms a request on a kept-alive connection), which no real index
+    # costs. Measured: 123 releases asked one by one took 10.8 s with it, 0.9 s without.
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         return

@@ -3,7 +3,7 @@
 The ranking is the maturity model's (`mlops_radar.model.score`, passed in as its frame); each
 candidate is mapped to its package, checked against the license wish, resolved with the user's
 stack (one resolution per tool, in parallel) and, under `no_lock_in`, against the cloud SDK list.
-Results are typed: the words are in `advise.words`.
+Results are typed: the words are in `report.advice`.
 """
 
 from __future__ import annotations

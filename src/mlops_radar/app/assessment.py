@@ -30,10 +30,11 @@ from mlops_radar.model.config import (
     policy_from_toml,
     weights_from_toml,
 )
+from mlops_radar.model.license_history import LicenseHistory, license_history
 from mlops_radar.model.license_summary import LicenseSummary
 from mlops_radar.model.ranking import find_rows, rank, tool_scores
 from mlops_radar.model.results import Comparison, Qualification, Ranking, ToolReport
-from mlops_radar.model.reviews import apply_reviews
+from mlops_radar.model.reviews import LicenseReview, apply_reviews
 from mlops_radar.model.study import qualification
 from mlops_radar.model.trend import trend
 from mlops_radar.model.weights import Weights
@@ -63,6 +64,7 @@ class Loaded:
     table: pd.DataFrame
     collected: frozenset[str] | None = None  # the fact columns the snapshot's sources collect
     license_data: object = None  # SPDX list data, loaded when the table has detected licenses
+    reviews: tuple[LicenseReview, ...] = ()  # the license reviews applied (to history too)
 
 
 def _read_text(path: str, what: str) -> str:
@@ -89,21 +91,33 @@ def weights(path: str | None) -> Weights:
     return weights_from_toml(_read_text(path, "weights file"), source=path)
 
 
-def load(store: Store, ref: str | int = "latest", reviews: str | Path | None = None) -> Loaded:
+def load(
+    store: Store,
+    ref: str | int = "latest",
+    reviews: str | Path | None = None,
+    *,
+    known_by_its_date: bool = False,
+) -> Loaded:
     """The snapshot `ref` (id, date or 'latest') and its table, with license reviews applied
     where the snapshot has no hand analysis of its own: the study's spreadsheet analysis (from
-    any imported spreadsheet snapshot), then the reviews file `reviews`, whose entries win."""
+    any imported spreadsheet snapshot), then the reviews file `reviews`, whose entries win.
+    `known_by_its_date` (a backtest): only reviews dated on or before the snapshot's date (and
+    undated ones) are applied, so nothing learnt later changes what the model said then."""
     info = store.resolve_snapshot(ref)
     table = store.tool_facts(info.id)
     carried = study_reviews(store)
     if reviews is not None:
         carried += read_reviews(reviews)
+    if known_by_its_date:
+        carried = [r for r in carried if r.on is None or r.on <= info.snapshot_date]
     data = None
     if "license_detected" in table.columns and table["license_detected"].notna().any():
         from mlops_radar.sources.licenses import load_license_data
 
         data = load_license_data()
-    return Loaded(store, info, apply_reviews(table, carried), frozenset(info.collected), data)
+    return Loaded(
+        store, info, apply_reviews(table, carried), frozenset(info.collected), data, tuple(carried)
+    )
 
 
 def _judging(loaded: Loaded, chosen: Policy) -> Policy:
@@ -204,7 +218,24 @@ def tool_report(loaded: Loaded, name: str, chosen: Policy, weighting: Weights) -
         history_snapshots=len(history),
         trend=trend(history),
         lock_in=_declared_lock_in(loaded, facts),
+        license_history=_license_history(loaded, history, judged),
     )
+
+
+def _with_license_data(chosen: Policy) -> Policy:
+    """`chosen` with the SPDX list data, which classifying a license change needs."""
+    if chosen.license_data is not None:
+        return chosen
+    from mlops_radar.sources.licenses import load_license_data
+
+    return dataclasses.replace(chosen, license_data=load_license_data())
+
+
+def _license_history(loaded: Loaded, history: pd.DataFrame, chosen: Policy) -> LicenseHistory:
+    """The tool's resolved license per snapshot, the snapshot's reviews applied to each; the SPDX
+    list data is read only when there are two snapshots to compare."""
+    judged = _with_license_data(chosen) if len(history) > 1 else chosen
+    return license_history(apply_reviews(history, loaded.reviews), judged)
 
 
 def _declared_lock_in(loaded: Loaded, facts: dict[str, object]) -> tuple[object, ...] | None:
@@ -228,9 +259,10 @@ def _declared_lock_in(loaded: Loaded, facts: dict[str, object]) -> tuple[object,
 
 
 def changes(store: Store, old: str | int, new: str | int, chosen: Policy) -> SnapshotChanges:
-    """What changed between two snapshots, activity judged by `chosen`'s rule."""
-    before, after = store.resolve_snapshot(old), store.resolve_snapshot(new)
-    return compare(before, store.tool_facts(before.id), after, store.tool_facts(after.id), chosen)
+    """What changed between two snapshots, activity judged by `chosen`'s rule, licenses
+    resolved as the license gate resolves them (the carried reviews applied, as `load` does)."""
+    before, after = load(store, old), load(store, new)
+    return compare(before.info, before.table, after.info, after.table, _with_license_data(chosen))
 
 
 def licenses(loaded: Loaded, chosen: Policy) -> LicenseSummary:

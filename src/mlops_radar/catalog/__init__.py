@@ -39,6 +39,7 @@ from mlops_radar.errors import CatalogError
 
 __all__ = [
     "DEFAULT_RESOURCE_SECTIONS",
+    "MAX_ENTRIES",
     "TAXONOMIES",
     "Catalog",
     "CatalogDiff",
@@ -144,6 +145,11 @@ def _options(
     )
 
 
+#: Entries of one source: the largest awesome lists have a few thousand; assembling an entry costs
+#: ~25 us, so the 170,000 a 9 MB list can hold would take 4 s more than reading them.
+MAX_ENTRIES = 50_000
+
+
 def _read_one(source: str, options: ReadOptions) -> tuple[ReaderResult, str]:
     with open_source(source) as document:
         reader = detect_reader(document)
@@ -153,6 +159,9 @@ def _read_one(source: str, options: ReadOptions) -> tuple[ReaderResult, str]:
             if document.path is not None and str(document.path) != source:
                 raise CatalogError(str(exc).replace(str(document.path), source)) from exc
             raise
+        if len(result.entries) > MAX_ENTRIES:
+            raise CatalogError(f"{source}: {len(result.entries):,} entries, more than a tool list "
+                               f"may have ({MAX_ENTRIES:,})")  # fmt: skip
         return result, hashlib.sha256(document.data).hexdigest()
 
 

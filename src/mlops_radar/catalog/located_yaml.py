@@ -17,8 +17,10 @@ from mlops_radar.errors import RadarError
 
 __all__ = ["MAX_YAML_CHARS", "LocatedMap", "line_of", "load_located_yaml"]
 
-#: A catalog of 2,000 tools is ~300 KB; anything past this is not a catalog or stage map.
-MAX_YAML_CHARS = 2**20
+#: A catalog of 2,000 tools is ~300 KB; anything past this is not a catalog or stage map. The
+#: pure-Python loader needs ~4.5 s of CPU for 512 KiB of flow mappings (its worst case); libyaml's
+#: is faster but crashes the process on deeply nested flow collections, so it is not used.
+MAX_YAML_CHARS = 2**19
 
 
 class LocatedMap(dict[str, Any]):

@@ -20,12 +20,14 @@ from xml.etree.ElementTree import Element  # type only: parsing goes through def
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
+from mlops_radar.catalog.utf8 import utf8_text
 from mlops_radar.errors import CatalogError
 
 __all__ = [
     "CSV_COLUMNS_12",
     "CSV_COLUMNS_16",
     "MAX_CSV_FIELD",
+    "MAX_CSV_ROWS",
     "MAX_ODS_MEMBER_BYTES",
     "MAX_ODS_ROWS",
     "OdsRow",
@@ -69,6 +71,9 @@ class StudyCsv:
 
 _R = TypeVar("_R")
 _RENAMED_12 = {"owner": "repo_owner", "name": "repo_name"}
+#: Records of one CSV (the study's have ~300; an export of 20,000 tools fits): more is refused,
+#: since reading and assembling a record costs ~70 us and a 10 MB file holds 150,000 of them.
+MAX_CSV_ROWS = 50_000
 #: Python's csv module refuses longer fields; we say so with the line instead of a traceback.
 MAX_CSV_FIELD = 131_072
 _HEADER_START = "gspread_row"
@@ -89,6 +94,9 @@ def _csv_records(text: str, delimiter: str, path: Path) -> list[tuple[int, list[
     line = 0
     try:
         for cells in reader:
+            if len(records) > MAX_CSV_ROWS:  # the header and MAX_CSV_ROWS data records
+                raise CatalogError(f"{path}:{line + 1}: more than {MAX_CSV_ROWS:,} rows, more "
+                                   "than a study CSV may have")  # fmt: skip
             records.append((line + 1, cells))
             line = reader.line_num
     except csv.Error as exc:
@@ -102,9 +110,11 @@ def _csv_records(text: str, delimiter: str, path: Path) -> list[tuple[int, list[
 def read_study_csv(path: Path) -> StudyCsv:
     """Read one of the study's daily CSVs (either layout; semicolons, or commas if re-saved so)."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogError(f"{path}: cannot read: {exc}") from exc
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CatalogError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    # newlines as text mode reads them (\r\n and \r become \n), as before
+    text = utf8_text(str(path), data).replace("\r\n", "\n").replace("\r", "\n")
     delimiter = csv_delimiter(text[: text.find("\n")] if "\n" in text else text)
     records = _csv_records(text, delimiter, path)
     if not records:
@@ -173,6 +183,9 @@ class _OdsLimit(Exception):
     """The spreadsheet cannot be read or passes one of our bounds (message: what, where)."""
 
 
+_READ_PIECE = 2**18
+
+
 class _Capped:
     """A member's stream that refuses to give more than `limit` bytes (zipfile already stops at the
     declared size, which we check; this holds even if that ever changes)."""
@@ -181,7 +194,11 @@ class _Capped:
         self.stream, self.left = stream, limit
 
     def read(self, size: int = -1) -> bytes:
-        data = self.stream.read(size if size >= 0 else self.left + 1)
+        # iterparse asks for 16 KiB at a time; expat re-scans an unfinished tag from its start on
+        # every feed, so a 2 MB tag (a million attributes) fed in 16 KiB pieces is quadratic
+        # (9 s of CPU). Pieces of 256 KiB make that ~10 scans (larger ones slow down iterparse
+        # on many small elements: 3 s -> 6 s for 15 MiB of empty rows).
+        data = self.stream.read(max(size, _READ_PIECE) if size >= 0 else self.left + 1)
         self.left -= len(data)
         if self.left < 0:
             raise _OdsLimit(f"content.xml is larger than {MAX_ODS_MEMBER_BYTES // 2**20} MiB")

@@ -20,7 +20,7 @@ from mlops_radar.advise.osv import OSV_URL
 from mlops_radar.advise.requirements import Wanted, from_arguments, parse_line, read_requirements
 from mlops_radar.advise.resolver import PYPI, Target
 from mlops_radar.advise.stack import CheckOptions, check_stack
-from mlops_radar.advise.words import candidate_json, checklist, stack_lines, verdict
+from mlops_radar.report.advice import candidate_json, checklist, stack_lines, verdict
 
 from .common import db_option, dump_json, json_option, policy_option, snapshot_option
 

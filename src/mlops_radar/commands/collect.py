@@ -40,7 +40,7 @@ from mlops_radar.commands.common import db_option, section_options
 from mlops_radar.errors import ConfigError
 from mlops_radar.report.terminal import printable, safe
 from mlops_radar.sources.collector import Collector
-from mlops_radar.sources.github.client import DEFAULT_API_URL
+from mlops_radar.sources.github.client import DEFAULT_API_URL, check_api_url
 from mlops_radar.sources.github.groups import DEFAULT_GROUPS, DEPTHS, field_groups
 from mlops_radar.sources.github.token import DEFAULT_TOKEN_ENV, Token, find_token
 from mlops_radar.sources.outcomes import Outcome
@@ -278,6 +278,7 @@ def collect_command(
         raise ConfigError(
             f"--groups: unknown {', '.join(unknown)}; known: {', '.join(field_groups())}"
         )
+    check_api_url(api_url)  # before a snapshot is begun: a typo leaves nothing behind
     token = find_token(token_env)
     config = CollectConfig(batch_size=batch_size, concurrency=concurrency, max_wait=max_wait)
     err = Console(stderr=True)

@@ -31,6 +31,13 @@ weights_option = click.option(
 )
 
 
+def _evidence(weights_file: str | None) -> dict[str, object]:
+    """What the rings predicted in the backtest behind the weights in use (one line, or none)."""
+    from mlops_radar.report.evidence import evidence_line, load_evidence
+
+    return {"ring_evidence": evidence_line(load_evidence(weights_file))}
+
+
 def _render(result: object, as_json: bool, context: Context) -> None:
     renderer_for("json" if as_json else "terminal").render(result, context)
 
@@ -143,7 +150,7 @@ def rank(
             grouping="stage" if (stage or by_stage) else "category",
             by=by, group=stage or category, top=top,
         )  # fmt: skip
-    _render(result, as_json, Context(loaded.info, chosen.name))
+    _render(result, as_json, Context(loaded.info, chosen.name, _evidence(weights_file)))
 
 
 @click.command(
@@ -205,7 +212,7 @@ def show(
     with Store.open(db_url) as store:
         loaded = assessment.load(store, snapshot_ref, reviews_file)
         result = assessment.tool_report(loaded, tool, chosen, weighting)
-    _render(result, as_json, Context(loaded.info, chosen.name))
+    _render(result, as_json, Context(loaded.info, chosen.name, _evidence(weights_file)))
 
 
 @click.command(

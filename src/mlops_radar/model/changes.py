@@ -1,6 +1,12 @@
 """What changed between two snapshots: tools new and gone, licenses, archiving, renames, activity,
 and the largest gains in stars and forks.
 
+Two kinds of license change: `license_changed` compares what GitHub said (its SPDX id, else its
+name), `resolved_license_changed` the license as the license gate resolved it (GitHub, then a
+person's review, then detection: `model.licenses.resolved_licenses`) with the family change
+(`model.license_history.resolved_change`); the latter needs the SPDX list data in
+`policy.license_data` (None without it: not known, not "no change").
+
 Pure functions over two `tool_facts` tables (no database access), so they are easy to test.
 Whether a tool is inactive is the activity gate's own rule (`model.gates.activity_outcomes`) with
 the months of the policy passed in.
@@ -16,11 +22,21 @@ import pandas as pd
 
 from mlops_radar.model.columns import as_timestamp, flag, timestamps
 from mlops_radar.model.gates import activity_outcomes
+from mlops_radar.model.license_history import ResolvedLicenseChange, resolved_change
+from mlops_radar.model.licenses import resolved_licenses
 from mlops_radar.model.policy import Policy
 from mlops_radar.model.results import GateOutcome
 from mlops_radar.store.records import SnapshotInfo
 
-__all__ = ["FactChange", "Gain", "SnapshotChanges", "ToolRef", "compare", "inactive"]
+__all__ = [
+    "FactChange",
+    "Gain",
+    "ResolvedLicenseChange",
+    "SnapshotChanges",
+    "ToolRef",
+    "compare",
+    "inactive",
+]
 
 TOP_GAINS = 10
 
@@ -69,6 +85,8 @@ class SnapshotChanges:
     active_again: tuple[ToolRef, ...]
     star_gains: tuple[Gain, ...]
     fork_gains: tuple[Gain, ...]
+    # the resolved license changed (with its family change); None: not judged (no SPDX list data)
+    resolved_license_changed: tuple[ResolvedLicenseChange, ...] | None = None
 
     def as_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -88,15 +106,17 @@ def inactive(table: pd.DataFrame, snapshot_date: date, months: int) -> list[bool
 
 
 def _by_identity(
-    table: pd.DataFrame, snapshot_date: date, months: int
+    table: pd.DataFrame, snapshot_date: date, policy: Policy
 ) -> dict[str, dict[str, Any]]:
     """One record per tool identity (repository, plus subpath), first row wins; each with
-    `_inactive` on its snapshot's date."""
+    `_inactive` on its snapshot's date and `_resolved`, its resolved license."""
     out: dict[str, dict[str, Any]] = {}
-    verdicts = inactive(table, snapshot_date, months)
-    for item, verdict in zip(table.to_dict("records"), verdicts, strict=True):
+    verdicts = inactive(table, snapshot_date, policy.activity_months)
+    licenses = resolved_licenses(table, policy)
+    for item, verdict, license in zip(table.to_dict("records"), verdicts, licenses, strict=True):
         record = {str(k): v for k, v in item.items()}
         record["_inactive"] = verdict
+        record["_resolved"] = license
         repo = record.get("repo")
         subpath = record.get("subpath")
         key = _key(repo) or str(record["tool"]).lower()
@@ -152,9 +172,8 @@ def compare(
 ) -> SnapshotChanges:
     """Changes from `old` to `new`; tools are matched by repository (plus subpath), not by name.
     Activity is judged by the activity gate's rule with `policy`'s months."""
-    months = policy.activity_months
-    before = _by_identity(old_table, old.snapshot_date, months)
-    after = _by_identity(new_table, new.snapshot_date, months)
+    before = _by_identity(old_table, old.snapshot_date, policy)
+    after = _by_identity(new_table, new.snapshot_date, policy)
     pairs = [(before[k], after[k]) for k in after if k in before and _key(after[k].get("repo"))]
     renamed = []
     for a, b in pairs:
@@ -191,4 +210,25 @@ def compare(
         active_again=tuple(active),
         star_gains=_gains(pairs, "stars"),
         fork_gains=_gains(pairs, "forks"),
+        resolved_license_changed=_resolved_changes(pairs, old, new, policy),
     )
+
+
+def _resolved_changes(
+    pairs: list[tuple[dict[str, Any], dict[str, Any]]],
+    old: SnapshotInfo,
+    new: SnapshotInfo,
+    policy: Policy,
+) -> tuple[ResolvedLicenseChange, ...] | None:
+    data = policy.license_data
+    if data is None:
+        return None
+    found = []
+    for a, b in pairs:
+        change = resolved_change(
+            str(b["tool"]), str(b["repo"]), a["_resolved"], b["_resolved"], data,
+            last_old=old.snapshot_date, first_new=new.snapshot_date,
+        )  # fmt: skip
+        if change is not None:
+            found.append(change)
+    return tuple(found)

@@ -8,6 +8,7 @@ is). Anything still unresolved is unknown, a state of its own: neither a silent 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,9 +20,24 @@ from mlops_radar.model.results import GateOutcome, GateReason
 
 PASS, FAIL, UNKNOWN = GateOutcome.PASS, GateOutcome.FAIL, GateOutcome.UNKNOWN
 
-__all__ = ["LicenseVerdict", "judge_license", "license_verdicts"]
+__all__ = [
+    "RESOLVED_BY",
+    "LicenseVerdict",
+    "ResolvedLicense",
+    "judge_license",
+    "license_verdicts",
+    "resolved_licenses",
+]
 
 _UNIDENTIFIED = {"noassertion", "other", "none", "unknown"}
+
+
+#: The license-clarity signal (hygiene) by how the license was resolved.
+CLARITY_CLEAR = 1.0  # GitHub identified an OSI-approved license
+CLARITY_DETECTED = 0.9  # a detector found one in the license files
+CLARITY_REVIEWED = 0.75  # a person's review (the study's hand analysis) says so
+CLARITY_UNCLEAR = 0.25  # not resolved: needs review
+CLARITY_CLOSED = 0.0  # resolved to a license that is not OSI-approved
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,9 +47,7 @@ class LicenseVerdict:
     outcome: GateOutcome
     spdx: str | None  # the resolved SPDX id, if any
     reason: GateReason
-    clarity: (
-        float | None
-    )  # the hygiene signal: 1 clear and open, 0.75 by hand, 0.25 unclear, 0 closed
+    clarity: float | None  # the hygiene signal: one of the CLARITY_* values, None: no facts
 
 
 def _from_github(spdx: str | None, name: str | None, catalog: LicenseCatalog) -> str | None:
@@ -78,12 +92,14 @@ def judge_license(
     said = spdx or name
     if github is not None:
         if _accepted(github, policy):
-            return LicenseVerdict(PASS, github, GateReason("osi", {"spdx": github}), 1.0)
-        return LicenseVerdict(FAIL, github, GateReason("not_osi", {"spdx": github}), 0.0)
+            return LicenseVerdict(PASS, github, GateReason("osi", {"spdx": github}), CLARITY_CLEAR)
+        return LicenseVerdict(FAIL, github, GateReason("not_osi", {"spdx": github}), CLARITY_CLOSED)
     if not manual and detected is not None and detected[0]:
         return _judge_detected(said, detected, policy)
     if name and name.lower() not in _UNIDENTIFIED and not manual:
-        return LicenseVerdict(UNKNOWN, None, GateReason("unrecognised", {"name": name}), 0.25)
+        return LicenseVerdict(
+            UNKNOWN, None, GateReason("unrecognised", {"name": name}), CLARITY_UNCLEAR
+        )
     if manual:
         facts: dict[str, object] = {"github": said, "manual": manual}
         if reviewer:
@@ -92,13 +108,17 @@ def judge_license(
         accepted = [c for c in candidates if _accepted(c, policy)]
         if accepted:
             found = GateReason("manual_osi", {**facts, "spdx": accepted[0]})
-            return LicenseVerdict(PASS, accepted[0], found, 0.75)
+            return LicenseVerdict(PASS, accepted[0], found, CLARITY_REVIEWED)
         if candidates:
             found = GateReason("manual_not_osi", {**facts, "spdx": candidates[0]})
-            return LicenseVerdict(FAIL, candidates[0], found, 0.0)
-        return LicenseVerdict(UNKNOWN, None, GateReason("manual_unrecognised", facts), 0.25)
+            return LicenseVerdict(FAIL, candidates[0], found, CLARITY_CLOSED)
+        return LicenseVerdict(
+            UNKNOWN, None, GateReason("manual_unrecognised", facts), CLARITY_UNCLEAR
+        )
     if said:
-        return LicenseVerdict(UNKNOWN, None, GateReason("no_manual", {"github": said}), 0.25)
+        return LicenseVerdict(
+            UNKNOWN, None, GateReason("no_manual", {"github": said}), CLARITY_UNCLEAR
+        )
     return LicenseVerdict(UNKNOWN, None, GateReason("no_license"), None)
 
 
@@ -114,13 +134,19 @@ def _judge_detected(
     facts = {"github": said, "expression": expression, "score": score, "detector": detector,
              "file": file}  # fmt: skip
     if policy.license_data is None:
-        return LicenseVerdict(UNKNOWN, None, GateReason("detected_unjudged", facts), 0.25)
+        return LicenseVerdict(
+            UNKNOWN, None, GateReason("detected_unjudged", facts), CLARITY_UNCLEAR
+        )
     found = classify(expression, policy.license_data, policy.also_allow)
     if found.approval is Approval.APPROVED:
-        return LicenseVerdict(PASS, expression, GateReason("detected_osi", facts), 0.9)
+        return LicenseVerdict(PASS, expression, GateReason("detected_osi", facts), CLARITY_DETECTED)
     if found.approval is Approval.NOT_APPROVED:
-        return LicenseVerdict(FAIL, expression, GateReason("detected_not_osi", facts), 0.0)
-    return LicenseVerdict(UNKNOWN, expression, GateReason("detected_unknown", facts), 0.25)
+        return LicenseVerdict(
+            FAIL, expression, GateReason("detected_not_osi", facts), CLARITY_CLOSED
+        )
+    return LicenseVerdict(
+        UNKNOWN, expression, GateReason("detected_unknown", facts), CLARITY_UNCLEAR
+    )
 
 
 def license_verdicts(table: pd.DataFrame, policy: Policy) -> pd.DataFrame:
@@ -161,3 +187,39 @@ def license_verdicts(table: pd.DataFrame, policy: Policy) -> pd.DataFrame:
         },
         index=table.index,
     )
+
+
+#: How the license gate's reasons resolved a license: from GitHub's own identification, a
+#: person's review (the study's hand analysis included), or a detector reading the license files.
+#: The precedence is `judge_license`'s: GitHub, then a review, then detection. Reasons not
+#: listed resolved nothing.
+RESOLVED_BY: Mapping[str, str] = {
+    "osi": "github",
+    "not_osi": "github",
+    "manual_osi": "review",
+    "manual_not_osi": "review",
+    "detected_osi": "detector",
+    "detected_not_osi": "detector",
+    "detected_unknown": "detector",
+    "detected_unjudged": "detector",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedLicense:
+    """One tool's license as the license gate resolved it, and how."""
+
+    spdx: str | None  # None: not resolved (unknown)
+    by: str | None  # "github", "review", "detector" (RESOLVED_BY); None when unresolved
+    reason: GateReason  # the gate's reason: who reviewed, which detector with what score
+
+
+def resolved_licenses(table: pd.DataFrame, policy: Policy) -> list[ResolvedLicense]:
+    """Per row of `table`, its resolved license by the gate's one rule (`license_verdicts`)."""
+    verdicts = license_verdicts(table, policy)
+    found = []
+    for spdx, reason in zip(verdicts["license"], verdicts["license_reason"], strict=True):
+        by = RESOLVED_BY.get(reason.code)
+        known = isinstance(spdx, str) and bool(spdx) and by is not None
+        found.append(ResolvedLicense(spdx if known else None, by if known else None, reason))
+    return found

@@ -282,3 +282,5 @@ class ToolReport:
     trend: Trend
     # cloud SDKs its manifests declare (advise.lockin.LockIn items); None: no manifest known
     lock_in: tuple[Any, ...] | None = None
+    # its resolved license over the snapshots (model.license_history.LicenseHistory)
+    license_history: Any = None

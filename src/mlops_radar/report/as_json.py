@@ -159,6 +159,7 @@ def as_json(result: object, context: Context | None = None) -> Any:
                 {"cloud": t.cloud, "package": t.package, "kind": t.kind, "extra": t.extra}
                 for t in result.lock_in
             ],
+            **_license_history_json(result),
         }
     if isinstance(result, LicenseSummary):
         return {
@@ -186,8 +187,29 @@ def as_json(result: object, context: Context | None = None) -> Any:
             ],
         }
     if isinstance(result, SnapshotChanges):
-        return json_value(dataclasses.asdict(result))
+        return changes_json(result)
     return json_value(result)
+
+
+def changes_json(result: SnapshotChanges) -> dict[str, Any]:
+    """`changes --json`: every field of the result, the resolved license changes in words."""
+    from mlops_radar.report.licenses import resolved_change_json
+
+    resolved = result.resolved_license_changed
+    found: dict[str, Any] = json_value(
+        dataclasses.asdict(dataclasses.replace(result, resolved_license_changed=()))
+    )
+    found["resolved_license_changed"] = (
+        None if resolved is None else [resolved_change_json(c) for c in resolved]
+    )
+    return found
+
+
+def _license_history_json(result: ToolReport) -> dict[str, Any]:
+    """`show TOOL --json`'s license_history (periods of one resolved license, changes)."""
+    from mlops_radar.report.licenses import history_json
+
+    return {"license_history": history_json(result.license_history)}
 
 
 class JsonRenderer:

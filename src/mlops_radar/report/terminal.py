@@ -226,6 +226,7 @@ class TerminalRenderer:
             self.console.print(compare_table(result.tools, result.trends))
         elif isinstance(result, ToolReport):
             self._tool(result)
+            self._ring_evidence(context)
         elif isinstance(result, SnapshotChanges):
             self._changes(result)
         elif type(result).__name__ == "LicenseSummary":
@@ -270,6 +271,13 @@ class TerminalRenderer:
                 f"{', '.join(result.unknown_everywhere)}",
                 markup=False,
             )
+        self._ring_evidence(context)
+
+    def _ring_evidence(self, context: Context) -> None:
+        """What each ring predicted in the backtest behind the weights (report/evidence.py)."""
+        line = (context.options or {}).get("ring_evidence")
+        if line:
+            self.console.print(printable(str(line)), markup=False)
 
     def _brief(self, result: Any, context: Context) -> None:
         """One screen: per group its leading tools with ring and the one reason that sets each
@@ -345,6 +353,7 @@ class TerminalRenderer:
                 f"{t.cloud}": f"{t.package}" + (f" (extra {t.extra})" if t.extra else " (always)")
                 for t in report.lock_in
             } or {"none": "no cloud SDK in its manifests' requirements"}
+        sections.update(_license_history_section(report))
         sections["history"] = {
             "snapshots": report.history_snapshots,
             **{k: trend_words(v) for k, v in report.trend.series.items()},
@@ -409,3 +418,31 @@ class TerminalRenderer:
             else:
                 rows = [{n: getattr(i, n) for n in i.__slots__} for i in items]
                 self.console.print(records_table(title, rows))
+        self._resolved_license_changes(changes.resolved_license_changed)
+
+    def _resolved_license_changes(self, items: Any) -> None:
+        """The resolved licenses that changed, each with its family change in words."""
+        from mlops_radar.report.licenses import change_words, resolution_words
+
+        title = "Resolved license changed"
+        if items is None:
+            self.console.print(f"{title}: not judged (no SPDX list data)")
+        elif not items:
+            self.console.print(f"{title}: none")
+        else:
+            rows = [
+                {"tool": c.tool, "repo": c.repo, "change": change_words(c),
+                 "resolved": f"{resolution_words(c.old)} -> {resolution_words(c.new)}"}
+                for c in items
+            ]  # fmt: skip
+            self.console.print(records_table(title, rows))
+
+
+def _license_history_section(report: Any) -> dict[str, dict[str, Any]]:
+    """`show TOOL`'s license history: the periods of one resolved license and the changes."""
+    from mlops_radar.report.licenses import history_rows
+
+    history = getattr(report, "license_history", None)
+    if history is None or not history.periods:
+        return {}
+    return {"license history": history_rows(history)}

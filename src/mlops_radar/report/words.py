@@ -117,11 +117,16 @@ def _standing(pct: float, group: str) -> str:
 
 
 def _license_clarity(value: float) -> str:
-    if value >= 1:
+    """The clarity signal's value says how the license was resolved (`model.licenses`)."""
+    from mlops_radar.model import licenses as resolved
+
+    if value >= resolved.CLARITY_CLEAR:
         return "license clearly open source"
-    if value > 0.5:
+    if value >= resolved.CLARITY_DETECTED:
+        return "license open source as detected in its license files"
+    if value >= resolved.CLARITY_REVIEWED:
         return "license open source by manual analysis only"
-    if value > 0:
+    if value > resolved.CLARITY_CLOSED:
         return "license unclear (needs review)"
     return "license not open source"
 

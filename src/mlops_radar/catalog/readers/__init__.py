@@ -13,6 +13,7 @@ from typing import Protocol
 
 from mlops_radar.catalog.records import Problem, SkippedSection
 from mlops_radar.catalog.sections import SectionRules
+from mlops_radar.catalog.utf8 import not_utf8
 from mlops_radar.errors import CatalogError
 
 __all__ = [
@@ -149,6 +150,11 @@ def detect_reader(document: SourceDocument) -> CatalogReader:
     for reader in _readers():
         if reader.recognises(document):
             return reader
+    if b"\x00" not in document.data[:4096]:  # text, but not UTF-8: say where
+        try:
+            document.data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise not_utf8(document.name, document.data, exc) from None
     raise CatalogError(
         f"{document.name}: unknown catalog format (expected an awesome-list Markdown file, "
         "a catalog YAML file, or the study's ODS or CSV)"

