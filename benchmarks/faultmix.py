@@ -190,7 +190,10 @@ SCENARIOS: tuple[Callable[[Path, int], Outcome], ...] = (
         folder, n, "retry-after 1e308", secondary_on=frozenset({1}), retry_after=1e308
     ),
     lambda folder, n: absurd_wait_then_resume(
-        folder, n, "resetAt 2099", primary_limit=1,
+        folder,
+        n,
+        "resetAt 2099",
+        primary_limit=1,
         reset_at=datetime(2099, 12, 31, tzinfo=UTC).timestamp(),
     ),
 )

@@ -163,7 +163,7 @@ def test_a_section_of_websites_warns_on_its_own(tmp_path: Path) -> None:
     assert (warning.section, warning.websites, warning.tools) == ("Vendors", 10, 10)
 
 
-# --- the CLI ----------------------------------------------------------------------------------------
+# --- the CLI -------------------------------------------------------------------------------------
 
 
 def _run(*args: str) -> tuple[int, str, str]:
@@ -203,6 +203,7 @@ def test_skip_and_only_section_are_case_insensitive_and_repeatable(samples: Path
         "catalog", "show", path, "--json", "--skip-section", "monitoring",
         "--skip-section", "LABELING",
     )  # fmt: skip
+    assert code == 0
     payload = json.loads(out)
     assert {c["name"] for c in payload["categories"]} == {
         "Online Serving", "Batch Scoring", "Serving",
@@ -211,7 +212,7 @@ def test_skip_and_only_section_are_case_insensitive_and_repeatable(samples: Path
     assert by["Monitoring"]["reason"] == "skipped by --skip-section"
     assert by["Monitoring"]["entries"] == 2
     # --only-section reads a section and its subsections, even one that looks like resources
-    code, out, _ = _run(
+    _, out, _ = _run(
         "catalog", "show", path, "--json", "--only-section", "serving",
         "--only-section", "Other Awesome Lists",
     )  # fmt: skip

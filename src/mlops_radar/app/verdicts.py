@@ -7,8 +7,6 @@ it has none. Status and tier are the tool's whatever the group.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from mlops_radar.app.assessment import load, policy, scored, weights
 from mlops_radar.model.ranking import tool_scores
 from mlops_radar.model.results import ToolScore
@@ -29,7 +27,7 @@ def tool_verdicts(
     result = scored(loaded, policy(policy_name), weights(None), "category")
     frame = result.frame
     first_category = [
-        (list(c)[0] if c is not None and len(c) else None) for c in loaded.table["categories"]
+        (next(iter(c)) if c is not None and len(c) else None) for c in loaded.table["categories"]
     ]
     chosen: dict[int, int] = {}
     for position, (row, group) in enumerate(zip(frame["row"], frame["group"], strict=True)):
@@ -42,5 +40,3 @@ def tool_verdicts(
     scores = tool_scores(result, [chosen[r] for r in rows]) if rows else []
     found: dict[int, ToolScore] = dict(zip(rows, scores, strict=True))
     return [found.get(i) for i in range(len(loaded.table))]
-
-

@@ -74,10 +74,10 @@ def read_catalog(
     `taxonomy` names the shipped stage mapping (`study` or `amershi`); `stage_map` is a user file
     that extends or overrides it; `resource_sections` replaces the list of awesome-list sections
     that are not tools (by default: `DEFAULT_RESOURCE_SECTIONS`, and sections recognised by
-    their words, see `catalog.sections`; a list given here is the whole rule); `skip_sections` and `only_sections` are `--skip-section` and
-    `--only-section` (case-insensitive). Unreadable sources raise `CatalogError`; lines that
-    look like entries but cannot be read come back in `Catalog.problems`, the sections not read
-    in `Catalog.skipped`.
+    their words, see `catalog.sections`; a list given here is the whole rule); `skip_sections`
+    and `only_sections` are `--skip-section` and `--only-section` (case-insensitive).
+    Unreadable sources raise `CatalogError`; lines that look like entries but cannot be read
+    come back in `Catalog.problems`, the sections not read in `Catalog.skipped`.
     """
     return read_catalogs(
         [source],

@@ -201,9 +201,7 @@ def _categories(
     for tool in tools:
         for category in tool.categories:
             counts[category] = counts.get(category, 0) + 1
-    return tuple(
-        Category(name, n, stage_map.stages_of(name)) for name, n in counts.items() if n
-    )
+    return tuple(Category(name, n, stage_map.stages_of(name)) for name, n in counts.items() if n)
 
 
 def _warnings(

@@ -54,10 +54,11 @@ RESOURCE_WORDS: dict[str, str] = {
 }  # fmt: skip
 #: Words that do not change what a heading is about ("Other Awesome Lists", "Books and Talks").
 _CONNECTORS = frozenset(
-    "a an and & or of on the to for in with other more further additional useful recommended "
-    "related see also table code must free top best our mlops ml machine learning ai data "
-    "science engineering".split()
-)
+    ("a", "an", "and", "&", "or", "of", "on", "the", "to", "for", "in", "with", "other", "more",
+     "further", "additional", "useful", "recommended", "related", "see", "also", "table", "code",
+     "must", "free", "top", "best", "our", "mlops", "ml", "machine", "learning", "ai", "data",
+     "science", "engineering")
+)  # fmt: skip
 _WORD = re.compile(r"[^\W\d_]+|&")
 # Irregular or ambiguous plurals; others lose a final "s" ("books" -> "book").
 _SINGULAR = {"communities": "community", "series": "series", "news": "newsletter"}

@@ -144,8 +144,10 @@ def diff(
     as_json: bool,
 ) -> None:
     """Tools added, removed, moved between categories and relinked from OLD to NEW."""
-    sections = {"skip_sections": skip_sections, "only_sections": only_sections}
-    changes = diff_catalogs(read_catalog(old, **sections), read_catalog(new, **sections))
+    changes = diff_catalogs(
+        read_catalog(old, skip_sections=skip_sections, only_sections=only_sections),
+        read_catalog(new, skip_sections=skip_sections, only_sections=only_sections),
+    )
     if as_json:
         dump_json(changes.as_dict())
         return
@@ -284,8 +286,10 @@ def _skipped_line(result: Catalog) -> str:
         entries[section.reason] = entries.get(section.reason, 0) + section.entries
     parts = []
     for reason, names in groups.items():
-        shown = ", ".join(names) if len(names) <= _MAX_SKIPPED_NAMES else (
-            f"{len(names)} sections, {entries[reason]} entries"
+        shown = (
+            ", ".join(names)
+            if len(names) <= _MAX_SKIPPED_NAMES
+            else (f"{len(names)} sections, {entries[reason]} entries")
         )
         parts.append(f"{reason}: {shown}")
     total = sum(entries.values())

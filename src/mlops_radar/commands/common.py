@@ -11,13 +11,13 @@ if TYPE_CHECKING:
     from rich.console import Console
 
 __all__ = [
-    "section_options",
     "db_option",
     "dump_json",
     "json_option",
     "make_console",
     "policy_option",
     "reviews_option",
+    "section_options",
     "snapshot_option",
 ]
 

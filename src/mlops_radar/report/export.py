@@ -17,10 +17,10 @@ from typing import Any
 import pandas as pd
 
 from mlops_radar.catalog.study_files import CSV_COLUMNS_16
-from mlops_radar.model.results import ToolScore
 from mlops_radar.errors import StoreError
 from mlops_radar.model.changes import inactive
 from mlops_radar.model.config import named_policy
+from mlops_radar.model.results import ToolScore
 from mlops_radar.sources.registry import model_columns
 from mlops_radar.store.queries import snapshot_table
 from mlops_radar.store.records import SnapshotInfo

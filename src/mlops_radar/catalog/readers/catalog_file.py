@@ -11,7 +11,6 @@ import re
 from typing import Any
 
 from mlops_radar.catalog.links import is_web_url
-from mlops_radar.catalog.utf8 import utf8_text
 from mlops_radar.catalog.located_yaml import LocatedMap, line_of, load_located_yaml
 from mlops_radar.catalog.readers import (
     Override,
@@ -20,6 +19,7 @@ from mlops_radar.catalog.readers import (
     ReadOptions,
     SourceDocument,
 )
+from mlops_radar.catalog.utf8 import utf8_text
 from mlops_radar.errors import CatalogError
 
 __all__ = ["FORMAT_KEY", "CatalogFileReader"]
