@@ -4,10 +4,14 @@ Line-based on purpose: each entry keeps its line number, a malformed line become
 instead of stopping the read, and the whole 2026 Awesome MLOps README reads in a few milliseconds.
 What it knows:
 
-- headings (ATX, `#` to `######`): the first heading, when of level 1, is the list's title; any
-  other heading opens a category named by its text, unless it is a resource section (configurable)
-  or lies under one (`# Resources` covers its `## Articles`). Nested headings: the deepest names
-  the category.
+- headings (ATX, `#` to `######`, and one-line `<h1>`..`<h6>`): the first heading, when of level 1,
+  is the list's title; any other heading opens a category named by its text, unless
+  `catalog.sections` skips it (a resource section by its words, `--skip-section`,
+  `--only-section`) or it lies under a skipped one (`# Resources` covers its `## Articles`); each
+  skipped heading is a `SkippedSection` with the entries directly under it. Nested headings: the
+  deepest names the category.
+- table rows with a link and `<li>` lines are entries too (see `_table_row`); `<details>` is
+  transparent.
 - entries: list items (`*`, `-`, `+`, `1.`), nested or not, whose first link that is not a badge
   names the tool; the description follows a hyphen, en-dash, em-dash or colon. Badges, images and
   HTML tags are dropped; `<a href="URL">Name</a>` counts as a link. Links to `#anchors` (tables of
@@ -15,7 +19,7 @@ What it knows:
 - problems: in a tool section, a list item that looks like an entry but has no usable link
   (unclosed, empty name, empty or relative URL), a top-level list item without a link, or an
   entry-like line without a list marker.
-Not supported (documented in docs/catalog.md): Setext headings, tables of tools.
+Not supported (documented in docs/catalog.md): Setext headings, multi-line HTML elements.
 """
 
 from __future__ import annotations
