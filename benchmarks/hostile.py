@@ -246,6 +246,18 @@ def md_fences() -> bytes:
     return MD_HEAD + b"```\n" * (9 * 2**20 // 4)
 
 
+def md_table_rows() -> bytes:
+    """Table rows of unclosed links in many cells (each cell is scanned for links)."""
+    row = b"|" + b" [x](" * 700 + b"|" * 200 + b"\n"
+    return MD_HEAD + row * (9 * 2**20 // len(row))
+
+
+def md_html_items() -> bytes:
+    """`<li>` lines of unclosed anchors, and HTML headings of resource words."""
+    line = b"<li>" + b'<a href="https://x.y/">' * 150 + b"\n<h3>Books " + b"and Talks " * 50
+    return MD_HEAD + (line + b"</h3>\n") * (9 * 2**20 // (len(line) + 6))
+
+
 CSV_HEADER = (
     b"gspread_row;use_area;tool_name;repo_owner;repo_name;main_branch;total_commits;"
     b"last_commit_check;fork_count;stars_count;watchers_count;license_name;primary_language;"
@@ -375,6 +387,8 @@ CASES = (
     Case("md control characters", "markdown", "control.md", md_control_chars),
     Case("md 9 MB of entries", "markdown", "big.md", md_many_lines),
     Case("md 2M code fences", "markdown", "fences.md", md_fences, "read"),
+    Case("md table rows of [](", "markdown", "table.md", md_table_rows, "read"),
+    Case("md <li> of <a href>, <h3>", "markdown", "html.md", md_html_items, "read"),
     Case("md not UTF-8", "markdown", "latin.md", md_not_utf8, "refused"),
     Case("csv 200,000-character field", "csv", "field.csv", csv_huge_field, "refused"),
     Case("csv unclosed quote, 9 MB", "csv", "quote.csv", csv_unclosed_quote),

@@ -46,6 +46,8 @@ def test_show_json_shape(samples: Path) -> None:
         "unmapped_categories",
         "counts",
         "problems",
+        "skipped",
+        "warnings",
     }
     assert all(set(tool) == TOOL_KEYS for tool in payload["tools"])
     assert payload["counts"] == {"repo": 2, "subpath": 1, "org": 1, "other-forge": 1, "website": 2}
@@ -55,6 +57,7 @@ def test_show_json_shape(samples: Path) -> None:
         "line": 32,
         "text": "* [Broken](https://github.com/acme/broken - unclosed link",
         "reason": "malformed [name](url) link",
+        "locations": [],
     }
     gamma = next(tool for tool in payload["tools"] if tool["name"] == "Gamma")
     assert (gamma["kind"], gamma["repo"], gamma["subpath"]) == (
@@ -71,9 +74,9 @@ def test_strict_turns_problems_into_an_error_exit(samples: Path) -> None:
     lines = err.strip().splitlines()
     expected = "tricky.md:32: malformed [name](url) link: * [Broken](https://github.com/acme/broken"
     assert lines[0].endswith(expected + " - unclosed link")
-    assert len(lines) == 6  # five problems, one per line, then the error
+    assert len(lines) == 7  # six problems (one a repository under two names), then the error
     assert lines[-1].startswith("error: ")
-    assert "5 problem(s)" in lines[-1]
+    assert "6 problem(s)" in lines[-1]
 
 
 def test_strict_passes_a_clean_list(awesome: Path) -> None:

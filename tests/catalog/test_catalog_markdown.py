@@ -119,21 +119,26 @@ def test_awkward_forms(samples: Path) -> None:
 
 
 def test_malformed_entries_are_problems_with_line_numbers(samples: Path) -> None:
-    catalog = read_catalog(samples / "tricky.md")
+    source = samples / "tricky.md"
+    catalog = read_catalog(source)
     assert [(p.line, p.reason) for p in catalog.problems] == [
         (32, "malformed [name](url) link"),
         (33, "entry has an empty name"),
         (34, "entry's link is not an absolute http(s) URL"),
         (35, "list item without a [name](url) link"),
         (36, "entry-like line without a list marker ('* ')"),
-    ]
+        (21, f"the same repository Acme/Alpha is listed as 'Alpha' ({source}:13) and as "
+         f"'Alpha again' ({source}:21): read as one tool, 'Alpha'"),
+    ]  # fmt: skip
     assert catalog.problems[0].text.startswith("* [Broken]")
+    assert catalog.problems[-1].locations == (f"{source}:13", f"{source}:21")
 
 
 def test_resource_sections_are_configurable(samples: Path) -> None:
     default = {tool.name for tool in read_catalog(samples / "tricky.md").tools}
     assert "A Tutorial" not in default
-    # `Resources` no longer a resource section: its sub-sections' entries become tools
+    # `Resources` no longer a resource section (a list given is the whole rule, no words):
+    # its sub-sections' entries become tools
     tools = read_catalog(samples / "tricky.md", resource_sections=["Articles"]).tools
     assert {"A Tutorial"} <= {tool.name for tool in tools} - default
     assert "An Article" not in {tool.name for tool in tools}

@@ -74,11 +74,14 @@ def open_collection(
     catalog: Catalog | None = None,
     taken_at: datetime | None = None,
     groups: Iterable[str] = DEFAULT_GROUPS,
+    skip_sections: Iterable[str] = (),
+    only_sections: Iterable[str] = (),
 ) -> Opened:
     """A new `running` snapshot for the catalog (read from `catalogs`, default Awesome MLOps,
     or given), or with `resume` the newest running or partial collected snapshot, claimed for
     this run (refused while another live run writes it, unless `force`). The snapshot says it
-    collects the fields of the default groups and of `groups` (e.g. health with `--depth full`)."""
+    collects the fields of the default groups and of `groups` (e.g. health with `--depth full`).
+    `skip_sections`/`only_sections` are `--skip-section`/`--only-section` (see `read_catalog`)."""
     if resume:
         info = store.resumable_snapshot()
         if info is None:
@@ -86,7 +89,11 @@ def open_collection(
         store.claim(info.id, force=force)
         entries = tuple(store.snapshot_tools(info.id))
         return Opened(info.id, entries, info, str(info.catalog_source))
-    catalog = catalog or read_catalogs(list(catalogs) or [DEFAULT_CATALOG])
+    catalog = catalog or read_catalogs(
+        list(catalogs) or [DEFAULT_CATALOG],
+        skip_sections=skip_sections,
+        only_sections=only_sections,
+    )
     known = field_groups()
     chosen = [known[g] for g in known if g in {*DEFAULT_GROUPS, *groups}]
     collected = [name for g in chosen for name in g.fact_set.field_names]

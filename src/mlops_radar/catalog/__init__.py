@@ -24,7 +24,16 @@ from mlops_radar.catalog.readers import (
     ReadOptions,
     detect_reader,
 )
-from mlops_radar.catalog.records import Catalog, Category, LinkKind, Problem, ToolEntry
+from mlops_radar.catalog.records import (
+    Catalog,
+    CatalogWarning,
+    Category,
+    LinkKind,
+    Problem,
+    SkippedSection,
+    ToolEntry,
+)
+from mlops_radar.catalog.sections import section_key
 from mlops_radar.catalog.stages import TAXONOMIES, StageMap, load_stage_map
 from mlops_radar.errors import CatalogError
 
@@ -34,9 +43,11 @@ __all__ = [
     "TAXONOMIES",
     "Catalog",
     "CatalogDiff",
+    "CatalogWarning",
     "Category",
     "LinkKind",
     "Problem",
+    "SkippedSection",
     "StageMap",
     "ToolChange",
     "ToolEntry",
@@ -55,16 +66,26 @@ def read_catalog(
     taxonomy: str = "study",
     stage_map: Path | None = None,
     resource_sections: Iterable[str] | None = None,
+    skip_sections: Iterable[str] = (),
+    only_sections: Iterable[str] = (),
 ) -> Catalog:
     """Read one catalog source: a local path or an http(s) URL, its format detected from content.
 
     `taxonomy` names the shipped stage mapping (`study` or `amershi`); `stage_map` is a user file
     that extends or overrides it; `resource_sections` replaces the list of awesome-list sections
-    that are not tools (Articles, Books, ...). Unreadable sources raise `CatalogError`; lines that
-    look like entries but cannot be read come back in `Catalog.problems`.
+    that are not tools (by default: `DEFAULT_RESOURCE_SECTIONS`, and sections recognised by
+    their words, see `catalog.sections`; a list given here is the whole rule); `skip_sections`
+    and `only_sections` are `--skip-section` and `--only-section` (case-insensitive).
+    Unreadable sources raise `CatalogError`; lines that look like entries but cannot be read
+    come back in `Catalog.problems`, the sections not read in `Catalog.skipped`.
     """
     return read_catalogs(
-        [source], taxonomy=taxonomy, stage_map=stage_map, resource_sections=resource_sections
+        [source],
+        taxonomy=taxonomy,
+        stage_map=stage_map,
+        resource_sections=resource_sections,
+        skip_sections=skip_sections,
+        only_sections=only_sections,
     )
 
 
@@ -74,6 +95,8 @@ def read_catalogs(
     taxonomy: str = "study",
     stage_map: Path | None = None,
     resource_sections: Iterable[str] | None = None,
+    skip_sections: Iterable[str] = (),
+    only_sections: Iterable[str] = (),
 ) -> Catalog:
     """Read several sources into one catalog (same repository in two lists = one tool).
 
@@ -83,7 +106,7 @@ def read_catalogs(
     if not sources:
         raise CatalogError("no catalog source given")
     mapping = load_stage_map(taxonomy, stage_map)
-    options = _options(resource_sections)
+    options = _options(resource_sections, skip_sections, only_sections)
     results: list[ReaderResult] = []
     digests: list[str] = []
     for source in sources:
@@ -95,13 +118,31 @@ def read_catalogs(
     sha256 = (
         digests[0] if len(digests) == 1 else hashlib.sha256("".join(digests).encode()).hexdigest()
     )
-    return assemble_catalog(" + ".join(str(s) for s in sources), results, mapping, sha256=sha256)
+    return assemble_catalog(
+        " + ".join(str(s) for s in sources),
+        results,
+        mapping,
+        sha256=sha256,
+        sources=[str(s) for s in sources],
+        options=options,
+    )
 
 
-def _options(resource_sections: Iterable[str] | None) -> ReadOptions:
+def _options(
+    resource_sections: Iterable[str] | None, skip: Iterable[str], only: Iterable[str]
+) -> ReadOptions:
+    options = ReadOptions(
+        skip_sections=frozenset(section_key(s) for s in skip),
+        only_sections=frozenset(section_key(s) for s in only),
+    )
     if resource_sections is None:
-        return ReadOptions()
-    return ReadOptions(frozenset(" ".join(s.split()).casefold() for s in resource_sections))
+        return options
+    # a list given replaces the whole rule: names only, no recognition by words
+    return replace(
+        options,
+        resource_sections=frozenset(section_key(s) for s in resource_sections),
+        resource_words=False,
+    )
 
 
 #: Entries of one source: the largest awesome lists have a few thousand; assembling an entry costs

@@ -8,7 +8,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-__all__ = ["Catalog", "Category", "LinkKind", "Problem", "ToolEntry"]
+__all__ = [
+    "Catalog",
+    "CatalogWarning",
+    "Category",
+    "LinkKind",
+    "Problem",
+    "SkippedSection",
+    "ToolEntry",
+]
 
 
 class LinkKind(StrEnum):
@@ -28,6 +36,33 @@ class Problem:
     line: int
     text: str
     reason: str
+    #: Every place involved as `source:line` (e.g. both entries of one repository under two
+    #: names); empty when `line` says it all.
+    locations: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedSection:
+    """A section of a list that was not read as tools, and why (`catalog.sections`)."""
+
+    section: str
+    line: int | None
+    reason: str
+    entries: int = 0  # list items with a link directly under it (not its subsections')
+
+
+@dataclass(frozen=True, slots=True)
+class CatalogWarning:
+    """Something about a whole list (or one section) that its reader should look at.
+
+    `mostly_websites`: most of the tools (of `section`, or of the list when None) link to a
+    website, not a repository: more likely a reading list than a list of tools.
+    """
+
+    code: str
+    websites: int
+    tools: int
+    section: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,3 +120,5 @@ class Catalog:
     taxonomy: str = "study"
     unmapped_categories: tuple[str, ...] = field(default=())
     sha256: str | None = None  # hash of the source bytes, recorded with each snapshot
+    skipped: tuple[SkippedSection, ...] = ()
+    warnings: tuple[CatalogWarning, ...] = ()

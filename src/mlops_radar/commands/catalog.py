@@ -25,17 +25,18 @@ from mlops_radar.catalog import (
     load_stage_map,
     read_catalog,
 )
-from mlops_radar.catalog.as_json import catalog_as_dict, kind_counts
+from mlops_radar.catalog.as_json import catalog_as_dict, kind_counts, warning_message
 
 if TYPE_CHECKING:
     from mlops_radar.catalog.mapper import StageProposal
-from mlops_radar.commands.common import dump_json, json_option, make_console
+from mlops_radar.commands.common import dump_json, json_option, make_console, section_options
 from mlops_radar.errors import CatalogError, ConfigError
 from mlops_radar.report.terminal import printable
 
 __all__ = ["COMMANDS", "catalog"]
 
 _MAX_DESCRIPTION = 80
+_MAX_SKIPPED_NAMES = 8
 
 
 def _clean(text: str | None) -> str:
@@ -64,6 +65,7 @@ Examples:
   mlops-radar catalog show https://example.org/README.md --json
   mlops-radar catalog show FerramentasMLOps.ods --taxonomy amershi
   mlops-radar catalog show README.md --stage-map my-stages.yaml --strict
+  mlops-radar catalog show other-list.md --skip-section "Other Awesome Lists"
 """,
 )
 @click.argument("source")
@@ -86,10 +88,30 @@ Examples:
     is_flag=True,
     help="Fail (exit 2) when a line looks like an entry but can't be read.",
 )
+@section_options
 @json_option
-def show(source: str, taxonomy: str, stage_map: Path | None, strict: bool, as_json: bool) -> None:
-    """Read SOURCE (a path or an http(s) URL) and list its tools by category."""
-    result = read_catalog(source, taxonomy=taxonomy, stage_map=stage_map)
+def show(
+    source: str,
+    taxonomy: str,
+    stage_map: Path | None,
+    strict: bool,
+    skip_sections: tuple[str, ...],
+    only_sections: tuple[str, ...],
+    as_json: bool,
+) -> None:
+    """Read SOURCE (a path or an http(s) URL) and list its tools by category.
+
+    Sections that list resources rather than tools (articles, books, talks, courses, other
+    awesome lists, contributing, ...) are recognised by their words and skipped; the output
+    says which, and why.
+    """
+    result = read_catalog(
+        source,
+        taxonomy=taxonomy,
+        stage_map=stage_map,
+        skip_sections=skip_sections,
+        only_sections=only_sections,
+    )
     if strict and result.problems:
         for problem in result.problems:
             click.echo(
@@ -112,10 +134,20 @@ Examples:
 )
 @click.argument("old")
 @click.argument("new")
+@section_options
 @json_option
-def diff(old: str, new: str, as_json: bool) -> None:
+def diff(
+    old: str,
+    new: str,
+    skip_sections: tuple[str, ...],
+    only_sections: tuple[str, ...],
+    as_json: bool,
+) -> None:
     """Tools added, removed, moved between categories and relinked from OLD to NEW."""
-    changes = diff_catalogs(read_catalog(old), read_catalog(new))
+    changes = diff_catalogs(
+        read_catalog(old, skip_sections=skip_sections, only_sections=only_sections),
+        read_catalog(new, skip_sections=skip_sections, only_sections=only_sections),
+    )
     if as_json:
         dump_json(changes.as_dict())
         return
@@ -154,9 +186,16 @@ Examples:
     help="Write the proposals as a stage-map file (each marked proposed_by: mlops-radar) for a "
     "person to confirm, then use with --stage-map.",
 )
+@section_options
 @json_option
 def map_stages(
-    source: str, taxonomy: str, stage_map: Path | None, write_to: Path | None, as_json: bool
+    source: str,
+    taxonomy: str,
+    stage_map: Path | None,
+    write_to: Path | None,
+    skip_sections: tuple[str, ...],
+    only_sections: tuple[str, ...],
+    as_json: bool,
 ) -> None:
     """Propose stages for the categories of SOURCE that the taxonomy does not map.
 
@@ -167,7 +206,13 @@ def map_stages(
     from mlops_radar.catalog import mapper
 
     mapping = load_stage_map(taxonomy, stage_map)
-    result = read_catalog(source, taxonomy=taxonomy, stage_map=stage_map)
+    result = read_catalog(
+        source,
+        taxonomy=taxonomy,
+        stage_map=stage_map,
+        skip_sections=skip_sections,
+        only_sections=only_sections,
+    )
     descriptions = mapper.stage_descriptions(taxonomy, stage_map)
     proposals = mapper.propose_for_catalog(result, mapping, descriptions)
     if write_to is not None:
@@ -225,6 +270,30 @@ def _print_catalog(result: Catalog, console: Console) -> None:
         console.print(Text(_clean(f"unmapped categories ({result.taxonomy}): {unmapped}")))
     for problem in result.problems:
         console.print(Text(_clean(f"line {problem.line}: {problem.reason}: {problem.text}")))
+    if result.skipped:
+        console.print(Text(_clean(_skipped_line(result))))
+    for warning in result.warnings:
+        console.print(Text(_clean(f"warning: {warning_message(warning)}"), style="yellow"))
+
+
+def _skipped_line(result: Catalog) -> str:
+    """One line: the sections not read as tools, grouped by why (`--json` lists each)."""
+    groups: dict[str, list[str]] = {}
+    entries: dict[str, int] = {}
+    for section in result.skipped:
+        count = f" ({section.entries})" if section.entries else ""
+        groups.setdefault(section.reason, []).append(section.section + count)
+        entries[section.reason] = entries.get(section.reason, 0) + section.entries
+    parts = []
+    for reason, names in groups.items():
+        shown = (
+            ", ".join(names)
+            if len(names) <= _MAX_SKIPPED_NAMES
+            else (f"{len(names)} sections, {entries[reason]} entries")
+        )
+        parts.append(f"{reason}: {shown}")
+    total = sum(entries.values())
+    return f"skipped, not read as tools ({total} entries): " + "; ".join(parts)
 
 
 def _tool_table(title: str, tools: Iterable[ToolEntry]) -> Table:

@@ -36,7 +36,7 @@ from mlops_radar.app.collection import (
     run_collection,
 )
 from mlops_radar.catalog.records import ToolEntry
-from mlops_radar.commands.common import db_option
+from mlops_radar.commands.common import db_option, section_options
 from mlops_radar.errors import ConfigError
 from mlops_radar.report.terminal import printable, safe
 from mlops_radar.sources.collector import Collector
@@ -189,6 +189,7 @@ Examples:
     metavar="SOURCE",
     help=f"Catalog file or URL (repeatable; default: {DEFAULT_CATALOG}).",
 )
+@section_options
 @db_option
 @click.option(
     "--api-url",
@@ -264,6 +265,8 @@ Examples:
 )
 def collect_command(
     catalogs: tuple[str, ...],
+    skip_sections: tuple[str, ...],
+    only_sections: tuple[str, ...],
     db_url: str | None,
     api_url: str,
     token_env: str,
@@ -300,7 +303,15 @@ def collect_command(
     config = CollectConfig(batch_size=batch_size, concurrency=concurrency, max_wait=max_wait)
     err = Console(stderr=True)
     with Store.open(db_url) as store:
-        opened = open_collection(store, catalogs, resume=resume, force=force, groups=chosen)
+        opened = open_collection(
+            store,
+            catalogs,
+            resume=resume,
+            force=force,
+            groups=chosen,
+            skip_sections=skip_sections,
+            only_sections=only_sections,
+        )
         _announce(opened, err, catalogs)
         result = _run(store, opened, api_url, token, config, err, chosen, max_missing)
     _finish(result)

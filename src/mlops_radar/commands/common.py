@@ -17,6 +17,7 @@ __all__ = [
     "make_console",
     "policy_option",
     "reviews_option",
+    "section_options",
     "snapshot_option",
 ]
 
@@ -60,6 +61,28 @@ policy_option = click.option(
     help="Gate policy: 'study' (the study's two eliminatory qualifiers), 'radar' (adds ours), "
     "or a policy file (TOML).",
 )
+
+
+def section_options(func: F) -> F:
+    """`--skip-section NAME` and `--only-section NAME` (repeatable, case-insensitive), for every
+    command that reads a catalog: the command gets `skip_sections` and `only_sections` tuples,
+    to give to `read_catalog(s)`."""
+    func = click.option(
+        "--only-section",
+        "only_sections",
+        multiple=True,
+        metavar="NAME",
+        help="Read only this section of a Markdown list (and its subsections), even if it looks "
+        "like resources; for other formats, this category (repeatable, case-insensitive).",
+    )(func)
+    return click.option(
+        "--skip-section",
+        "skip_sections",
+        multiple=True,
+        metavar="NAME",
+        help="Leave this section (Markdown heading, or category) out of the catalog, beside the "
+        "resource sections recognised by their words (repeatable, case-insensitive).",
+    )(func)
 
 
 def dump_json(payload: object) -> None:

@@ -218,11 +218,32 @@ Examples:
     default=None,
     help="File or folder to write (default: YYYY-MM-DD.<format> here).",
 )
+@click.option(
+    "--facts-only",
+    is_flag=True,
+    help="Leave out the verdict columns (status, ring, score, completeness, tier, reasons).",
+)
+@policy_option
 @db_option
-def export_command(fmt: str, snapshot_ref: str, out: Path | None, db_url: str | None) -> None:
-    """Export one snapshot for spreadsheets, the study's notebooks, pandas or other tools."""
+def export_command(
+    fmt: str,
+    snapshot_ref: str,
+    out: Path | None,
+    facts_only: bool,
+    policy: str,
+    db_url: str | None,
+) -> None:
+    """Export one snapshot for spreadsheets, the study's notebooks, pandas or other tools.
+
+    Beside the facts, each tool's verdict: status, ring, score, completeness, tier and its top
+    reasons (the same column names in every format; in csv after the study's 16 columns,
+    which stay first and unchanged).
+    """
+    from mlops_radar.app.verdicts import tool_verdicts
+
     with Store.open(db_url) as store:
-        target = export_snapshot(store, snapshot_ref, fmt, out)
+        verdicts = None if facts_only else tool_verdicts(store, snapshot_ref, policy_name=policy)
+        target = export_snapshot(store, snapshot_ref, fmt, out, verdicts=verdicts)
     click.echo(str(target))
 
 

@@ -20,14 +20,16 @@ from mlops_radar.catalog.study_files import CSV_COLUMNS_16
 from mlops_radar.errors import StoreError
 from mlops_radar.model.changes import inactive
 from mlops_radar.model.config import named_policy
+from mlops_radar.model.results import ToolScore
 from mlops_radar.sources.registry import model_columns
 from mlops_radar.store.queries import snapshot_table
 from mlops_radar.store.records import SnapshotInfo
 from mlops_radar.store.store import Store
 
-__all__ = ["FORMATS", "export_snapshot", "neutralise", "study_csv_rows"]
+__all__ = ["FORMATS", "VERDICT_COLUMNS", "export_snapshot", "neutralise", "study_csv_rows"]
 
 FORMATS = ("csv", "xlsx", "ods", "parquet", "json")
+_MAX_WIDTH = 60  # characters of an xlsx column, at most
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
 # XML 1.0 cannot hold these (openpyxl raises IllegalCharacterError on them)
 _NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -60,6 +62,10 @@ EXTRA_COLUMNS = (
     *(f for f in FACT_FIELDS if f not in _USED),
     "tool_description",
 )
+#: The model's verdict, after the study's 16 columns in csv and beside the facts elsewhere: the
+#: same names in every format.
+VERDICT_COLUMNS = ("status", "ring", "score", "completeness", "tier", "reasons")
+_TOP_REASONS = 2  # helps and hurts each, after the ring's own reason
 TOOL_SHEET = (
     "tool",
     "categories",
@@ -121,9 +127,43 @@ def _study_values(row: dict[str, Any], verdict: bool | None) -> dict[str, Any]:
     return values
 
 
+def _reasons(verdict: ToolScore) -> str:
+    from mlops_radar.report.words import ring_words, signal_words
+
+    why = verdict.explanation
+    parts = [ring_words(why.ring)]
+    parts += [f"+ {signal_words(r)}" for r in why.helps[:_TOP_REASONS]]
+    parts += [f"- {signal_words(r)}" for r in why.hurts[:_TOP_REASONS]]
+    return "; ".join(parts)
+
+
+def with_verdicts(table: pd.DataFrame, verdicts: list[ToolScore | None] | None) -> pd.DataFrame:
+    """`table` with `VERDICT_COLUMNS` (None where a tool has no verdict, or none were given)."""
+    if verdicts is None:
+        verdicts = [None] * len(table)
+    values: dict[str, list[Any]] = {c: [] for c in VERDICT_COLUMNS}
+    for verdict in verdicts:
+        if verdict is None:
+            for column in VERDICT_COLUMNS:
+                values[column].append(None)
+            continue
+        values["status"].append(verdict.status.value)
+        values["ring"].append(verdict.ring.value)
+        values["score"].append(round(verdict.score, 1))
+        values["completeness"].append(round(verdict.completeness, 3))
+        values["tier"].append(verdict.tier)
+        values["reasons"].append(_reasons(verdict))
+    frame = table.copy()
+    for column in VERDICT_COLUMNS:
+        frame[column] = pd.Series(values[column], index=table.index, dtype=object)
+    return frame
+
+
 def study_csv_rows(table: pd.DataFrame, info: SnapshotInfo) -> list[list[str]]:
-    """Header and rows of the study's 16-column layout plus our `EXTRA_COLUMNS`, as text."""
-    rows = [[*CSV_COLUMNS_16, *EXTRA_COLUMNS]]
+    """Header and rows of the study's 16-column layout, the verdict columns (when the table has
+    them), then our `EXTRA_COLUMNS`, as text."""
+    judged = [c for c in VERDICT_COLUMNS if c in table.columns]
+    rows = [[*CSV_COLUMNS_16, *judged, *EXTRA_COLUMNS]]
     # the study's own verdict where it has one, else its rule (the study policy's months)
     months = named_policy("study").activity_months
     verdicts = inactive(table, info.snapshot_date, months)
@@ -131,7 +171,9 @@ def study_csv_rows(table: pd.DataFrame, info: SnapshotInfo) -> list[list[str]]:
         row = {str(k): v for k, v in item.items()}
         study = _study_values(row, verdict)
         rows.append(
-            [_text(study[c]) for c in CSV_COLUMNS_16] + [_text(row[c]) for c in EXTRA_COLUMNS]
+            [_text(study[c]) for c in CSV_COLUMNS_16]
+            + [_text(row[c]) for c in judged]
+            + [_text(row[c]) for c in EXTRA_COLUMNS]
         )
     return rows
 
@@ -151,11 +193,12 @@ def write_study_csv(rows: Iterable[Sequence[str]], out: Path) -> None:
 
 
 def _sheets(table: pd.DataFrame) -> dict[str, tuple[list[str], list[list[Any]]]]:
-    tools = [[row[c] for c in TOOL_SHEET] for row in table.to_dict("records")]
+    header = [*TOOL_SHEET[:1], *(c for c in VERDICT_COLUMNS if c in table.columns), *TOOL_SHEET[1:]]
+    tools = [[row[c] for c in header] for row in table.to_dict("records")]
     facts_table = table.assign(_key=table["repo"].str.lower()).dropna(subset=["_key"])
     facts_table = facts_table.drop_duplicates("_key")
     facts = [[row[c] for c in FACT_FIELDS] for row in facts_table.to_dict("records")]
-    return {"tools": (list(TOOL_SHEET), tools), "facts": (list(FACT_FIELDS), facts)}
+    return {"tools": (header, tools), "facts": (list(FACT_FIELDS), facts)}
 
 
 def _cell_value(value: Any) -> Any:
@@ -172,16 +215,27 @@ def _cell_value(value: Any) -> Any:
 
 
 def write_xlsx(table: pd.DataFrame, out: Path) -> None:
-    """A workbook with a `tools` sheet and a `facts` sheet."""
+    """A workbook with a `tools` sheet and a `facts` sheet: header frozen, filters on, columns as
+    wide as their content (up to `_MAX_WIDTH` characters)."""
     from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
 
     book = Workbook()
     book.remove(book.active)
     for name, (header, rows) in _sheets(table).items():
         sheet = book.create_sheet(name)
         sheet.append(header)
+        widths = [len(h) for h in header]
         for row in rows:
-            sheet.append([_cell_value(v) for v in row])
+            cells = [_cell_value(v) for v in row]
+            sheet.append(cells)
+            for i, cell in enumerate(cells):
+                if cell is not None:
+                    widths[i] = max(widths[i], min(len(str(cell)), _MAX_WIDTH))
+        sheet.freeze_panes = "A2"
+        sheet.auto_filter.ref = sheet.dimensions
+        for i, width in enumerate(widths, start=1):
+            sheet.column_dimensions[get_column_letter(i)].width = min(width, _MAX_WIDTH) + 2
     book.save(out)
 
 
@@ -252,13 +306,29 @@ def write_parquet(table: pd.DataFrame, info: SnapshotInfo, out: Path) -> None:
     )
 
 
-def export_snapshot(store: Store, ref: str, fmt: str, out: Path | None = None) -> Path:
-    """Write snapshot `ref` as `fmt` to `out`: a file, a folder, or None (`YYYY-MM-DD.<fmt>`)."""
+def export_snapshot(
+    store: Store,
+    ref: str,
+    fmt: str,
+    out: Path | None = None,
+    *,
+    verdicts: list[ToolScore | None] | None = None,
+) -> Path:
+    """Write snapshot `ref` as `fmt` to `out`: a file, a folder, or None (`YYYY-MM-DD.<fmt>`).
+
+    `verdicts` (one per tool, in the snapshot's order: `app.verdicts.tool_verdicts`) add the
+    `VERDICT_COLUMNS`; without them the export holds the facts only."""
     if fmt not in FORMATS:
         raise StoreError(f"unknown export format {fmt!r}: use one of {', '.join(FORMATS)}")
     info = store.resolve_snapshot(ref)
     with store.transaction() as conn:
         table = snapshot_table(conn, info)
+    if verdicts is not None:
+        if len(verdicts) != len(table) or any(
+            v is not None and v.tool != t for v, t in zip(verdicts, table["tool"], strict=True)
+        ):
+            raise StoreError(f"snapshot {info.id}: the verdicts do not match its tools")
+        table = with_verdicts(table, verdicts)
     name = f"{info.snapshot_date.isoformat()}.{fmt}"
     target = out / name if out is not None and out.is_dir() else (out or Path(name))
     try:

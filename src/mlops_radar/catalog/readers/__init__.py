@@ -11,7 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from mlops_radar.catalog.records import Problem
+from mlops_radar.catalog.records import Problem, SkippedSection
+from mlops_radar.catalog.sections import SectionRules
 from mlops_radar.catalog.utf8 import not_utf8
 from mlops_radar.errors import CatalogError
 
@@ -49,9 +50,23 @@ class SourceDocument:
 
 @dataclass(frozen=True, slots=True)
 class ReadOptions:
-    """Options a reader may use; section names are compared case-insensitively."""
+    """Options a reader may use; section names are compared case-insensitively.
+
+    `resource_sections` names sections that are not tools; `resource_words` also recognises
+    them by their words (`catalog.sections`); `skip_sections` and `only_sections` come from
+    `--skip-section` and `--only-section` (keys of `catalog.sections.section_key`).
+    """
 
     resource_sections: frozenset[str] = frozenset(s.casefold() for s in DEFAULT_RESOURCE_SECTIONS)
+    skip_sections: frozenset[str] = frozenset()
+    only_sections: frozenset[str] = frozenset()
+    resource_words: bool = True
+
+    def section_rules(self) -> SectionRules:
+        """The rules deciding which sections hold tools."""
+        return SectionRules(
+            self.resource_sections, self.skip_sections, self.only_sections, self.resource_words
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +115,10 @@ class ReaderResult:
     entries: tuple[RawEntry, ...]
     problems: tuple[Problem, ...] = ()
     overrides: tuple[Override, ...] = field(default=())
+    skipped: tuple[SkippedSection, ...] = ()
+    #: True when the reader applied `skip_sections`/`only_sections` itself (Markdown, by
+    #: heading); else `assemble` applies them to the entries' categories.
+    sections_applied: bool = False
 
 
 class CatalogReader(Protocol):

@@ -4,10 +4,14 @@ Line-based on purpose: each entry keeps its line number, a malformed line become
 instead of stopping the read, and the whole 2026 Awesome MLOps README reads in a few milliseconds.
 What it knows:
 
-- headings (ATX, `#` to `######`): the first heading, when of level 1, is the list's title; any
-  other heading opens a category named by its text, unless it is a resource section (configurable)
-  or lies under one (`# Resources` covers its `## Articles`). Nested headings: the deepest names
-  the category.
+- headings (ATX, `#` to `######`, and one-line `<h1>`..`<h6>`): the first heading, when of level 1,
+  is the list's title; any other heading opens a category named by its text, unless
+  `catalog.sections` skips it (a resource section by its words, `--skip-section`,
+  `--only-section`) or it lies under a skipped one (`# Resources` covers its `## Articles`); each
+  skipped heading is a `SkippedSection` with the entries directly under it. Nested headings: the
+  deepest names the category.
+- table rows with a link and `<li>` lines are entries too (see `_table_row`); `<details>` is
+  transparent.
 - entries: list items (`*`, `-`, `+`, `1.`), nested or not, whose first link that is not a badge
   names the tool; the description follows a hyphen, en-dash, em-dash or colon. Badges, images and
   HTML tags are dropped; `<a href="URL">Name</a>` counts as a link. Links to `#anchors` (tables of
@@ -15,13 +19,13 @@ What it knows:
 - problems: in a tool section, a list item that looks like an entry but has no usable link
   (unclosed, empty name, empty or relative URL), a top-level list item without a link, or an
   entry-like line without a list marker.
-Not supported (documented in docs/catalog.md): Setext headings, tables of tools.
+Not supported (documented in docs/catalog.md): Setext headings, multi-line HTML elements.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from mlops_radar.catalog.links import is_web_url
 from mlops_radar.catalog.readers import (
@@ -30,7 +34,8 @@ from mlops_radar.catalog.readers import (
     ReadOptions,
     SourceDocument,
 )
-from mlops_radar.catalog.records import Problem
+from mlops_radar.catalog.records import Problem, SkippedSection
+from mlops_radar.catalog.sections import SectionRules
 
 __all__ = ["MarkdownReader", "read_markdown"]
 
@@ -82,32 +87,46 @@ class MarkdownReader:
     def read(self, document: SourceDocument, options: ReadOptions) -> ReaderResult:
         """Read the document's entries and problems."""
         text = document.data.decode("utf-8").removeprefix("\ufeff")
-        return read_markdown(text, resource_sections=options.resource_sections)
+        return read_markdown(text, options=options)
 
 
-def read_markdown(text: str, *, resource_sections: frozenset[str] | None = None) -> ReaderResult:
-    """Entries and problems of an awesome-list Markdown text; never raises on any text."""
-    sections = (
-        resource_sections if resource_sections is not None else ReadOptions().resource_sections
-    )
-    scanner = _Scanner(sections)
+def read_markdown(
+    text: str,
+    *,
+    resource_sections: frozenset[str] | None = None,
+    options: ReadOptions | None = None,
+) -> ReaderResult:
+    """Entries, problems and skipped sections of an awesome-list Markdown text; never raises."""
+    options = options or ReadOptions()
+    if resource_sections is not None:
+        options = replace(options, resource_sections=resource_sections)
+    scanner = _Scanner(options.section_rules())
     for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         scanner.feed(number, line)
-    return ReaderResult(entries=tuple(scanner.entries), problems=tuple(scanner.problems))
+    return ReaderResult(
+        entries=tuple(scanner.entries),
+        problems=tuple(scanner.problems),
+        skipped=tuple(scanner.skipped),
+        sections_applied=True,
+    )
 
 
 class _Scanner:
     """The state of one pass over the lines: fences, comments, the current section."""
 
-    def __init__(self, resource_sections: frozenset[str]) -> None:
-        self.resource_sections = resource_sections
+    def __init__(self, rules: SectionRules) -> None:
+        self.rules = rules
         self.entries: list[RawEntry] = []
         self.problems: list[Problem] = []
+        self.skipped: list[SkippedSection] = []  # in file order
         self.fence: str | None = None
         self.in_comment = False
         self.seen_heading = False
         self.category: str | None = None
-        self.resource_level: int | None = None
+        self.skip_level: int | None = None  # level of the skipped heading that covers this one
+        self.skip_title = ""
+        self.only_level: int | None = None  # level of the --only-section heading being read
+        self.skipping = False  # the current section is skipped: count its entries, no problems
         self.original = ""  # the line being read, as written (for problems)
 
     def feed(self, number: int, line: str) -> None:
@@ -117,8 +136,12 @@ class _Scanner:
         line, self.in_comment = _without_comments(line)
         heading = _HEADING.fullmatch(line)
         if heading:
-            self._heading(len(heading.group(1)), _plain(heading.group(2) or ""))
-        elif self.category is not None:
+            self._heading(number, len(heading.group(1)), _plain(heading.group(2) or ""))
+            return
+        html = _html_heading(line)
+        if html is not None:
+            self._heading(number, html[0], _plain(html[1]))
+        elif self.category is not None or self.skipping:
             self._body_line(number, line)
 
     def _skipped(self, line: str) -> bool:
@@ -141,35 +164,97 @@ class _Scanner:
             return True
         return False
 
-    def _heading(self, level: int, title: str) -> None:
+    def _heading(self, number: int, level: int, title: str) -> None:
         first = not self.seen_heading
         self.seen_heading = True
-        if self.resource_level is not None and level > self.resource_level:
-            return  # still inside a resource section
-        self.resource_level = None
-        self.category = None
         title = re.sub(r"\s+#+$", "", title).strip()
-        if title.casefold() in self.resource_sections:
-            self.resource_level = level
-        elif title and not (first and level == 1):
+        self.category = None
+        self.skipping = False
+        if self.skip_level is not None and level > self.skip_level:
+            if title:
+                self._skip(number, title, f"inside the skipped section {self.skip_title!r}")
+            return
+        self.skip_level = None
+        if self.only_level is not None and level <= self.only_level:
+            self.only_level = None
+        if not title or (first and level == 1):
+            return
+        inside_only = self.only_level is not None
+        reason = self.rules.reason_to_skip(title, inside_only=inside_only)
+        if reason is None:
+            if self.rules.only and not inside_only:
+                self.only_level = level
             self.category = title
+            return
+        self._skip(number, title, reason)
+        if not reason.startswith("not named"):  # an --only-section may lie under this one
+            self.skip_level, self.skip_title = level, title
+
+    def _skip(self, number: int, title: str, reason: str) -> None:
+        self.skipping = True
+        self.skipped.append(SkippedSection(title, number, reason))
 
     def _body_line(self, number: int, line: str) -> None:
+        stripped = line.strip()
+        if stripped.startswith("|"):
+            self._table_row(number, stripped)
+            return
+        if stripped[:3].casefold() == "<li":
+            content = _html_item(stripped)
+            if content is not None:
+                self._item(number, content, nested=True)
+            return
         item = _LIST_ITEM.fullmatch(line)
         if item is None:
-            if _BARE_ENTRY.match(line):
+            if _BARE_ENTRY.match(line) and not self.skipping:
                 self._problem(number, "entry-like line without a list marker ('* ')")
             return
-        nested = bool(item.group(1))
-        content = item.group(2)
+        self._item(number, item.group(2), nested=bool(item.group(1)))
+
+    def _item(self, number: int, content: str, *, nested: bool) -> None:
         if len(content) > _MAX_ENTRY_CHARS:
             self._problem(number, f"list item longer than {_MAX_ENTRY_CHARS} characters")
             return
         self._entry(number, _anchors_as_links(content), nested)
 
+    def _table_row(self, number: int, row: str) -> None:
+        """A table row whose cells hold a link: the first such cell's link names the tool,
+        unless a first cell of plain text does ("| MLflow | [GitHub](...) | ... |")."""
+        if len(row) > _MAX_ENTRY_CHARS:
+            self._problem(number, f"table row longer than {_MAX_ENTRY_CHARS} characters")
+            return
+        cells = [c.strip() for c in _anchors_as_links(row).strip("|").split("|")]
+        for index, cell in enumerate(cells):
+            link = next((span for span in _links(cell) if not span.image), None)
+            if link is None:
+                continue
+            dest = link.dest.strip()
+            if dest.startswith("#") or not is_web_url(dest):
+                return  # a table of contents, or a link we cannot read as a tool
+            if self.skipping:
+                self._count()
+                return
+            first = _plain(cells[0]) if index > 0 else ""
+            name = first or _plain(link.label)
+            rest = [_plain(c) for c in cells[index + 1 :]]
+            description = next((r for r in rest if r), None)
+            if name and self.category is not None:
+                self.entries.append(
+                    RawEntry(name, (self.category,), dest, number, dest, description)
+                )
+            return
+
+    def _count(self) -> None:
+        last = self.skipped[-1]
+        self.skipped[-1] = replace(last, entries=last.entries + 1)
+
     def _entry(self, number: int, content: str, nested: bool) -> None:
         links = _links(content)
         link = next((span for span in links if not span.image), None)
+        if self.skipping:
+            if link is not None and not link.dest.strip().startswith("#"):
+                self._count()
+            return
         if link is None:
             if "[" in content and "](" in content:
                 self._problem(number, "malformed [name](url) link")
@@ -191,7 +276,38 @@ class _Scanner:
             self.entries.append(RawEntry(name, (self.category,), dest, number, dest, description))
 
     def _problem(self, number: int, reason: str) -> None:
+        if self.skipping:
+            return
         self.problems.append(Problem(number, self.original.strip()[:_MAX_PROBLEM_TEXT], reason))
+
+
+def _html_heading(line: str) -> tuple[int, str] | None:
+    """`<h2 ...>Title</h2>` on one line: (2, "Title"); plain string tests, no backtracking."""
+    text = line.strip()
+    if len(text) < 9 or text[0] != "<" or text[1] not in "hH" or text[2] not in "123456":
+        return None
+    if text[3] not in "> \t":
+        return None
+    close = f"</h{text[2]}>"
+    if not text.casefold().endswith(close):
+        return None
+    start = text.find(">")
+    if start == -1 or start >= len(text) - len(close):
+        return None
+    return int(text[2]), text[start + 1 : len(text) - len(close)]
+
+
+def _html_item(text: str) -> str | None:
+    """The content of an `<li ...>content</li>` line (the closing tag optional)."""
+    if len(text) < 4 or text[3] not in "> \t":
+        return None
+    start = text.find(">")
+    if start == -1:
+        return None
+    content = text[start + 1 :]
+    if content[-5:].casefold() == "</li>":
+        content = content[:-5]
+    return content
 
 
 def _without_comments(line: str) -> tuple[str, bool]:
