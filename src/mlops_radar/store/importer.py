@@ -8,9 +8,11 @@ end with one snapshot; the loser's transaction rolls back and it reports "alread
 
 from __future__ import annotations
 
+import collections
+import dataclasses
 import hashlib
 import zipfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
@@ -18,7 +20,7 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from mlops_radar.catalog.records import Catalog
-from mlops_radar.errors import StoreError
+from mlops_radar.errors import SourceError, StoreError
 from mlops_radar.sources.study import StudySnapshot, read_study_csv_snapshot, read_study_ods
 from mlops_radar.store import schema
 from mlops_radar.store.database import describe_error
@@ -93,14 +95,19 @@ def import_file(
     snapshot_date: date | None = None,
     skip_bad: bool = False,
     progress: Callable[[str], None] | None = None,
+    row_names: Mapping[tuple[int, str], str] | None = None,
 ) -> ImportResult:
-    """Import one study file as one complete snapshot (or nothing)."""
+    """Import one study file as one complete snapshot (or nothing). `row_names`: tool names by
+    (spreadsheet row, repository key) from other files, for the 12-column layout."""
     sha256 = _sha256(path)
     with store.transaction() as conn:
         found = _already(conn, sha256)
     if found:
         return ImportResult(path, found[0], found[1], 0, 0, already_imported=True)
     study = _read(path, snapshot_date)
+    if study.layout == "study-csv-12":
+        with store.transaction() as conn:
+            study = _named_by_row(conn, study, row_names or {})
     bad = _problem_lines(study)
     if bad and not skip_bad:
         more = f" ({len(bad) - 1} more bad rows)" if len(bad) > 1 else ""
@@ -119,6 +126,52 @@ def import_file(
     return ImportResult(
         path, snapshot_id, study.snapshot_date, len(study.tools), len(study.facts), skipped_rows=bad
     )
+
+
+def _named_by_row(
+    conn: sa.Connection, study: StudySnapshot, row_names: Mapping[tuple[int, str], str]
+) -> StudySnapshot:
+    """Names for the 12-column layout, which names no tool (its rows carry the repository only).
+
+    The spreadsheet row tells tools apart that share a repository (row 19 Spark and row 63 MLlib
+    are both apache/spark): a name that another study file in the store gives the same row and
+    repository (or a file imported with it, `row_names`) wins, preferring one that is not just the
+    repository's name. Rows still sharing a
+    name (case aside) after that keep it with "(row N)" added, so two tools never merge."""
+    rows = {t.row for t in study.tools if t.row is not None}
+    known: dict[tuple[int, str], collections.Counter[str]] = collections.defaultdict(
+        collections.Counter
+    )
+    if rows:
+        found = conn.execute(
+            sa.select(schema.tools.c.source_row, schema.tools.c.repo_key, schema.tools.c.name)
+            .where(schema.tools.c.source_row.in_(sorted(rows)))
+            .where(schema.tools.c.repo_key.is_not(None))
+        ).all()
+        for row, key, name in found:
+            known[(int(row), str(key))][str(name)] += 1
+    for where, name in row_names.items():
+        known[where][name] += len(study.tools)  # the files of this import first
+    tools = []
+    for tool in study.tools:
+        entry, key = tool.entry, tool.entry.repo_key
+        names = known.get((tool.row, key)) if tool.row is not None and key else None
+        if names:
+            plain = entry.name.casefold()
+            ranked = sorted(names.items(), key=lambda item: (item[0].casefold() == plain, -item[1]))
+            entry = dataclasses.replace(entry, name=ranked[0][0])
+        tools.append(dataclasses.replace(tool, entry=entry))
+    rows_of: dict[str, set[int | None]] = collections.defaultdict(set)
+    for tool in tools:
+        rows_of[tool.entry.name.casefold()].add(tool.row)
+    seen: set[str] = set()
+    for i, tool in enumerate(tools):
+        folded = tool.entry.name.casefold()
+        if len(rows_of[folded]) > 1 and folded in seen and tool.row is not None:
+            named = f"{tool.entry.name} (row {tool.row})"
+            tools[i] = dataclasses.replace(tool, entry=dataclasses.replace(tool.entry, name=named))
+        seen.add(folded)
+    return dataclasses.replace(study, tools=tuple(tools))
 
 
 def _already_result(
@@ -191,8 +244,40 @@ def import_files(
     skip_bad: bool = False,
     progress: Callable[[str], None] | None = None,
 ) -> list[ImportResult]:
-    """Import several files, each in its own transaction, in the order given."""
+    """Import several files, each in its own transaction, in the order given. A file of the
+    12-column layout takes its tools' names from the other files of the call (and of the store) by
+    spreadsheet row (`_named_by_row`), whatever their order."""
+    batch: dict[tuple[int, str], str] = {}
+    if any(_twelve_columns(p) for p in paths):
+        for other in paths:
+            if _twelve_columns(other):
+                continue
+            try:
+                named = _read(other, snapshot_date)
+            except (StoreError, SourceError):
+                continue  # import_file reports it in its turn
+            for tool in named.tools:
+                if tool.row is not None and tool.entry.repo_key:
+                    batch.setdefault((tool.row, tool.entry.repo_key), tool.entry.name)
     return [
-        import_file(store, p, snapshot_date=snapshot_date, skip_bad=skip_bad, progress=progress)
+        import_file(
+            store,
+            p,
+            snapshot_date=snapshot_date,
+            skip_bad=skip_bad,
+            progress=progress,
+            row_names=batch,
+        )
         for p in paths
     ]
+
+
+def _twelve_columns(path: Path) -> bool:
+    """Whether a file looks like a study CSV of the 12-column layout (its header only)."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False  # import_file reports it
+    first = head.split(b"\n", 1)[0].decode("utf-8", "replace")
+    return first.startswith("gspread_row") and "tool_name" not in first
