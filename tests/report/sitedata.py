@@ -21,6 +21,7 @@ EVIL_CATEGORY = "Model Serving <script>window.__pwned='category'</script>"
 EVIL_HOMEPAGE = "javascript:window.__pwned='link'"
 EVIL_LICENSE = "<svg onload=window.__pwned='license'>"
 EVIL_REPO = "evil-org/evil"
+GHOST_REPO = "ghost-org/ghost"  # listed, never found: Unrated
 
 CATEGORIES = (
     ("Feature Store", "Feature Store"),
@@ -49,6 +50,12 @@ def _tools(count: int, evil: bool) -> list[ToolEntry]:
                 name=EVIL_NAME, categories=(EVIL_CATEGORY,), stages=("Model Serving",),
                 url=f"https://github.com/{EVIL_REPO}", kind=LinkKind.REPO, repo=EVIL_REPO,
                 description=EVIL_DESCRIPTION,
+            )
+        )  # fmt: skip
+        tools.append(
+            ToolEntry(
+                name="Ghost", categories=("Feature Store",), stages=("Feature Store",),
+                url=f"https://github.com/{GHOST_REPO}", kind=LinkKind.REPO, repo=GHOST_REPO,
             )
         )  # fmt: skip
     return tools
@@ -80,7 +87,8 @@ def build(
     db_url: str, *, tools: int = 30, snapshots: int = 2, evil: bool = True, batch: int = 500
 ) -> None:
     """`snapshots` complete snapshots a month apart, each of `tools` tools (the last one lists a
-    few more, so the report has new tools), plus the hostile one when `evil`."""
+    few more, so the report has new tools), plus the hostile one and an unrated one
+    (never found) when `evil`."""
     with Store.open(db_url) as store:
         for s in range(snapshots):
             when = START + timedelta(days=30 * s)
@@ -106,5 +114,6 @@ def build(
                     license_spdx=None, license_name=EVIL_LICENSE,
                 )  # fmt: skip
                 outcomes.append(RepoOutcome(EVIL_REPO, Outcome.COLLECTED))
+                outcomes.append(RepoOutcome(GHOST_REPO, Outcome.NOT_FOUND))
             sink.write(records, outcomes)
             store.finish_snapshot(sid, "complete")

@@ -518,9 +518,12 @@ class _Site:
         if q.repo and re.fullmatch(r"[A-Za-z0-9._-]+/[A-Za-z0-9._-]+", q.repo):
             links.append(f'<a href="https://github.com/{_e(q.repo)}">github.com/{_e(q.repo)}</a>')
         for field in ("homepage", "url"):
-            url = safe_url(facts.get(field))
+            given = facts.get(field)
+            url = safe_url(given)
             if url and f"https://github.com/{q.repo}" != url:
                 links.append(f'<a href="{_e(url)}" rel="nofollow">{_e(url)}</a>')
+            elif url is None and isinstance(given, str) and given.strip():
+                links.append(f"{field} {_e(given)} (not linked: not an http(s) address)")
         description = facts.get("description")
         topics = facts.get("topics")
         parts = [
