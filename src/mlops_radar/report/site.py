@@ -297,7 +297,12 @@ class _Site:
         )
 
     def radar_page(
-        self, path: str, title: str, segments: Sequence[tuple[str, Sequence[ToolScore]]], stage: bool
+        self,
+        path: str,
+        title: str,
+        segments: Sequence[tuple[str, Sequence[ToolScore]]],
+        stage: bool,
+        stage_name: str | None = None,
     ) -> None:
         root = "../"
         number = 0
@@ -333,7 +338,15 @@ class _Site:
             f"{_e(ring_words(t.explanation.ring))}</li>"
             for g, t in unrated
         )
+        tables = ", ".join(
+            f'<a href="{root}{"stage" if stage else "category"}/{slug(name)}.html">{_e(name)}</a>'
+            for name, _ in segments
+        )
+        if stage_name is not None:
+            stage_link = f'<a href="{root}stage/{slug(stage_name)}.html">the stage</a>'
+            tables = f"{stage_link}, {tables}" if tables else stage_link
         body = (
+            f'<p class="tables">Tables: {tables or "none"}.</p>'
             "<p>Rings from the centre: Adopt, Trial, Assess, Hold. Within its ring a tool's "
             "distance from the centre follows its score (best innermost); segments are the "
             + ("stages" if path == "radar/all.html" else "stage's categories")
@@ -353,8 +366,9 @@ class _Site:
             cats = sorted(self.stage_categories.get(group.name, set()) & set(categories))
             segments = [(c, categories[c]) for c in cats]
             self.radar_page(
-                f"radar/{slug(group.name)}.html", f"Radar: {group.name}", segments, stage=False
-            )
+                f"radar/{slug(group.name)}.html", f"Radar: {group.name}", segments,
+                stage=False, stage_name=group.name,
+            )  # fmt: skip
 
     def table(self, tools: Sequence[ToolScore], ident: str, with_category: bool) -> str:
         root = "../"
