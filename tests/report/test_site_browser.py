@@ -13,6 +13,8 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -78,10 +80,13 @@ def synthetic_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def demo_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("demo") / "site"
-    result = CliRunner().invoke(
-        main, ["demo", "--size", "40", "--date", "2026-01-01", "--out", str(out)]
-    )
-    assert result.exit_code == 0, result.output
+    # a process of its own: Playwright's sync API keeps an event loop running in this one
+    result = subprocess.run(
+        [sys.executable, "-m", "mlops_radar", "demo", "--size", "40", "--date", "2026-01-01",
+         "--out", str(out)],
+        capture_output=True, text=True, timeout=600, check=False,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
     return out
 
 
@@ -153,7 +158,7 @@ def _walk(watch: Watch, shots: Path, tag: str) -> None:
     assert page.locator("h1").inner_text().startswith("Category: ")
     rows = page.locator("#tools tbody tr")
     total = rows.count()
-    assert total >= 2
+    assert total >= 1
 
     def column(index: int) -> list[float]:
         values = page.locator(f"#tools tbody tr td:nth-child({index})").evaluate_all(
