@@ -112,12 +112,14 @@ def _points(table: pd.DataFrame, when: date) -> dict[str, HistoryPoint]:
     return out
 
 
-def _rings(ranking: Ranking) -> dict[tuple[str, str], Ring]:
-    return {
-        (tool_key(t.tool, t.repo), group.name): t.ring
-        for group in ranking.groups
-        for t in group.tools
-    }
+def _rings(frame: pd.DataFrame) -> dict[tuple[str, str], Ring]:
+    """(tool key, group) -> ring, from a scored frame (no explanations needed for the past)."""
+    out: dict[tuple[str, str], Ring] = {}
+    for tool, repo, group, ring in zip(
+        frame["tool"], frame["repo"], frame["group"], frame["ring"], strict=True
+    ):
+        out.setdefault((tool_key(str(tool), _text(repo)), str(group)), Ring(ring))
+    return out
 
 
 def gather(
@@ -155,9 +157,9 @@ def gather(
         extra["changes"] = compare(
             then.info, then.table, loaded.info, loaded.table, chosen
         )
-        extra["rings_then"] = _rings(assessment.ranking(then, chosen, weighting))
+        extra["rings_then"] = _rings(assessment.scored(then, chosen, weighting, "category").frame)
         extra["stage_rings_then"] = _rings(
-            assessment.ranking(then, chosen, weighting, grouping="stage")
+            assessment.scored(then, chosen, weighting, "stage").frame
         )
         extra["keys_then"] = frozenset(_points(then.table, then.info.snapshot_date))
     shown = earlier[-history:] if history > 0 else [loaded.info]

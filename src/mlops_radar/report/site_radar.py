@@ -194,7 +194,8 @@ def radar_svg(radar: Radar, title: str) -> str:
         b = p.blip
         mark = f" m-{b.mark}" if b.mark else ""
         said = f" ({_MARK_WORDS[b.mark]})" if b.mark else ""
-        label = f"{b.number}. {b.name}{said}: {b.tip}"
+        # short name for screen readers; the reason itself is the tooltip (aria-describedby)
+        label = f"{b.number}. {b.name}{said}: {b.ring.value}, score {b.score:.0f}"
         shape = f'<circle r="{_f(BLIP_R)}"/>'
         if b.mark == "new":
             shape = f'<circle class="halo" r="{_f(BLIP_R + 3)}"/>' + shape
@@ -207,9 +208,8 @@ def radar_svg(radar: Radar, title: str) -> str:
         parts.append(
             f'<a class="blip {_RING_CLASS[b.ring]}{mark}" href="{escape(b.href)}" '
             f'id="blip-{b.number}" data-n="{b.number}" data-name="{escape(b.name)}" '
-            f'data-tip="{escape(b.tip)}" aria-label="{escape(label)}" '
-            f'transform="translate({_f(p.x)} {_f(p.y)})">'
-            f"<title>{escape(label)}</title>{shape}"
+            f'data-tip="{escape(b.tip)}" aria-label="{escape(label)}" aria-describedby="tip" '
+            f'transform="translate({_f(p.x)} {_f(p.y)})">{shape}'
             f'<text dy="3.5">{b.number}</text></a>'
         )
     parts.append("</svg>")
