@@ -15,8 +15,8 @@ under 512,000 bytes.
 from __future__ import annotations
 
 import argparse
-import http.server
 import functools
+import http.server
 import os
 import sys
 import tempfile
@@ -30,18 +30,18 @@ sys.path.insert(0, str(ROOT / "tests" / "report"))
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "src"))
 
-import sitedata
+import sitedata  # noqa: E402
 
-from mlops_radar.app.report import gather
-from mlops_radar.report.site import render_site
-from mlops_radar.store import Store
+from mlops_radar.app.report import gather  # noqa: E402
+from mlops_radar.report.site import render_site  # noqa: E402
+from mlops_radar.store import Store  # noqa: E402
 
 CHROMIUM = os.environ.get("MLOPS_RADAR_CHROMIUM", "/usr/bin/chromium")
 
 
 def _serve(root: Path) -> tuple[http.server.ThreadingHTTPServer, str]:
     class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     server = http.server.ThreadingHTTPServer(

@@ -14,7 +14,7 @@ from mlops_radar.store import Store
 #: Each payload sets `window.__pwned` if it ever runs; the browser test checks it stays undefined.
 EVIL_DESCRIPTION = (
     "<script>window.__pwned='script'</script></script><script>window.__pwned='after'</script>"
-    "<img src=x onerror=\"window.__pwned='img'\"> \u2028 <!-- <a href=\"javascript:alert(1)\">x</a>"
+    '<img src=x onerror="window.__pwned=\'img\'"> \u2028 <!-- <a href="javascript:alert(1)">x</a>'
 )
 EVIL_NAME = "Evil <img src=x onerror=window.__pwned='name'></script>"
 EVIL_CATEGORY = "Model Serving <script>window.__pwned='category'</script>"

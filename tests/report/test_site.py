@@ -3,6 +3,7 @@ structure and file counts, and the radar's geometry (no overlaps, radius follows
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -10,9 +11,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+import sitedata
 from click.testing import CliRunner
 
-import sitedata
 from mlops_radar.app.report import gather
 from mlops_radar.cli import main
 from mlops_radar.model.results import Ring
@@ -37,10 +38,14 @@ def site(synthetic: str, tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def _files(root: Path) -> dict[str, bytes]:
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
 
 
-def test_two_reports_of_the_same_data_are_byte_identical(synthetic: str, site: Path, tmp_path: Path) -> None:
+def test_two_reports_of_the_same_data_are_byte_identical(
+    synthetic: str, site: Path, tmp_path: Path
+) -> None:
     again = tmp_path / "again"
     result = CliRunner().invoke(main, ["report", "--db", synthetic, "--out", str(again)])
     assert result.exit_code == 0, result.output
@@ -55,7 +60,8 @@ def test_structure_and_file_counts(site: Path) -> None:
     assert len(tools) == 32  # 30 synthetic tools, the hostile one and the unrated one
     radars = sorted(f for f in files if f.startswith("radar/"))
     # one per stage (the five of sitedata) and one for all stages
-    assert len(radars) == 6 and "radar/all.html" in radars
+    assert len(radars) == 6
+    assert "radar/all.html" in radars
     categories = [f for f in files if f.startswith("category/")]
     assert len(categories) == 6  # five categories and the hostile one
     assert {"index.html", "charts.html", "tables.html", "assets/site.js", "assets/site.css",
@@ -66,7 +72,8 @@ def test_structure_and_file_counts(site: Path) -> None:
     for name, payload in files.items():
         if name.endswith(".html"):
             assert len(payload) < 300_000, name
-            assert b"https://cdn" not in payload and b"<script src=\"http" not in payload
+            assert b"https://cdn" not in payload
+            assert b'<script src="http' not in payload
     index = files["index.html"].decode()
     assert "Changes since snapshot 2 (2024-01-31)" in index
     assert "Tool 00029" in index.split("Changes since")[1]  # a tool new in the last snapshot
@@ -120,7 +127,8 @@ def test_hostile_text_is_escaped_everywhere(site: Path) -> None:
         # script elements hold only our JSON (parsed whole) or nothing: no payload broke out
         for body in parser.scripts:
             json.loads(body)
-            assert "<" not in body and "\u2028" not in body
+            assert "<" not in body
+            assert "\u2028" not in body
         seen_name += text.count("Evil &lt;img src=x onerror=")
     assert seen_name > 3  # the name is shown, as text, on many pages
     evil = next(site.glob("tool/evil-org-evil-*.html")).read_text(encoding="utf-8")
@@ -133,8 +141,11 @@ def test_hostile_text_is_escaped_everywhere(site: Path) -> None:
 def test_script_json_cannot_end_its_script() -> None:
     text = script_json({"b": "</script><!-- \u2028\u2029 & >", "a": 1})
     assert text.startswith('{"a":1')  # sorted keys
-    assert "<" not in text and ">" not in text and "&" not in text
-    assert "\u2028" not in text and "\u2029" not in text
+    assert "<" not in text
+    assert ">" not in text
+    assert "&" not in text
+    assert "\u2028" not in text
+    assert "\u2029" not in text
     assert json.loads(text)["b"] == "</script><!-- \u2028\u2029 & >"
 
 
@@ -146,7 +157,7 @@ def test_script_json_cannot_end_its_script() -> None:
         ("javascript:alert(1)", False),
         (" JavaScript:alert(1)", False),
         ("data:text/html,<script>", False),
-        ("https://example.org/\"onmouseover=x", False),
+        ('https://example.org/"onmouseover=x', False),
         ("//example.org", False),
         ("https:", False),
         (None, False),
@@ -181,9 +192,7 @@ def test_no_blips_overlap_at_sixty_per_ring(segments: int) -> None:
     radar = layout(_blips(60, segments))
     assert len(radar.placed) == 4 * 60 + (segments - 1) * 4 * 2
     points = [(p.x, p.y) for p in radar.placed]
-    least = min(
-        math.dist(a, b) for i, a in enumerate(points) for b in points[i + 1 :]
-    )
+    least = min(math.dist(a, b) for i, a in enumerate(points) for b in points[i + 1 :])
     assert least >= 2 * BLIP_R  # centres a diameter apart (coordinates are rounded to 0.1)
     # every blip inside its own ring and its own segment
     rings = {r: (lo, hi) for r, lo, hi in radar.rings}
@@ -204,22 +213,26 @@ def test_radius_follows_score_within_a_ring() -> None:
     radar = layout([("s", blips), ("other", [])])
     radii = [math.hypot(p.x, p.y) for p in sorted(radar.placed, key=lambda p: -p.blip.score)]
     # rows of the lattice: equal radii up to the coordinates' rounding, never nearer for less
-    assert all(b >= a - 0.2 for a, b in zip(radii, radii[1:], strict=False))
+    assert all(b >= a - 0.2 for a, b in itertools.pairwise(radii))
     assert radii[0] + 2 * BLIP_R <= radii[-1]
 
 
 def test_placement_is_deterministic_and_svg_escapes() -> None:
-    blips = [Blip(1, "k", "<b>x</b>", "<seg>", Ring.ADOPT, 90, "#", "a \"tip\" <i>")]
+    blips = [Blip(1, "k", "<b>x</b>", "<seg>", Ring.ADOPT, 90, "#", 'a "tip" <i>')]
     first = radar_svg(layout([("<seg>", blips)]), "t<")
     assert first == radar_svg(layout([("<seg>", blips)]), "t<")
-    assert "<b>" not in first and "<i>" not in first and "<seg>" not in first
-    assert "&lt;b&gt;x&lt;/b&gt;" in first and "&quot;tip&quot;" in first
+    assert "<b>" not in first
+    assert "<i>" not in first
+    assert "<seg>" not in first
+    assert "&lt;b&gt;x&lt;/b&gt;" in first
+    assert "&quot;tip&quot;" in first
 
 
 def test_unrated_tools_are_listed_not_placed(site: Path) -> None:
     page = next(site.glob("radar/feature-store-*.html")).read_text(encoding="utf-8")
     placed, unrated = page.split("<h2>Unrated (not placed)</h2>")
-    assert 'data-name="Ghost"' not in placed and ">Ghost</a>" not in placed
+    assert 'data-name="Ghost"' not in placed
+    assert ">Ghost</a>" not in placed
     assert ">Ghost</a> (Feature Store): Unrated: its repository was not found" in unrated
     assert 'data-name="Tool 00000"' in placed
 
@@ -243,7 +256,8 @@ def test_images_are_written_as_svg_and_png(synthetic: str, tmp_path: Path) -> No
     assert {"licenses.svg", "licenses.png", "attractiveness.svg", "top5.png"} <= set(images)
     assert (tmp_path / "images" / "licenses.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     svg = (tmp_path / "images" / "licenses.svg").read_text(encoding="utf-8")
-    assert svg.startswith("<svg") and "<script" not in svg
+    assert svg.startswith("<svg")
+    assert "<script" not in svg
 
 
 def test_markdown_and_workflow_formats_say_when_missing_or_work(synthetic: str) -> None:
@@ -252,5 +266,8 @@ def test_markdown_and_workflow_formats_say_when_missing_or_work(synthetic: str) 
     assert result.exit_code in (0, 2), result.output
     if result.exit_code == 2:
         assert "report format 'markdown' is not available" in result.output
-    result = CliRunner().invoke(main, ["report", "--db", synthetic, "--images", "--format", "markdown"])
-    assert result.exit_code == 2 and "--images applies to --format site only" in result.output
+    result = CliRunner().invoke(
+        main, ["report", "--db", synthetic, "--images", "--format", "markdown"]
+    )
+    assert result.exit_code == 2
+    assert "--images applies to --format site only" in result.output

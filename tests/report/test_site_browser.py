@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import sitedata
 from click.testing import CliRunner
 
-import sitedata
 from mlops_radar.cli import main
 
 CHROMIUM = os.environ.get("MLOPS_RADAR_CHROMIUM", "/usr/bin/chromium")
@@ -43,7 +43,7 @@ def serving(root: Path) -> Iterator[str]:
     """`root` over HTTP on 127.0.0.1 (a free port), quietly."""
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             pass
 
     server = http.server.ThreadingHTTPServer(
@@ -126,7 +126,9 @@ class Watch:
 
     def check(self) -> None:
         assert self.page.evaluate("typeof window.__pwned") == "undefined"
-        assert self.errors == [] and self.dialogs == [] and self.outside == []
+        assert self.errors == []
+        assert self.dialogs == []
+        assert self.outside == []
 
 
 def _walk(watch: Watch, shots: Path, tag: str) -> None:
@@ -166,7 +168,9 @@ def _walk(watch: Watch, shots: Path, tag: str) -> None:
         )
         return [float(v) for v in values if v]
 
-    stars = [h.strip() for h in page.locator("#tools thead th").all_inner_texts()].index("stars") + 1
+    stars = [h.strip() for h in page.locator("#tools thead th").all_inner_texts()].index(
+        "stars"
+    ) + 1
     page.locator("#tools thead th", has_text="stars").locator("button").click()
     down = column(stars)
     assert down == sorted(down, reverse=True)
@@ -230,11 +234,13 @@ def test_hostile_tool_is_text_and_nothing_runs(
             page = watch.page
             page.goto(url + str(evil).replace(os.sep, "/"))
             assert page.locator("h1").inner_text() == sitedata.EVIL_NAME
-            assert sitedata.EVIL_DESCRIPTION.split("\u2028")[0].strip() in page.locator(
-                ".description"
-            ).inner_text()
+            assert (
+                sitedata.EVIL_DESCRIPTION.split("\u2028")[0].strip()
+                in page.locator(".description").inner_text()
+            )
             body = page.locator("main").inner_text()
-            assert sitedata.EVIL_HOMEPAGE in body and sitedata.EVIL_LICENSE in body
+            assert sitedata.EVIL_HOMEPAGE in body
+            assert sitedata.EVIL_LICENSE in body
             assert page.locator("main img, main iframe, main script").count() == 0
             assert page.locator('a[href^="javascript"]').count() == 0
             page.screenshot(path=str(tmp_path / "hostile-tool.png"), full_page=True)
@@ -245,8 +251,10 @@ def test_hostile_tool_is_text_and_nothing_runs(
             page.goto(url + f"radar/{radar.name}")
             blip = page.locator('a.blip[data-name^="Evil "]')
             blip.hover()
-            assert page.locator("#tip").inner_text().startswith(
-                f"{blip.get_attribute('data-n')}. {sitedata.EVIL_NAME}"
+            assert (
+                page.locator("#tip")
+                .inner_text()
+                .startswith(f"{blip.get_attribute('data-n')}. {sitedata.EVIL_NAME}")
             )
             page.screenshot(path=str(tmp_path / "hostile-radar.png"))
             watch.check()

@@ -73,9 +73,7 @@ def _complete_before(store: Store, info: SnapshotInfo) -> list[SnapshotInfo]:
     if frame.empty:
         return [info]
     complete = frame[frame["status"].astype(str) == "complete"]
-    rows = sorted(
-        (r["snapshot_date"], int(r["id"])) for _, r in complete.iterrows()
-    )
+    rows = sorted((r["snapshot_date"], int(r["id"])) for _, r in complete.iterrows())
     ids = [i for d, i in rows if (d, i) <= (info.snapshot_date, int(info.id))]
     found = [store.resolve_snapshot(i) for i in ids if i != int(info.id)]
     return [*found, info]
@@ -96,8 +94,8 @@ def _text(value: Any) -> str | None:
 
 def _points(table: pd.DataFrame, when: date) -> dict[str, HistoryPoint]:
     out: dict[str, HistoryPoint] = {}
-    columns = {c: table[c].tolist() if c in table.columns else [None] * len(table)
-               for c in ("tool", "repo", "stars", "total_commits", "license_spdx", "license_name")}  # fmt: skip
+    wanted = ("tool", "repo", "stars", "total_commits", "license_spdx", "license_name")
+    columns = {c: table[c].tolist() if c in table.columns else [None] * len(table) for c in wanted}
     for i in range(len(table)):
         key = tool_key(str(columns["tool"][i]), _text(columns["repo"][i]))
         out.setdefault(
@@ -154,9 +152,7 @@ def gather(
     if then_info is not None and int(then_info.id) != int(loaded.info.id):
         then = assessment.load(store, then_info.id, reviews)
         extra["since"] = then.info
-        extra["changes"] = compare(
-            then.info, then.table, loaded.info, loaded.table, chosen
-        )
+        extra["changes"] = compare(then.info, then.table, loaded.info, loaded.table, chosen)
         extra["rings_then"] = _rings(assessment.scored(then, chosen, weighting, "category").frame)
         extra["stage_rings_then"] = _rings(
             assessment.scored(then, chosen, weighting, "stage").frame

@@ -165,7 +165,9 @@ def _write_site(store: Store, out: Path, *, simulated: bool, err: Console) -> No
     from mlops_radar.commands.report import write_site
 
     result = write_site(gather(store), out, images=False, simulated=simulated)
-    err.print(f"wrote the report site ({len(result.files):,} files) to {out}: open {out / 'index.html'}")
+    err.print(
+        f"wrote the report site ({len(result.files):,} files) to {out}: open {out / 'index.html'}"
+    )
 
 
 _STUDY_BANNER = (

@@ -27,7 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mlops_radar.app.report import HistoryPoint, ReportData, tool_key
-from mlops_radar.model.results import GateOutcome, Ring, ToolQualification, ToolScore
+from mlops_radar.model.results import Ring, ToolQualification, ToolScore
 from mlops_radar.report.site_assets import SITE_CSS, SITE_JS, chart_bundle
 from mlops_radar.report.site_radar import PLACED_RINGS, Blip, layout, radar_svg
 from mlops_radar.report.words import gate_words, ring_words, signal_words
@@ -147,7 +147,10 @@ class _Site:
     def page(self, path: str, title: str, body: str, *, charts: bool = False) -> None:
         root = "../" * path.count("/")
         info = self.data.info
-        note = f'<p class="simulated" role="note">{_e(SIMULATED_NOTE)}</p>' if self.simulated else ""
+        note = (
+            f'<p class="simulated" role="note">{_e(SIMULATED_NOTE)}</p>' if self.simulated else ""
+        )
+        footnote = f" {_e(SIMULATED_NOTE)}" if self.simulated else ""
         scripts = f'<script src="{root}assets/vega.js"></script>' if charts else ""
         self.charts_used = self.charts_used or charts
         self.files[path] = (
@@ -160,7 +163,7 @@ class _Site:
             f'<a href="{root}charts.html">Charts</a><a href="{root}tables.html">Tables</a></nav>'
             f"{note}</header><main><h1>{_e(title)}</h1>\n{body}\n</main>"
             f'<footer class="muted">mlops-radar report of snapshot {info.id} '
-            f"({info.snapshot_date}), policy {_e(self.data.policy)}.{' ' + _e(SIMULATED_NOTE) if self.simulated else ''}"
+            f"({info.snapshot_date}), policy {_e(self.data.policy)}.{footnote}"
             f'</footer><div id="tip" role="tooltip" hidden></div>'
             f'{scripts}<script src="{root}assets/site.js"></script></body></html>\n'
         )
@@ -230,15 +233,19 @@ class _Site:
         gates: dict[str, Counter[str]] = {}
         for q in d.qualification.tools:
             for name, g in q.gates.items():
-                gates.setdefault(name, Counter())[g.outcome.value if g.applied else "not applied"] += 1
+                gates.setdefault(name, Counter())[
+                    g.outcome.value if g.applied else "not applied"
+                ] += 1
         parts.append("<h2>Gates</h2><table><thead><tr><th>gate</th><th>pass</th><th>fail</th>"
                      "<th>unknown</th><th>not applied</th></tr></thead><tbody>")  # fmt: skip
         for name in sorted(gates):
             c = gates[name]
             parts.append(
                 f"<tr><td>{_e(name)}</td>"
-                + "".join(f'<td class="n">{c.get(k, 0):,}</td>'
-                          for k in ("pass", "fail", "unknown", "not applied"))  # fmt: skip
+                + "".join(
+                    f'<td class="n">{c.get(k, 0):,}</td>'
+                    for k in ("pass", "fail", "unknown", "not applied")
+                )
                 + "</tr>"
             )
         parts.append("</tbody></table><h2>Rings per stage</h2><table><thead><tr><th>stage</th>")
@@ -269,27 +276,34 @@ class _Site:
                     moved[m].append((t.tool, group.name, then, t.ring))
 
         def refs(items: Iterable[Any]) -> str:
-            listed = sorted({(str(i.tool), i.repo or "") for i in items}, key=lambda x: x[0].lower())
+            listed = sorted(
+                {(str(i.tool), i.repo or "") for i in items}, key=lambda x: x[0].lower()
+            )
             if not listed:
                 return "none"
             return ", ".join(_e(name) for name, _ in listed)
 
+        def arrows(items: Iterable[tuple[str, str, Ring, Ring]]) -> str:
+            shown = [f"{_e(n)} ({_e(g)}: {a.value} &rarr; {b.value})" for n, g, a, b in items]
+            return ", ".join(shown) or "none"
+
+        licenses = ", ".join(
+            f"{_e(x.tool)} ({_e(x.old)} &rarr; {_e(x.new)})" for x in c.license_changed
+        )
+        renamed = ", ".join(f"{_e(x.old)} &rarr; {_e(x.new)}" for x in c.renamed)
+        stars = ", ".join(f"{_e(g.tool)} (+{g.gain:,})" for g in c.star_gains)
         rows = [
-            ("new", refs(c.added)), ("gone", refs(c.removed)),
-            ("moved in (a better ring)", ", ".join(
-                f"{_e(n)} ({_e(g)}: {a.value} &rarr; {b.value})" for n, g, a, b in sorted(moved["in"])
-            ) or "none"),
-            ("moved out (a worse ring)", ", ".join(
-                f"{_e(n)} ({_e(g)}: {a.value} &rarr; {b.value})" for n, g, a, b in sorted(moved["out"])
-            ) or "none"),
-            ("license changed", ", ".join(
-                f"{_e(x.tool)} ({_e(x.old)} &rarr; {_e(x.new)})" for x in c.license_changed) or "none"),
+            ("new", refs(c.added)),
+            ("gone", refs(c.removed)),
+            ("moved in (a better ring)", arrows(sorted(moved["in"]))),
+            ("moved out (a worse ring)", arrows(sorted(moved["out"]))),
+            ("license changed", licenses or "none"),
             ("archived changed", refs(c.archived_changed)),
-            ("renamed", ", ".join(f"{_e(x.old)} &rarr; {_e(x.new)}" for x in c.renamed) or "none"),
+            ("renamed", renamed or "none"),
             ("became inactive", refs(c.became_inactive)),
             ("active again", refs(c.active_again)),
-            ("most new stars", ", ".join(f"{_e(g.tool)} (+{g.gain:,})" for g in c.star_gains) or "none"),
-        ]  # fmt: skip
+            ("most new stars", stars or "none"),
+        ]
         body = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows)
         return (
             f"<h2>Changes since snapshot {d.since.id} ({d.since.snapshot_date})</h2>"
@@ -388,7 +402,11 @@ class _Site:
             q = found.qualification if found else None
             counts = q.counts if q else {}
             opened, closed = counts.get("open_issues"), counts.get("closed_issues")
-            closure = closed / (opened + closed) if opened is not None and closed is not None and opened + closed else None
+            closure = (
+                closed / (opened + closed)
+                if opened is not None and closed is not None and opened + closed
+                else None
+            )
             repo = (
                 f' <a class="repo" href="https://github.com/{_e(t.repo)}">{_e(t.repo)}</a>'
                 if t.repo and re.fullmatch(r"[A-Za-z0-9._-]+/[A-Za-z0-9._-]+", t.repo)
@@ -403,10 +421,13 @@ class _Site:
                 cells.append(f"<td>{_e(', '.join(q.categories) if q else '')}</td>")
             cells += [
                 f'<td data-v="{RING_ORDER[t.ring]}">{t.ring.value}</td>',
-                _cell(t.tier), _cell(t.score), _cell(t.completeness * 100, 0, f"{t.completeness:.0%}"),
-                _cell(counts.get("stars")), _cell(counts.get("forks")), _cell(counts.get("watchers")),
-                f"<td>{last or 'unknown'}</td>", f"<td>{_e(q.license if q and q.license else 'unknown')}</td>",
-                _cell(None if closure is None else closure * 100, 0, None if closure is None else f"{closure:.0%}"),
+                _cell(t.tier), _cell(t.score),
+                _cell(t.completeness * 100, 0, f"{t.completeness:.0%}"),
+                _cell(counts.get("stars")), _cell(counts.get("forks")),
+                _cell(counts.get("watchers")), f"<td>{last or 'unknown'}</td>",
+                f"<td>{_e(q.license if q and q.license else 'unknown')}</td>",
+                _cell(None if closure is None else closure * 100, 0,
+                      None if closure is None else f"{closure:.0%}"),
             ]  # fmt: skip
             rows.append(f"<tr>{''.join(cells)}</tr>")
         return (
@@ -432,7 +453,9 @@ class _Site:
         index.append("</ul><h2>Categories</h2><ul>")
         for group in self.data.by_category.groups:
             s = slug(group.name)
-            index.append(f'<li><a href="category/{s}.html">{_e(group.name)}</a> ({group.total})</li>')
+            index.append(
+                f'<li><a href="category/{s}.html">{_e(group.name)}</a> ({group.total})</li>'
+            )
             self.page(f"category/{s}.html", f"Category: {group.name}",
                       self.table(group.tools, "tools", with_category=False))  # fmt: skip
         index.append("</ul>")
@@ -442,8 +465,10 @@ class _Site:
         d = self.data
         parts = []
         if d.licenses is not None:
-            values = [{"view": "as GitHub reports it", "license": s.license, "count": s.count}
-                      for s in d.licenses.reported[:15]]
+            values = [
+                {"view": "as GitHub reports it", "license": s.license, "count": s.count}
+                for s in d.licenses.reported[:15]
+            ]
             values += [{"view": "as resolved", "license": s.license, "count": s.count}
                        for s in d.licenses.resolved[:15]]  # fmt: skip
             parts.append(self.chart("licenses", {
@@ -457,13 +482,14 @@ class _Site:
             }, "The most used licenses, as GitHub reports them and as resolved (reviews, "
                "detection), side by side."))  # fmt: skip
         by_row = {tool_key(q.name, q.repo): q for q in d.qualification.tools}
-        points = []
+        points: list[dict[str, Any]] = []
         for group in d.by_category.groups:
             for t in group.tools:
                 q = by_row.get(tool_key(t.tool, t.repo))
                 a = q.attractiveness if q else None
-                points.append({"category": group.name, "tool": t.tool, "score": round(t.score, 2),
-                               "attractiveness": None if a is None or a <= 0 else round(a, 4)})  # fmt: skip
+                known = None if a is None or a <= 0 else round(a, 4)
+                points.append({"category": group.name, "tool": t.tool,
+                               "score": round(t.score, 2), "attractiveness": known})  # fmt: skip
         parts.append(self.chart("attractiveness", {
             "data": {"values": [p for p in points if p["attractiveness"] is not None]},
             "mark": {"type": "tick"}, "width": 520,
@@ -501,18 +527,20 @@ class _Site:
         }, "The five leading tools of each category by maturity score."))  # fmt: skip
         chosen = self._trend_tools()
         trend = [
-            {"tool": name, "date": p.snapshot_date.isoformat(), "stars": p.stars, "commits": p.commits}
+            {"tool": name, "date": p.snapshot_date.isoformat(), "stars": p.stars,
+             "commits": p.commits}
             for key, name in chosen for p in d.history.get(key, ())
         ]  # fmt: skip
         if len({p["date"] for p in trend}) > 1:
             for field in ("stars", "commits"):
+                caption = f"{field.capitalize()} across snapshots: the ten most starred tools."
                 parts.append(self.chart(f"trend-{field}", {
                     "data": {"values": [p for p in trend if p[field] is not None]},
                     "mark": {"type": "line", "point": True}, "width": 520,
                     "encoding": {"x": {"field": "date", "type": "temporal"},
                                  "y": {"field": field, "type": "quantitative"},
                                  "color": {"field": "tool", "type": "nominal"}},
-                }, f"{field.capitalize()} across snapshots for the ten tools with the most stars."))  # fmt: skip
+                }, caption))  # fmt: skip
         else:
             parts.append("<p>Trends need two snapshots or more; this store has one.</p>")
         self.page("charts.html", "Charts", "\n".join(parts), charts=True)
@@ -544,15 +572,23 @@ class _Site:
             f'<p class="description">{_e(description)}</p>' if isinstance(description, str) else "",
             f"<p>Links: {' | '.join(links) or 'none'}</p>",
             "<p>Categories: " + ", ".join(
-                f'<a href="{root}category/{slug(c)}.html">{_e(c)}</a>' for c in q.categories) + "</p>",
+                f'<a href="{root}category/{slug(c)}.html">{_e(c)}</a>' for c in q.categories
+            ) + "</p>",
         ]  # fmt: skip
         if isinstance(topics, list | tuple) and topics:
             parts.append(f"<p>Topics: {_e(', '.join(str(t) for t in topics))}</p>")
         rows = [("status under policy " + self.data.policy, q.status.value)]
         for name, value in sorted(q.counts.items()):
             rows.append((name.replace("_", " "), _num(value)))
-        rows.append(("last commit", q.last_commit.date().isoformat() if q.last_commit is not None else "unknown"))
-        rows.append(("archived", "unknown" if q.archived is None else "yes" if q.archived else "no"))
+        rows.append(
+            (
+                "last commit",
+                q.last_commit.date().isoformat() if q.last_commit is not None else "unknown",
+            )
+        )
+        rows.append(
+            ("archived", "unknown" if q.archived is None else "yes" if q.archived else "no")
+        )
         rows.append(("license (resolved)", q.license or "unknown"))
         rows.append(("license (GitHub)", str(facts.get("license_name") or "unknown")))
         rows.append(("attractiveness (the study's)", _num(q.attractiveness, 3)))
@@ -565,7 +601,9 @@ class _Site:
         parts.append("</tbody></table><h2>Gates</h2><ul>")
         for name, g in sorted(q.gates.items()):
             applied = "" if g.applied else " (not applied under this policy)"
-            parts.append(f"<li>{_e(name)}: {g.outcome.value}{applied}: {_e(gate_words(g.reason))}</li>")
+            parts.append(
+                f"<li>{_e(name)}: {g.outcome.value}{applied}: {_e(gate_words(g.reason))}</li>"
+            )
         parts.append("</ul>")
         for t in tool.categories + tool.stages:
             kind = "category" if t in tool.categories else "stage"
@@ -586,7 +624,10 @@ class _Site:
         parts.append(self.history_html(tool, history))
         if self.data.since is not None:
             then = "listed" if tool.key in self.data.keys_then else "not listed (new)"
-            parts.append(f"<p>In snapshot {self.data.since.id} ({self.data.since.snapshot_date}): {then}.</p>")
+            parts.append(
+                f"<p>In snapshot {self.data.since.id} ({self.data.since.snapshot_date}): "
+                f"{then}.</p>"
+            )
         charts = sum(1 for p in history if p.stars is not None) > 1
         self.page(f"tool/{tool.slug}.html", q.name, "\n".join(parts), charts=charts)
 
@@ -667,12 +708,3 @@ def render_site(
             written += len(svg.encode("utf-8")) + len(png)
     return SiteResult(out, tuple(sorted(files)), written, tuple(made))
 
-
-def gate_counts(tools: Sequence[ToolQualification]) -> dict[str, Counter[GateOutcome]]:
-    """Per gate, how many tools pass, fail or are unknown (applied gates only)."""
-    out: dict[str, Counter[GateOutcome]] = {}
-    for q in tools:
-        for name, g in q.gates.items():
-            if g.applied:
-                out.setdefault(name, Counter())[g.outcome] += 1
-    return out

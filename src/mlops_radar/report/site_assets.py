@@ -27,7 +27,7 @@ def chart_bundle() -> str:
         return cached.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         pass
-    bundle = str(vl_convert.javascript_bundle())
+    bundle = str(vl_convert.javascript_bundle())  # type: ignore[call-arg]  # stub: snippet=None
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         partial = cached.with_suffix(f".{os.getpid()}.tmp")
@@ -61,8 +61,10 @@ svg.radar .segment { stroke: #999; }
 svg.radar .ring-label { fill: #777; font-size: 12px; text-anchor: middle; }
 svg.radar .segment-label { font-size: 12px; fill: #333; }
 svg.radar .blip circle { stroke: #fff; stroke-width: 1; }
-svg.radar .blip.adopt circle { fill: var(--adopt); } svg.radar .blip.trial circle { fill: var(--trial); }
-svg.radar .blip.assess circle { fill: var(--assess); } svg.radar .blip.hold circle { fill: var(--hold); }
+svg.radar .blip.adopt circle { fill: var(--adopt); }
+svg.radar .blip.trial circle { fill: var(--trial); }
+svg.radar .blip.assess circle { fill: var(--assess); }
+svg.radar .blip.hold circle { fill: var(--hold); }
 svg.radar .blip circle.halo { fill: none; stroke: #000; stroke-width: 1.5; }
 svg.radar .blip .arrow { fill: #000; }
 svg.radar .blip text { fill: #fff; font-size: 9px; text-anchor: middle; pointer-events: none; }
