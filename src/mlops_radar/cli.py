@@ -56,6 +56,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
              "length."),
     "demo": ("demo", "Run the whole pipeline offline against the GitHub simulator and print the "
              "ranking."),
+    "report": ("report", "Write a report: a static site with a radar per stage, tables, charts "
+               "and a page per tool; or a ranked Markdown list; or the workflow that publishes "
+               "them."),
     "licenses": ("model", "Licenses as GitHub reports them and as resolved by reviews and "
                  "detection, classified."),
     "stack-check": ("advise", "Can these packages (or tools) be installed together with your "

@@ -18,6 +18,7 @@ from mlops_radar.app.collection import open_collection
 from mlops_radar.catalog import read_catalog
 from mlops_radar.commands.collect import collect_with_progress, print_summary
 from mlops_radar.commands.common import db_option, make_console
+from mlops_radar.commands.report import SIMULATED_CATALOG
 from mlops_radar.report.base import Context
 from mlops_radar.report.terminal import TerminalRenderer
 from mlops_radar.sources.github.token import Token
@@ -96,6 +97,15 @@ Examples:
     help="Run on the 2021 study's files instead of the simulator: its daily CSVs (csvdata/) and "
     "spreadsheet (FerramentasMLOps.ods), imported, qualified and ranked, offline.",
 )
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    metavar="DIR",
+    help="Also write the report site (as `mlops-radar report` does) into DIR; every page says "
+    "the data is simulated.",
+)
 @db_option
 def demo(
     size: int,
@@ -104,6 +114,7 @@ def demo(
     top: int | None,
     full: bool,
     study_dir: Path | None,
+    out: Path | None,
     db_url: str | None,
 ) -> None:
     """Run the whole pipeline offline against the GitHub simulator and print the ranking.
@@ -116,17 +127,17 @@ def demo(
     table). With --study DIR it imports the study's real files instead. No token and no network
     needed.
     """
-    out = make_console()
+    console = make_console()
     err = make_console(stderr=True)
     with tempfile.TemporaryDirectory(prefix="mlops-radar-demo-") as folder:
         database = db_url or str(Path(folder) / "demo.sqlite3")
         if study_dir is not None:
             banner = _STUDY_BANNER
-            out.print(f"[bold cyan]{banner}[/]")
+            console.print(f"[bold cyan]{banner}[/]")
             _import_study(study_dir, database, err)
         else:
             banner = f"[bold yellow]{_BANNER}[/]"
-            out.print(banner)
+            console.print(banner)
             _simulate(size, seed, on_date, folder, database, err)
         with Store.open(database) as store:
             loaded = assessment.load(store)
@@ -140,10 +151,23 @@ def demo(
                     loaded, chosen, weighting, grouping="stage", top=top or 3
                 )
                 context = Context(loaded.info, chosen.name, {"brief": True, "db": db_url})
-        TerminalRenderer(out).render(result, context)
-        out.print(banner if study_dir is None else f"[bold cyan]{banner}[/]")
+            if out is not None:
+                _write_site(store, out, simulated=study_dir is None, err=err)
+        TerminalRenderer(console).render(result, context)
+        console.print(banner if study_dir is None else f"[bold cyan]{banner}[/]")
         if db_url:
-            out.print(f"database kept: {db_url} (try `mlops-radar qualify --db {db_url}`)")
+            console.print(f"database kept: {db_url} (try `mlops-radar qualify --db {db_url}`)")
+
+
+def _write_site(store: Store, out: Path, *, simulated: bool, err: Console) -> None:
+    """The report site of the demo's snapshot, as `mlops-radar report --out DIR` writes it."""
+    from mlops_radar.app.report import gather
+    from mlops_radar.commands.report import write_site
+
+    result = write_site(gather(store), out, images=False, simulated=simulated)
+    err.print(
+        f"wrote the report site ({len(result.files):,} files) to {out}: open {out / 'index.html'}"
+    )
 
 
 _STUDY_BANNER = (
@@ -178,7 +202,7 @@ def _simulate(
         hour=0, minute=0, second=0, microsecond=0, tzinfo=dt.UTC
     )
     population = Population.synthetic(size, seed, categories=_CATEGORIES, now=today)
-    catalog_path = Path(folder) / "awesome-simulated-mlops.md"
+    catalog_path = Path(folder) / SIMULATED_CATALOG
     catalog_path.write_text(population.to_markdown(), encoding="utf-8")
     err.print("starting the GitHub simulator (loads GitHub's schema, a few seconds)...")
     with Simulator(SimulatorConfig(population=population)) as simulator:
