@@ -707,4 +707,3 @@ def render_site(
             made += [f"images/{name}.svg", f"images/{name}.png"]
             written += len(svg.encode("utf-8")) + len(png)
     return SiteResult(out, tuple(sorted(files)), written, tuple(made))
-
