@@ -303,3 +303,33 @@ def test_report_format_workflow_takes_one_catalog(tmp_path: Path) -> None:
     assert bad.exit_code != 0
     assert "refused" in bad.output
     assert "Traceback" not in bad.output
+
+
+def test_charts_say_when_health_was_not_collected(site: Path) -> None:
+    charts = (site / "charts.html").read_text(encoding="utf-8")
+    assert "was not collected for this snapshot" in charts
+    assert "chart-health" not in charts
+
+
+def test_health_is_charted_per_category_when_collected(synthetic: str, tmp_path: Path) -> None:
+    import dataclasses
+
+    from mlops_radar.model.health.columns import health_column
+
+    with Store.open(synthetic) as store:
+        data = gather(store)
+    table = data.table.copy()
+    first = table["categories"].iloc[0][0]
+    values = [float("nan")] * len(table)
+    values[0] = 12.5  # one tool of the first category answers within 12.5 hours
+    table[health_column("time_to_first_response_median_h")] = values
+    render_site(dataclasses.replace(data, table=table), tmp_path)
+    charts = (tmp_path / "charts.html").read_text(encoding="utf-8")
+    spec = re.search(r'data-target="chart-health">(.*?)</script>', charts, re.S)
+    assert spec is not None
+    rows = json.loads(spec.group(1))["data"]["values"]
+    assert {"category": first, "metric": "median time to first response (hours)"}.items() <= (
+        rows[0].items()
+    )
+    assert rows[0]["median"] == 12.5
+    assert all(r["median"] is not None for r in rows)  # unknown is left out, never 0

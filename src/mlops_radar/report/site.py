@@ -27,6 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mlops_radar.app.report import HistoryPoint, ReportData, tool_key
+from mlops_radar.model.health.columns import category_health
 from mlops_radar.model.results import Ring, ToolQualification, ToolScore
 from mlops_radar.report.site_assets import SITE_CSS, SITE_JS, chart_bundle
 from mlops_radar.report.site_radar import PLACED_RINGS, Blip, layout, radar_svg
@@ -525,6 +526,7 @@ class _Site:
                           "scale": {"domain": [r.value for r in PLACED_RINGS] + ["Unrated"]}}}},
             "resolve": {"scale": {"y": "independent"}},
         }, "The five leading tools of each category by maturity score."))  # fmt: skip
+        parts.append(self.health_chart())
         chosen = self._trend_tools()
         trend = [
             {"tool": name, "date": p.snapshot_date.isoformat(), "stars": p.stars,
@@ -544,6 +546,43 @@ class _Site:
         else:
             parts.append("<p>Trends need two snapshots or more; this store has one.</p>")
         self.page("charts.html", "Charts", "\n".join(parts), charts=True)
+
+    def health_chart(self) -> str:
+        """Community health per category (issue 13): the median of each CHAOSS metric over the
+        category's tools with it known; said in words when the snapshot did not collect it."""
+        shown = {
+            "time_to_first_response_median_h": "median time to first response (hours)",
+            "time_to_close_median_h": "median time to close (hours)",
+            "commits_90d": "commits in 90 days",
+            "contributor_absence_factor": "contributor absence factor",
+        }
+        per_category = category_health(self.data.table, tuple(shown))
+        values = [
+            {"category": category, "metric": label, "median": round(h.median, 2),
+             "tools with it known": f"{h.n} of {h.tools}"}
+            for category, metrics in sorted(per_category.items())
+            for key, label in shown.items()
+            if (h := metrics[key]).median is not None
+        ]  # fmt: skip
+        if not values:
+            return (
+                "<p>Community health (time to first response, time to close, commits, "
+                "contributor absence) was not collected for this snapshot: "
+                "<code>mlops-radar collect --depth full</code> collects it.</p>"
+            )
+        return self.chart("health", {
+            "data": {"values": values},
+            "facet": {"column": {"field": "metric", "type": "nominal", "title": None,
+                                 "sort": list(shown.values())}},
+            "spec": {"mark": "bar", "width": 180, "encoding": {
+                "y": {"field": "category", "type": "nominal", "title": None},
+                "x": {"field": "median", "type": "quantitative", "title": "median"},
+                "tooltip": [{"field": "category"}, {"field": "median"},
+                            {"field": "tools with it known"}]}},
+            "resolve": {"scale": {"x": "independent"}},
+        }, "Community health per category: the median over the tools with each metric "
+           "known (CHAOSS definitions, docs/health.md); unknown values are left out, "
+           "never 0.")  # fmt: skip
 
     def _trend_tools(self) -> list[tuple[str, str]]:
         ranked = sorted(
