@@ -333,3 +333,40 @@ def test_health_is_charted_per_category_when_collected(synthetic: str, tmp_path:
     )
     assert rows[0]["median"] == 12.5
     assert all(r["median"] is not None for r in rows)  # unknown is left out, never 0
+
+
+def test_tool_pages_say_the_declared_cloud_lock_in(synthetic: str, tmp_path: Path) -> None:
+    import dataclasses
+
+    from mlops_radar.advise.lockin import LockIn
+    from mlops_radar.app.report import tool_key
+
+    with Store.open(synthetic) as store:
+        data = gather(store)
+    tools = [t for g in data.by_category.groups for t in g.tools if t.repo]
+    tied, free = tools[0], next(t for t in tools if t.repo != tools[0].repo)
+    lock_in = {
+        tool_key(tied.tool, tied.repo): (
+            LockIn(tied.tool, "AWS", "boto3", "hard"),
+            LockIn(tied.tool, "Google Cloud", "gcsfs", "extra", extra="gcs"),
+        ),
+        tool_key(free.tool, free.repo): (),
+    }
+    render_site(dataclasses.replace(data, lock_in=lock_in), tmp_path)
+    pages = {p.name: p.read_text(encoding="utf-8") for p in (tmp_path / "tool").glob("*.html")}
+    tied_page = next(t for t in pages.values() if f"github.com/{tied.repo}<" in t)
+    assert "AWS: boto3 (always installed)" in tied_page
+    assert "Google Cloud: gcsfs (with the extra gcs)" in tied_page
+    free_page = next(t for t in pages.values() if f"github.com/{free.repo}<" in t)
+    assert "None declared" in free_page
+    others = [t for t in pages.values() if t not in (tied_page, free_page)]
+    assert all("Unknown: no packaging manifest" in t for t in others)  # unknown is not "none"
+
+
+def test_radar_legend_says_what_the_rings_predicted(site: Path) -> None:
+    from mlops_radar.report.evidence import evidence_line, load_evidence
+
+    line = evidence_line(load_evidence(None))
+    assert line is not None
+    page = (site / "radar" / "all.html").read_text(encoding="utf-8")
+    assert "Backtest (the weights were not fitted to it): of the tools rated Hold in" in page

@@ -60,11 +60,47 @@ class ReportData:
     keys_then: frozenset[str] = frozenset()
     history: Mapping[str, tuple[HistoryPoint, ...]] = field(default_factory=dict)
     snapshots: tuple[SnapshotInfo, ...] = ()  # the history's snapshots, oldest first
+    # tool key -> the cloud SDKs its stored manifests declare (advise.lockin.LockIn); a tool
+    # missing here has no manifest in this snapshot: unknown, not "no lock-in"
+    lock_in: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
 
 
 def tool_key(name: str, repo: str | None) -> str:
     """A tool's identity across snapshots: its repository (any case), else its name."""
     return repo.lower() if isinstance(repo, str) and repo else f"tool:{name.strip().lower()}"
+
+
+def _declared_lock_in(store: Store, loaded: Any) -> dict[str, tuple[Any, ...]]:
+    """Per tool key, the cloud SDKs its manifests (the `github.files` group) declare: one read of
+    every repository's record, the rule of `advise.declared` applied to each (parsed, never run)."""
+    from mlops_radar.advise.declared import declared_lock_in
+    from mlops_radar.advise.lockin import load_cloud_sdks
+    from mlops_radar.sources.github.groups.files import FILES
+    from mlops_radar.store.queries import read_records
+
+    table = loaded.table
+    if "repo" not in table.columns or "tool" not in table.columns:
+        return {}
+    named = {
+        str(repo).lower(): str(tool)
+        for tool, repo in zip(table["tool"], table["repo"], strict=True)
+        if isinstance(repo, str) and repo
+    }
+    if not named:
+        return {}
+    with store.transaction() as conn:
+        found = read_records(conn, FILES, loaded.info.id, sorted(named))
+    sdks = None
+    result: dict[str, tuple[Any, ...]] = {}
+    for key, record in found.items():
+        files = getattr(record, "files", None)
+        if not files:
+            continue
+        sdks = sdks or load_cloud_sdks()
+        ties = declared_lock_in(named.get(str(key).lower(), str(key)), files, sdks)
+        if ties is not None:
+            result[tool_key("", str(key))] = tuple(ties)
+    return result
 
 
 def _complete_before(store: Store, info: SnapshotInfo) -> list[SnapshotInfo]:
@@ -165,6 +201,7 @@ def gather(
         for key, point in _points(table, info.snapshot_date).items():
             per_key.setdefault(key, []).append(point)
     return ReportData(
+        lock_in=_declared_lock_in(store, loaded),
         info=loaded.info,
         policy=chosen.name,
         table=loaded.table,

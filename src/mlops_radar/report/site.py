@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from mlops_radar.app.report import HistoryPoint, ReportData, tool_key
 from mlops_radar.model.health.columns import category_health
 from mlops_radar.model.results import Ring, ToolQualification, ToolScore
+from mlops_radar.report.evidence import evidence_line, load_evidence
 from mlops_radar.report.site_assets import SITE_CSS, SITE_JS, chart_bundle
 from mlops_radar.report.site_radar import PLACED_RINGS, Blip, layout, radar_svg
 from mlops_radar.report.words import gate_words, ring_words, signal_words
@@ -367,7 +368,8 @@ class _Site:
             + ("stages" if path == "radar/all.html" else "stage's categories")
             + ". Marks since the earlier snapshot: a halo is new, an arrow points where a tool "
             "moved (in: a better ring, out: a worse one). Hover or focus a blip for its reason.</p>"
-            f'<div class="radar-wrap">{radar_svg(radar, title)}'
+            + self.evidence_html()
+            + f'<div class="radar-wrap">{radar_svg(radar, title)}'
             f'<nav class="legend" aria-label="Legend">{"".join(legend)}</nav></div>'
             f"<h2>Unrated (not placed)</h2><ul>{rest or '<li>none</li>'}</ul>"
         )
@@ -659,6 +661,7 @@ class _Site:
                 f"<table><thead><tr><th>dimension</th><th>score (0-100)</th></tr></thead>"
                 f"<tbody>{dims}</tbody></table><ul>{helps}{hurts}</ul>"
             )
+        parts.append(self.lock_in_html(tool))
         history = self.data.history.get(tool.key, ())
         parts.append(self.history_html(tool, history))
         if self.data.since is not None:
@@ -669,6 +672,29 @@ class _Site:
             )
         charts = sum(1 for p in history if p.stars is not None) > 1
         self.page(f"tool/{tool.slug}.html", q.name, "\n".join(parts), charts=charts)
+
+    def evidence_html(self) -> str:
+        """What the rings predicted in the backtest behind the shipped weights (issue 15)."""
+        line = evidence_line(load_evidence(None))
+        return f'<p class="evidence">{_e(line)}</p>' if line else ""
+
+    def lock_in_html(self, tool: _Tool) -> str:
+        """The cloud SDKs the tool's manifests declare (issue 12: lock-in in the report)."""
+        ties = self.data.lock_in.get(tool.key)
+        if ties is None:
+            return (
+                "<h2>Cloud lock-in</h2><p>Unknown: no packaging manifest of this repository in "
+                "this snapshot declares requirements.</p>"
+            )
+        if not ties:
+            return "<h2>Cloud lock-in</h2><p>None declared: no cloud SDK in its manifests.</p>"
+        items = "".join(
+            f"<li>{_e(t.cloud)}: {_e(t.package)} "
+            + (f"(with the extra {_e(t.extra)})" if t.extra else "(always installed)")
+            + "</li>"
+            for t in ties
+        )
+        return f"<h2>Cloud lock-in</h2><p>Declared in its manifests:</p><ul>{items}</ul>"
 
     def history_html(self, tool: _Tool, history: Sequence[HistoryPoint]) -> str:
         if not history:
