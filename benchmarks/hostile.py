@@ -429,6 +429,20 @@ def _cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _peak_mb() -> float:
+    """This process's own high-water RSS (VmHWM of its memory map, fresh since its exec). Not
+    ru_maxrss: on Linux that starts from the parent's RSS at fork, which in a long test session is
+    itself over a gigabyte."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def _child(path: str, memory_mb: int, cpu_seconds: float, code: str | None = None) -> None:
     """Read `path` as a catalog under RLIMIT_AS and RLIMIT_CPU; print one JSON line. `code`, if
     given, runs instead of the reader (to check that the limits catch what they are for)."""
@@ -452,7 +466,7 @@ def _child(path: str, memory_mb: int, cpu_seconds: float, code: str | None = Non
     except BaseException as exc:  # the point: anything else is a traceback a person would see
         outcome, detail = "traceback", f"{type(exc).__name__}: {str(exc)[:200]}"
     seconds = _cpu_seconds() - start
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = _peak_mb()
     if "\n" in detail.strip():
         outcome, detail = "traceback", "message of several lines: " + detail[:200]
     print(json.dumps({"outcome": outcome, "detail": detail, "seconds": seconds, "peak_mb": peak}))

@@ -40,8 +40,8 @@ def test_ten_csvs_give_ten_snapshots_and_history(db_url: str, study_data: Path) 
     assert next(iter(history["stars"])) == 4330
     assert list(history["stars"])[-1] == 4349
     assert set(history["repo"]) == {"Netflix/metaflow"}
-    # the 12-column file names no tool: its name is the repository's name
-    assert list(history["tool"])[:2] == ["metaflow", "Metaflow"]
+    # the 12-column file names no tool: it takes the name the other files give its spreadsheet row
+    assert list(history["tool"])[:2] == ["Metaflow", "Metaflow"]
 
 
 def test_history_by_owner_name_is_case_insensitive(db_url: str, study_data: Path) -> None:
