@@ -21,7 +21,7 @@ from mlops_radar.app import assessment
 from mlops_radar.model import Policy
 from mlops_radar.model.changes import SnapshotChanges, compare
 from mlops_radar.model.license_summary import LicenseSummary
-from mlops_radar.model.results import Qualification, Ranking, Ring
+from mlops_radar.model.results import Qualification, Ranking, Ring, tool_key
 from mlops_radar.model.weights import Weights
 from mlops_radar.store import SnapshotInfo, Store
 
@@ -63,11 +63,6 @@ class ReportData:
     # tool key -> the cloud SDKs its stored manifests declare (advise.lockin.LockIn); a tool
     # missing here has no manifest in this snapshot: unknown, not "no lock-in"
     lock_in: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
-
-
-def tool_key(name: str, repo: str | None) -> str:
-    """A tool's identity across snapshots: its repository (any case), else its name."""
-    return repo.lower() if isinstance(repo, str) and repo else f"tool:{name.strip().lower()}"
 
 
 def _declared_lock_in(store: Store, loaded: Any) -> dict[str, tuple[Any, ...]]:

@@ -126,6 +126,7 @@ def report(
                 data.changes,
                 simulated=_simulated(data.info.catalog_source),
                 releases=release_dates(data.table),
+                rings_then=data.rings_then,
             ),
             out,
         )

@@ -36,6 +36,7 @@ __all__ = [
     "ToolScore",
     "Trend",
     "TrendSeries",
+    "tool_key",
 ]
 
 
@@ -302,3 +303,8 @@ class ToolReport:
     health_collected: bool = False
     # its resolved license over the snapshots (model.license_history.LicenseHistory)
     license_history: Any = None
+
+
+def tool_key(name: str, repo: str | None) -> str:
+    """A tool's identity across snapshots: its repository (any case), else its name."""
+    return repo.lower() if isinstance(repo, str) and repo else f"tool:{name.strip().lower()}"

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from mlops_radar.model.results import Ring, ToolScore
+from mlops_radar.model.results import Ring, ToolScore, tool_key
 from mlops_radar.report.words import lead_reason
 
 if TYPE_CHECKING:
@@ -134,25 +134,39 @@ LEVELS = (
 
 @dataclass(frozen=True, slots=True)
 class _Marks:
-    """Tools new or moved since the previous snapshot, by lower-case repository or tool name."""
+    """Tools new, renamed or in another ring since the previous snapshot, by lower-case
+    repository or tool name."""
 
     new: frozenset[str]
     moved: Mapping[str, str]  # repository -> the name GitHub gave it before
+    # (model.results.tool_key, group) -> the ring it had in the previous snapshot
+    rings_then: Mapping[tuple[str, str], Ring]
 
     @classmethod
-    def of(cls, changes: SnapshotChanges | None) -> _Marks:
+    def of(
+        cls,
+        changes: SnapshotChanges | None,
+        rings_then: Mapping[tuple[str, str], Ring] | None = None,
+    ) -> _Marks:
         if changes is None:
-            return cls(frozenset(), {})
+            return cls(frozenset(), {}, rings_then or {})
         new = frozenset((ref.repo or ref.tool).lower() for ref in changes.added)
         moved = {c.repo.lower(): str(c.old) for c in changes.renamed}
-        return cls(new, moved)
+        return cls(new, moved, rings_then or {})
 
     def words(self, tool: ToolScore) -> list[str]:
         key = (tool.repo or tool.tool).lower()
         said = ["**new**"] if key in self.new else []
         if key in self.moved:
             said.append(f"**moved** from {md_text(self.moved[key])}")
+        then = self.rings_then.get((tool_key(tool.tool, tool.repo), tool.group))
+        if then is not None and then != tool.ring:
+            better = _RING_RANK[tool.ring] < _RING_RANK[then]
+            said.append(f"**{'up' if better else 'down'}** from {then.value}")
         return said
+
+
+_RING_RANK = {ring: i for i, ring in enumerate(RINGS)}
 
 
 def _number(value: float | None) -> str:
@@ -313,7 +327,8 @@ def _changes(changes: SnapshotChanges) -> list[str]:
         f"Since the snapshot of {md_text(old.isoformat())} (this one: "
         f"{md_text(new.isoformat())}): {len(changes.added):,} new \\(marked **new**\\), "
         f"{len(changes.renamed):,} moved to a new repository name \\(marked **moved**\\), "
-        f"{len(changes.removed):,} gone.",
+        f"{len(changes.removed):,} gone; a tool in a better or worse ring than then is marked "
+        "**up** or **down** from the ring it had.",
         "",
     ]
     if changes.removed:
@@ -338,8 +353,9 @@ def _document(
     simulated: bool,
     level: Level,
     releases: Any,
+    rings_then: Mapping[tuple[str, str], Ring] | None = None,
 ) -> str:
-    marks = _Marks.of(changes)
+    marks = _Marks.of(changes, rings_then)
     lines = _header(ranking, changes, title, simulated, level, releases)
     lines += _contents(ranking)
     for group in ranking.groups:
@@ -359,17 +375,20 @@ def render_markdown(
     simulated: bool = False,
     budget: int = 480_000,
     releases: Mapping[str, date | None] | None = None,
+    rings_then: Mapping[tuple[str, str], Ring] | None = None,
 ) -> str:
     """The ranking as a Markdown list under `budget` bytes (UTF-8): the most detailed of `LEVELS`
     that fits, saying what it collapsed. `changes` marks tools new or moved since the previous
     snapshot; `simulated` puts a banner on top; `releases` (lower-case owner/name -> date, see
-    `release_dates`) adds each tool's last release (left out of the list when None).
+    `release_dates`) adds each tool's last release (left out of the list when None);
+    `rings_then` ((`tool_key`, group) -> ring in the previous snapshot) marks a tool **up** or
+    **down** from the ring it had.
 
     Even the least detailed level names every group; when that is still over budget (thousands
     of groups), the groups that do not fit are left out and the list says how many."""
     text = ""
     for level in LEVELS:
-        text = _document(ranking, changes, title, simulated, level, releases)
+        text = _document(ranking, changes, title, simulated, level, releases, rings_then)
         if len(text.encode("utf-8")) <= budget:
             return text
     return _cut(text, budget)
