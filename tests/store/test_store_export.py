@@ -156,10 +156,10 @@ def test_parquet_and_json(db_url: str, study_data: Path, tmp_path: Path) -> None
         as_json = export_snapshot(store, "2021-05-20", "json", tmp_path)
     frame = pd.read_parquet(parquet)
     assert len(frame) == 78
-    assert frame.set_index("tool").loc["Metaflow", "stars"] == 4349
+    assert frame.set_index("tool_name").loc["Metaflow", "stars_count"] == 4349
     payload = json.loads(as_json.read_text())
     assert payload["snapshot"]["snapshot_date"] == "2021-05-20"
-    metaflow = next(t for t in payload["tools"] if t["tool"] == "Metaflow")
-    assert metaflow["forks"] == 371
+    metaflow = next(t for t in payload["tools"] if t["tool_name"] == "Metaflow")
+    assert metaflow["fork_count"] == 371
     assert metaflow["categories"] == ["Workflow Tools"]
     assert metaflow["last_commit_at"] is None

@@ -62,7 +62,7 @@ def test_verdicts_are_those_of_the_model(day_db: str, tmp_path: Path) -> None:
     assert len(tools) == len(verdicts)
     for record, verdict in zip(tools, verdicts, strict=True):
         assert verdict is not None
-        assert (record["tool"], record["ring"], record["tier"]) == (
+        assert (record["tool_name"], record["ring"], record["tier"]) == (
             verdict.tool,
             verdict.ring.value,
             verdict.tier,
@@ -86,6 +86,13 @@ def test_the_same_verdict_columns_in_every_format(day_db: str, tmp_path: Path) -
         assert column in ods
     assert list(parquet["ring"]) == list(csv["ring"])
     assert [t["ring"] for t in tools] == list(csv["ring"])
+    # not only the verdicts: every format has the same columns, the study's 16 first
+    assert list(csv.columns[:16]) == CSV_COLUMNS_16
+    assert [c for c in parquet.columns if c not in ("snapshot_id", "snapshot_date")] == list(
+        csv.columns
+    )
+    assert list(tools[0]) == list(csv.columns)
+    assert xlsx_header == list(csv.columns)
 
 
 def test_facts_only_leaves_the_verdicts_out(day_db: str, tmp_path: Path) -> None:

@@ -26,7 +26,14 @@ from mlops_radar.store.queries import snapshot_table
 from mlops_radar.store.records import SnapshotInfo
 from mlops_radar.store.store import Store
 
-__all__ = ["FORMATS", "VERDICT_COLUMNS", "export_snapshot", "neutralise", "study_csv_rows"]
+__all__ = [
+    "FORMATS",
+    "VERDICT_COLUMNS",
+    "export_snapshot",
+    "flat_rows",
+    "neutralise",
+    "study_csv_rows",
+]
 
 FORMATS = ("csv", "xlsx", "ods", "parquet", "json")
 _MAX_WIDTH = 60  # characters of an xlsx column, at most
@@ -66,18 +73,6 @@ EXTRA_COLUMNS = (
 #: same names in every format.
 VERDICT_COLUMNS = ("status", "ring", "score", "completeness", "tier", "reasons")
 _TOP_REASONS = 2  # helps and hurts each, after the ring's own reason
-TOOL_SHEET = (
-    "tool",
-    "categories",
-    "stages",
-    "kind",
-    "repo",
-    "subpath",
-    "tool_url",
-    "tool_description",
-    "outcome",
-    "origin",
-)
 
 
 def neutralise(text: str) -> str:
@@ -159,23 +154,30 @@ def with_verdicts(table: pd.DataFrame, verdicts: list[ToolScore | None] | None) 
     return frame
 
 
-def study_csv_rows(table: pd.DataFrame, info: SnapshotInfo) -> list[list[str]]:
-    """Header and rows of the study's 16-column layout, the verdict columns (when the table has
-    them), then our `EXTRA_COLUMNS`, as text."""
+def flat_rows(table: pd.DataFrame, info: SnapshotInfo) -> tuple[list[str], list[list[Any]]]:
+    """The one table every format writes: the study's 16 columns (unchanged, first), the verdict
+    columns (when the table has them), then our `EXTRA_COLUMNS`; values typed (None unknown)."""
     judged = [c for c in VERDICT_COLUMNS if c in table.columns]
-    rows = [[*CSV_COLUMNS_16, *judged, *EXTRA_COLUMNS]]
+    header = [*CSV_COLUMNS_16, *judged, *EXTRA_COLUMNS]
     # the study's own verdict where it has one, else its rule (the study policy's months)
     months = named_policy("study").activity_months
     verdicts = inactive(table, info.snapshot_date, months)
+    rows = []
     for item, verdict in zip(table.to_dict("records"), verdicts, strict=True):
         row = {str(k): v for k, v in item.items()}
         study = _study_values(row, verdict)
         rows.append(
-            [_text(study[c]) for c in CSV_COLUMNS_16]
-            + [_text(row[c]) for c in judged]
-            + [_text(row[c]) for c in EXTRA_COLUMNS]
+            [study[c] for c in CSV_COLUMNS_16]
+            + [row[c] for c in judged]
+            + [row[c] for c in EXTRA_COLUMNS]
         )
-    return rows
+    return header, rows
+
+
+def study_csv_rows(table: pd.DataFrame, info: SnapshotInfo) -> list[list[str]]:
+    """Header and rows of `flat_rows` as text: the study's 16-column layout first."""
+    header, rows = flat_rows(table, info)
+    return [header, *([_text(v) for v in row] for row in rows)]
 
 
 def _csv_field(text: str) -> str:
@@ -192,13 +194,15 @@ def write_study_csv(rows: Iterable[Sequence[str]], out: Path) -> None:
             handle.write(";".join(_csv_field(f) for f in row) + "\n")
 
 
-def _sheets(table: pd.DataFrame) -> dict[str, tuple[list[str], list[list[Any]]]]:
-    header = [*TOOL_SHEET[:1], *(c for c in VERDICT_COLUMNS if c in table.columns), *TOOL_SHEET[1:]]
-    tools = [[row[c] for c in header] for row in table.to_dict("records")]
+def _sheets(
+    table: pd.DataFrame, info: SnapshotInfo
+) -> dict[str, tuple[list[str], list[list[Any]]]]:
+    """`tools`: the table every format writes (`flat_rows`); `facts`: one row per repository with
+    the model's own fact names, for formulas over the facts."""
     facts_table = table.assign(_key=table["repo"].str.lower()).dropna(subset=["_key"])
     facts_table = facts_table.drop_duplicates("_key")
     facts = [[row[c] for c in FACT_FIELDS] for row in facts_table.to_dict("records")]
-    return {"tools": (header, tools), "facts": (list(FACT_FIELDS), facts)}
+    return {"tools": flat_rows(table, info), "facts": (list(FACT_FIELDS), facts)}
 
 
 def _cell_value(value: Any) -> Any:
@@ -214,7 +218,7 @@ def _cell_value(value: Any) -> Any:
     return _NOT_IN_XML.sub("\ufffd", _text(value))
 
 
-def write_xlsx(table: pd.DataFrame, out: Path) -> None:
+def write_xlsx(table: pd.DataFrame, info: SnapshotInfo, out: Path) -> None:
     """A workbook with a `tools` sheet and a `facts` sheet: header frozen, filters on, columns as
     wide as their content (up to `_MAX_WIDTH` characters)."""
     from openpyxl import Workbook
@@ -222,7 +226,7 @@ def write_xlsx(table: pd.DataFrame, out: Path) -> None:
 
     book = Workbook()
     book.remove(book.active)
-    for name, (header, rows) in _sheets(table).items():
+    for name, (header, rows) in _sheets(table, info).items():
         sheet = book.create_sheet(name)
         sheet.append(header)
         widths = [len(h) for h in header]
@@ -258,13 +262,13 @@ def _ods_cell(value: Any) -> Any:
     return cell
 
 
-def write_ods(table: pd.DataFrame, out: Path) -> None:
+def write_ods(table: pd.DataFrame, info: SnapshotInfo, out: Path) -> None:
     """An OpenDocument spreadsheet with a `tools` sheet and a `facts` sheet."""
     from odf.opendocument import OpenDocumentSpreadsheet
     from odf.table import Table, TableRow
 
     doc = OpenDocumentSpreadsheet()
-    for name, (header, rows) in _sheets(table).items():
+    for name, (header, rows) in _sheets(table, info).items():
         sheet = Table(name=name)
         for values in [header, *rows]:
             line = TableRow()
@@ -273,11 +277,6 @@ def write_ods(table: pd.DataFrame, out: Path) -> None:
             sheet.addElement(line)
         doc.spreadsheet.addElement(sheet)
     doc.save(str(out))
-
-
-def _json_ready(table: pd.DataFrame) -> list[dict[str, Any]]:
-    records = table.astype(object).where(table.notna(), None).to_dict("records")
-    return [{str(k): _plain(v) for k, v in r.items()} for r in records]
 
 
 def _plain(value: Any) -> Any:
@@ -289,9 +288,12 @@ def _plain(value: Any) -> Any:
 
 
 def write_json(table: pd.DataFrame, info: SnapshotInfo, out: Path) -> None:
-    """`{"snapshot": {...}, "tools": [...]}` with the model's columns and our extras."""
+    """`{"snapshot": {...}, "tools": [...]}`, each tool with the columns of `flat_rows`."""
     meta = {k: _plain(v) for k, v in _info_dict(info).items()}
-    payload = {"snapshot": meta, "tools": _json_ready(table)}
+    header, rows = flat_rows(table, info)
+    tools = [{c: None if _missing(v) else _plain(v) for c, v in zip(header, row, strict=True)}
+             for row in rows]  # fmt: skip
+    payload = {"snapshot": meta, "tools": tools}
     out.write_text(json.dumps(payload, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
@@ -300,8 +302,10 @@ def _info_dict(info: SnapshotInfo) -> dict[str, Any]:
 
 
 def write_parquet(table: pd.DataFrame, info: SnapshotInfo, out: Path) -> None:
-    """The snapshot's table with `snapshot_id` and `snapshot_date` columns added."""
-    table.assign(snapshot_id=int(info.id), snapshot_date=info.snapshot_date).to_parquet(
+    """The columns of `flat_rows`, with `snapshot_id` and `snapshot_date` added."""
+    header, rows = flat_rows(table, info)
+    frame = pd.DataFrame(rows, columns=header)
+    frame.assign(snapshot_id=int(info.id), snapshot_date=info.snapshot_date).to_parquet(
         out, index=False
     )
 
@@ -335,9 +339,9 @@ def export_snapshot(
         if fmt == "csv":
             write_study_csv(study_csv_rows(table, info), target)
         elif fmt == "xlsx":
-            write_xlsx(table, target)
+            write_xlsx(table, info, target)
         elif fmt == "ods":
-            write_ods(table, target)
+            write_ods(table, info, target)
         elif fmt == "parquet":
             write_parquet(table, info, target)
         else:
