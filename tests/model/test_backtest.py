@@ -124,3 +124,36 @@ def test_calibration_on_pure_noise_does_not_pretend() -> None:
     found = calibrate(scored, noise, folds=5, seed=0, resamples=200)
     assert found.calibrated_auc <= 0.55
     assert not found.accepted
+
+
+def test_calibrated_ring_thresholds_keep_their_promises_out_of_sample() -> None:
+    """Adopt halves the population's death rate, Trial is no worse than it, Hold below both; each
+    read off scores held out from the fit, then checked on a second world of the same relation."""
+    now, _future, before, fates = _world(1500, seed=21, strength=2.0)
+    scored, _ = _scored(before, now.now.date())
+    found = calibrate(scored, fates, folds=5, seed=0, resamples=100)
+    assert found.hold_below is not None
+    assert found.trial_score is not None
+    assert found.adopt_score is not None
+    assert found.hold_below <= found.trial_score <= found.adopt_score
+    # on tools it never saw, scored with the current weights, the thresholds still sort the fates
+    now2, _future2, before2, fates2 = _world(1500, seed=22, strength=2.0)
+    scored2, _ = _scored(before2, now2.now.date())
+    first = ~scored2.frame["row"].duplicated().to_numpy()
+    values = scored2.frame["score"].to_numpy()[first]
+    dead = np.array([f is Fate.DEAD for f in fates2])
+    adopt = values >= found.adopt_score
+    trial = (values >= found.trial_score) & ~adopt
+    hold = values < found.hold_below
+    assert dead[adopt].mean() <= dead.mean() * 0.75
+    assert dead[adopt].mean() < dead[trial].mean() < dead[hold].mean()
+
+
+def test_noise_suggests_no_adopt_threshold() -> None:
+    now, _future, before, _fates = _world(1500, seed=31)
+    rng = np.random.default_rng(8)
+    noise = [Fate.ALIVE if x else Fate.DEAD for x in rng.random(1500) < 0.5]
+    scored, _ = _scored(before, now.now.date())
+    found = calibrate(scored, noise, folds=5, seed=0, resamples=100)
+    assert found.adopt_score is None  # nothing halves the risk when the score knows nothing
+    assert found.trial_score is None

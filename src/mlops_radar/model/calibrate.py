@@ -1,4 +1,4 @@
-"""Calibration: the signal weights (and the Hold threshold) that best predict the later fates,
+"""Calibration: the signal weights and the ring thresholds that best predict the later fates,
 judged only out of sample.
 
 Pure. The input is the model's `Scored` result of the `--from` snapshot (its per-signal scores are
@@ -13,8 +13,17 @@ scores give the calibrated AUC; the current weights' AUC is measured on the same
 accepted only when a paired bootstrap of the gain over the current weights has its lower bound
 above zero.
 
-Partial (issue 15, item 2): of the ring thresholds only `hold_below` is searched (on the held-out
-scores, by Youden's J for "dead"); Adopt and Trial thresholds are left as they are.
+Ring thresholds are read off the same pooled held-out scores (never the scores a fold was fitted
+on), on a 5-point grid, each by what its ring promises in words a reader can check ("of the tools
+rated Adopt, 9 in 10 were alive"), with at least `MIN_PER_FATE` tools behind each figure:
+- `hold_below`: the highest score below which at least `HOLD_DEAD` (2 in 3) of the tools died;
+- `adopt_score`: the lowest score, not below `hold_below`, from which at least `ADOPT_ALIVE`
+  (9 in 10) lived;
+- `trial_score`: the lowest score from `hold_below` up to `adopt_score` from which, below
+  `adopt_score`, at least `TRIAL_ALIVE` (2 in 3) lived.
+A threshold no grid value satisfies is None ("keep the current one"); the three are ordered
+(hold <= trial <= adopt) by construction. Completeness thresholds and the stars floors are not
+searched: neither the simulator's population nor the study's holds a fate that depends on them.
 """
 
 from __future__ import annotations
@@ -48,6 +57,8 @@ class Calibration:
     signal_weights: Mapping[str, float]  # fitted on every tool, each signal's share (sum 1)
     hold_below: float | None
     current_weights: Mapping[str, float]
+    adopt_score: float | None = None
+    trial_score: float | None = None
 
 
 def _features(scored: Scored) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
@@ -104,14 +115,48 @@ def _search(
     return winner
 
 
-def _youden(dead: np.ndarray, scores: np.ndarray) -> float | None:
-    """The Hold threshold (score below it) with the best Youden's J for dead, on a 5-point grid."""
-    if dead.all() or not dead.any():
+HOLD_DEAD = 2 / 3
+ADOPT_ALIVE = 0.9
+TRIAL_ALIVE = 2 / 3
+
+
+def _grid() -> np.ndarray:
+    """The thresholds tried: 5, 10, ..., 95."""
+    return np.arange(5.0, 100.0, 5.0)
+
+
+def _hold(dead: np.ndarray, scores: np.ndarray) -> float | None:
+    """The highest grid score below which at least `HOLD_DEAD` of the tools died."""
+    for t in _grid()[::-1]:
+        below = scores < t
+        if below.sum() >= MIN_PER_FATE and dead[below].mean() >= HOLD_DEAD:
+            return float(t)
+    return None
+
+
+def _adopt(dead: np.ndarray, scores: np.ndarray, hold: float | None) -> float | None:
+    """The lowest grid score (not below `hold`) from which at least `ADOPT_ALIVE` lived."""
+    grid = _grid()
+    for t in grid[grid >= (hold or 0.0)]:
+        above = scores >= t
+        if above.sum() >= MIN_PER_FATE and 1 - dead[above].mean() >= ADOPT_ALIVE:
+            return float(t)
+    return None
+
+
+def _trial(
+    dead: np.ndarray, scores: np.ndarray, hold: float | None, adopt: float | None
+) -> float | None:
+    """The lowest grid score from `hold` up to `adopt` from which, below `adopt`, at least
+    `TRIAL_ALIVE` lived."""
+    if adopt is None:
         return None
-    grid = np.arange(5.0, 65.0, 5.0)
-    j = [((scores < t) & dead).sum() / dead.sum() - ((scores < t) & ~dead).sum() / (~dead).sum()
-         for t in grid]  # fmt: skip
-    return float(grid[int(np.argmax(j))])
+    grid = _grid()
+    for t in grid[(grid >= (hold or 0.0)) & (grid < adopt)]:
+        band = (scores >= t) & (scores < adopt)
+        if band.sum() >= MIN_PER_FATE and 1 - dead[band].mean() >= TRIAL_ALIVE:
+            return float(t)
+    return None
 
 
 def calibrate(
@@ -166,6 +211,9 @@ def calibrate(
     gains = gains[~np.isnan(gains)]
     low, high = np.quantile(gains, [0.025, 0.975]) if len(gains) else (np.nan, np.nan)
     final = _search(filled, mask, alive, rng, base, draws, rounds)
+    pooled = 100.0 * held_out
+    hold = _hold(~alive, pooled)
+    adopt = _adopt(~alive, pooled, hold)
     return Calibration(
         folds=folds,
         tools=len(alive),
@@ -175,8 +223,10 @@ def calibrate(
         gain_high=float(high),
         accepted=bool(low > 0),
         signal_weights=dict(zip(names, map(float, final), strict=True)),
-        hold_below=_youden(~alive, 100.0 * held_out),
+        hold_below=hold,
         current_weights=dict(zip(names, map(float, base), strict=True)),
+        adopt_score=adopt,
+        trial_score=_trial(~alive, pooled, hold, adopt),
     )
 
 
@@ -195,7 +245,20 @@ def weights_toml(found: Calibration, weights: Weights, *, evidence: str) -> str:
         + ", ".join(f"{k} {v:.3f}" for k, v in found.current_weights.items()),
     ]
     if found.hold_below is not None:
-        lines.append(f"# suggested rings.toml hold_below = {found.hold_below:g} (Youden's J)")
+        lines.append(
+            f"# suggested rings.toml hold_below = {found.hold_below:g} (below it, at least 2 in "
+            "3 died)"
+        )
+    if found.trial_score is not None:
+        lines.append(
+            f"# suggested rings.toml [trial] score = {found.trial_score:g} (from it to Adopt, at "
+            "least 2 in 3 lived)"
+        )
+    if found.adopt_score is not None:
+        lines.append(
+            f"# suggested rings.toml [adopt] score = {found.adopt_score:g} (from it, at least 9 "
+            "in 10 lived)"
+        )
     by_dimension: dict[str, float] = {}
     for spec in weights.signals:
         share = found.signal_weights.get(spec.name)

@@ -180,6 +180,8 @@ def calibration_json(found: Calibration) -> dict[str, Any]:
         "gain_interval": [found.gain_low, found.gain_high],
         "weights": dict(found.signal_weights),
         "hold_below": found.hold_below,
+        "trial_score": found.trial_score,
+        "adopt_score": found.adopt_score,
     }
 
 
@@ -191,3 +193,18 @@ def render_calibration(found: Calibration, console: Console) -> None:
         f"weights (gain {_ratio(found.gain_low)} to {_ratio(found.gain_high)}, 95% paired "
         "bootstrap)"
     )
+    suggested = [
+        f"{name} {value:g}"
+        for name, value in (
+            ("hold below", found.hold_below),
+            ("trial from", found.trial_score),
+            ("adopt from", found.adopt_score),
+        )
+        if value is not None
+    ]
+    if suggested:
+        console.print(
+            "Ring thresholds read off the held-out scores: "
+            + ", ".join(suggested)
+            + " (rings.toml; unset ones keep their current value)"
+        )
