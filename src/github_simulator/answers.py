@@ -16,6 +16,7 @@ what the base class gives (the tests compare them):
 
 from __future__ import annotations
 
+import inspect
 import json
 import threading
 import weakref
@@ -177,8 +178,27 @@ def _uses_variable(value: gl.ValueNode) -> bool:
     return False
 
 
+# graphql-core 3.2.9+ collects errors in `collected_errors` and passes the path to
+# `handle_field_error`; 3.2.0-3.2.8 keep `errors` and take no path. Both are served.
+_ERROR_TAKES_PATH = "path" in inspect.signature(ExecutionContext.handle_field_error).parameters
+
+
 class SimExecutionContext(ExecutionContext):
     """graphql-core's executor with the simulator's two shortcuts (see the module docstring)."""
+
+    def _field_error(
+        self, error: graphql.GraphQLError, return_type: graphql.GraphQLOutputType, path: Path
+    ) -> None:
+        if _ERROR_TAKES_PATH:
+            self.handle_field_error(error, return_type, path)  # type: ignore[call-arg,unused-ignore]
+        else:
+            self.handle_field_error(error, return_type)  # type: ignore[call-arg,unused-ignore]
+
+    def _errors_so_far(self) -> int:
+        collected = getattr(self, "collected_errors", None)
+        if collected is not None:
+            return len(collected.errors)
+        return len(self.errors)
 
     def execute_fields(
         self,
@@ -263,7 +283,7 @@ class SimExecutionContext(ExecutionContext):
             return self.complete_value(return_type, field_nodes, info, path, result)
         except Exception as raw_error:
             error = graphql.located_error(raw_error, field_nodes, path.as_list())
-            self.handle_field_error(error, return_type)
+            self._field_error(error, return_type, path)
             return None
 
     def _arguments(self, field_def: graphql.GraphQLField, node: gl.FieldNode) -> dict[str, Any]:
@@ -317,14 +337,14 @@ class SimExecutionContext(ExecutionContext):
                 cached = answers.get(key)
                 if cached is not None:
                     return cached
-            errors_before = len(self.errors)
+            errors_before = self._errors_so_far()
             completed = self.complete_value(return_type, field_nodes, info, path, result)
-            if key is not None and completed is not None and len(self.errors) == errors_before:
+            if key is not None and completed is not None and self._errors_so_far() == errors_before:
                 answers.put(key, completed)
             return completed
         except Exception as raw_error:
             error = graphql.located_error(raw_error, field_nodes, path.as_list())
-            self.handle_field_error(error, return_type)
+            self._field_error(error, return_type, path)
             return None
 
     def _answer_key(
