@@ -39,6 +39,7 @@ from mlops_radar.catalog.records import ToolEntry
 from mlops_radar.commands.common import db_option, section_options
 from mlops_radar.errors import ConfigError
 from mlops_radar.report.terminal import printable, safe
+from mlops_radar.report.words import collection_warning
 from mlops_radar.sources.collector import Collector
 from mlops_radar.sources.github.client import DEFAULT_API_URL, check_api_url
 from mlops_radar.sources.github.groups import DEFAULT_GROUPS, DEPTHS, field_groups
@@ -372,16 +373,12 @@ def _run(
 def _finish(result: CollectionResult) -> None:
     print_summary(result.summary, result.snapshot_id, str(result.status))
     for warning in result.warnings:
-        click.echo(
-            f"warning: {warning['missing']:,} of {warning['asked']:,} repositories "
-            f"({float(warning['share']):.0%}) were not found or failed (more than "  # type: ignore[arg-type]
-            f"{float(warning['limit']):.0%}): check the catalog's links and the token",  # type: ignore[arg-type]
-            err=True,
-        )
+        click.echo(f"warning: {collection_warning(warning)}", err=True)
     if result.status is SnapshotStatus.PARTIAL:
         click.echo("run `mlops-radar collect --resume` to finish this snapshot", err=True)
         sys.exit(EXIT_PARTIAL)
-    if result.warnings:
+    # a missing optional detector is said, not a failed run; too many repositories missing is
+    if any(w.get("code") == "many_missing" for w in result.warnings):
         sys.exit(EXIT_WARNING)
 
 

@@ -21,6 +21,7 @@ from mlops_radar.model.results import (
 
 __all__ = [
     "HEALTH_LABELS",
+    "collection_warning",
     "gate_words",
     "health_words",
     "lead_reason",
@@ -310,3 +311,21 @@ def quiet_words(reason: QuietReason) -> str:
         f"quiet but maintained, not abandoned: {commits} in the last 90 days, but issues "
         f"answered in a median of {answered} and {releases} in the last year"
     )
+
+
+def collection_warning(warning: Mapping[str, Any]) -> str:
+    """One collection warning (`CollectionResult.warnings`, stored with the snapshot) in words."""
+    code = warning.get("code")
+    if code == "many_missing":
+        return (
+            f"{warning.get('missing', 0):,} of {warning.get('asked', 0):,} repositories "
+            f"({float(warning.get('share', 0.0)):.0%}) were not found or failed (more than "
+            f"{float(warning.get('limit', 0.0)):.0%}): check the catalog's links and the token"
+        )
+    if code == "licenses_not_detected":
+        return (
+            f"the license files of {warning.get('repositories', 0):,} repositories whose license "
+            "GitHub could not identify were not read, so those licenses stay 'needs review': "
+            f"{warning.get('reason', 'no license detector')}"
+        )
+    return f"{code}: {', '.join(f'{k}={v}' for k, v in warning.items() if k != 'code')}"
