@@ -198,7 +198,7 @@ class SimExecutionContext(ExecutionContext):
         collected = getattr(self, "collected_errors", None)
         if collected is not None:
             return len(collected.errors)
-        return len(self.errors)
+        return len(getattr(self, "errors"))  # noqa: B009 - absent from 3.2.9+'s stubs
 
     def execute_fields(
         self,
