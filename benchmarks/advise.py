@@ -4,8 +4,10 @@ second run, and uv beside pip's dry run on the same input.
 
 For each case: `bare` is one `uv pip compile` of the same requirements (the resolver alone, its
 cache cold, then warm); `check` is the whole stack-check (resolution, footprint from the index,
-lock-in; no OSV) with every cache cold, then warm. With more than two tools stack-check also
-resolves each pair (the matrix), so its ratio counts 1 + n(n-1)/2 resolutions against one.
+lock-in; no OSV) with every cache cold, then warm. The local index is served by a process of
+its own, as a real index is (in this process it would take turns with stack-check's threads).
+With more than two tools that do not install together, stack-check also resolves each pair
+(the matrix), so its ratio counts 1 + n(n-1)/2 resolutions against one.
 Target (issue 12): check within 1.5x of bare.
 
     python benchmarks/advise.py                 # local index only
@@ -26,7 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "advise"))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from localindex import UNIVERSE, Dist, serve_index, write_index
+from localindex import UNIVERSE, Dist, serve_index_process, write_index
 
 from mlops_radar.advise.cache import Cache
 from mlops_radar.advise.lockin import load_cloud_sdks
@@ -146,7 +148,7 @@ def main() -> None:
     print(HEADER)
     with tempfile.TemporaryDirectory() as tmp:
         folder = write_index(Path(tmp), synthetic())
-        with serve_index(folder) as url:
+        with serve_index_process(folder) as url:
             for name, reqs in LOCAL_CASES.items():
                 print("\n".join(run_case(name, reqs, url, not args.no_pip)), flush=True)
     if args.online:

@@ -195,3 +195,35 @@ UNIVERSE = (
     Dist("bigdep", "3.0", pad=2_500_000),
     Dist("marky", "1.0", ['common<2 ; python_version < "3.8"', "common>=1"]),
 )
+
+
+@contextmanager
+def serve_index_process(folder: Path) -> Iterator[str]:
+    """`serve_index` in a process of its own, as a real index is: the benchmark's timings then
+    do not include the server's share of this process's interpreter lock."""
+    import subprocess
+    import sys
+
+    process = subprocess.Popen(
+        [sys.executable, __file__, str(folder)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        line = process.stdout.readline().strip() if process.stdout else ""
+        if not line.startswith("http://"):
+            raise RuntimeError(f"the index server did not start: {line!r}")
+        yield line
+    finally:
+        process.terminate()
+        process.wait(10)
+        if process.stdout:
+            process.stdout.close()
+
+
+if __name__ == "__main__":
+    import sys
+    import time
+
+    with serve_index(Path(sys.argv[1])) as served:
+        print(served, flush=True)
+        while True:
+            time.sleep(3600)

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from mlops_radar.advise.cache import Cache
 from mlops_radar.advise.errors import AdviseError
 from mlops_radar.advise.lockin import load_cloud_sdks
 from mlops_radar.advise.requirements import from_arguments, read_requirements
-from mlops_radar.advise.resolver import Target, find_uv
+from mlops_radar.advise.resolver import Target, find_uv, resolve
 from mlops_radar.advise.stack import CheckOptions, check_stack
 
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -75,6 +76,24 @@ def test_conflicting_pair_is_explained_in_ten_lines_with_its_chain(
     assert "beta" in conflict.text
     assert "gamma" in conflict.text
     assert conflict.packages == ("beta", "gamma")
+
+
+def test_uv_hints_each_selection_while_it_resolves(target: Target) -> None:
+    hints: list[tuple[str, str]] = []
+    result = resolve(["alpha", "beta"], target, on_selected=lambda n, v: hints.append((n, v)))
+    assert result.ok
+    assert set(result.picked.items()) <= set(hints)  # every version picked was hinted
+    quiet = resolve(["alpha", "beta"], target)
+    assert replace(result, seconds=0.0) == replace(quiet, seconds=0.0)
+
+
+def test_uv_log_lines_stay_out_of_the_conflict_explanation(target: Target) -> None:
+    quiet = resolve(["beta", "gamma"], target)
+    hinted = resolve(["beta", "gamma"], target, on_selected=lambda n, v: None)
+    assert not quiet.ok
+    assert not hinted.ok
+    assert hinted.message == quiet.message
+    assert "DEBUG" not in hinted.message
 
 
 def test_stack_pin_is_named_with_file_and_line(

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,7 +58,7 @@ class Cache:
         path = self._path(kind, key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(f".{os.getpid()}.tmp")
+            partial = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
             partial.write_text(json.dumps({"key": list(key), "value": value}), encoding="utf-8")
             partial.replace(path)
         except OSError:

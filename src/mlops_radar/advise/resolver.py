@@ -10,14 +10,16 @@ footprint walks), or the resolver's own explanation of why no solution exists.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,7 +44,7 @@ ROOT = "-r"  # the parent of a package asked for directly
 # --python-platform names of uv, and the pip --platform tags that match them
 _PIP_PLATFORMS = {
     "linux": ("manylinux_2_28_x86_64", "manylinux2014_x86_64", "linux_x86_64"),
-    "macos": ("macosx_11_0_arm64", "macosx_10_9_x86_64", "macosx_11_0_x86_64"),
+    "macos": ("macosx_11_0_arm64", "macosx_11_0_universal2"),
     "windows": ("win_amd64",),
 }
 _MARKER_PLATFORM = {"linux": "linux", "macos": "darwin", "windows": "win32"}
@@ -93,17 +95,21 @@ class Resolution:
 
 
 _MARKER_SYSTEM = {"linux": "Linux", "macos": "Darwin", "windows": "Windows"}
+# uv's aliases: linux = x86_64-unknown-linux-gnu, macos = aarch64-apple-darwin,
+# windows = x86_64-pc-windows-msvc
+_MARKER_MACHINE = {"linux": "x86_64", "macos": "arm64", "windows": "AMD64"}
 
 
 def marker_environment(target: Target) -> dict[str, str]:
-    """The PEP 508 marker values of the target (Python and platform; CPython on x86-64)."""
+    """The PEP 508 marker values of the target (Python and platform, CPython, on the machine
+    uv's platform alias means: x86-64 for linux and windows, Apple silicon for macos)."""
     return {
         "python_version": target.python,
         "python_full_version": f"{target.python}.0",
         "sys_platform": _MARKER_PLATFORM[target.platform],
         "platform_system": _MARKER_SYSTEM[target.platform],
         "os_name": "nt" if target.platform == "windows" else "posix",
-        "platform_machine": "AMD64" if target.platform == "windows" else "x86_64",
+        "platform_machine": _MARKER_MACHINE[target.platform],
         "implementation_name": "cpython",
         "platform_python_implementation": "CPython",
         "extra": "",
@@ -180,6 +186,87 @@ def uv_command(uv: str, target: Target) -> list[str]:
     ]
 
 
+OnSelected = Callable[[str, str], None]
+_SELECTING = "DEBUG Selecting: "
+_LOG_LEVELS = ("DEBUG ", "TRACE ", "INFO ")
+
+
+def _run_streaming(
+    command: Sequence[str], stdin: str, target: Target, folder: Path, on_selected: OnSelected
+) -> tuple[subprocess.CompletedProcess[str], float]:
+    """`_run` for `uv -v`: each `Selecting: name==version` line of uv's log is handed to
+    `on_selected` while uv still resolves (so index facts can be fetched alongside); the log
+    lines are dropped from the stderr returned, which then reads as without `-v`."""
+    started = time.perf_counter()
+    try:
+        process = subprocess.Popen(  # noqa: S603 - fixed argv, requirements validated, no shell
+            list(command),
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+            cwd=folder,
+            env=_env(target, folder),
+        )
+    except OSError as exc:
+        raise AdviseError(f"cannot run the resolver {command[0]}: {exc.strerror}") from exc
+    out: list[str] = []
+    kept: list[str] = []
+    timed_out = threading.Event()
+
+    def kill() -> None:
+        timed_out.set()
+        process.kill()
+
+    # all three are pipes (PIPE above), never None
+    stdin_pipe, stdout_pipe, stderr_pipe = process.stdin, process.stdout, process.stderr
+    if stdin_pipe is None or stdout_pipe is None or stderr_pipe is None:  # pragma: no cover
+        raise AdviseError(f"cannot talk to the resolver {command[0]}")
+
+    def read_stdout() -> None:
+        out.append(stdout_pipe.read())
+
+    timer = threading.Timer(target.timeout, kill)
+    reader = threading.Thread(target=read_stdout, daemon=True)
+    timer.start()
+    reader.start()
+    try:
+        try:
+            stdin_pipe.write(stdin)
+            stdin_pipe.close()
+        except OSError:  # uv exited before reading: its stderr says why
+            with contextlib.suppress(OSError):
+                stdin_pipe.close()
+        for line in stderr_pipe:
+            if line.startswith(_SELECTING):
+                pin = line[len(_SELECTING) :].split(" ", 1)[0]
+                name, _, version = pin.partition("==")
+                if name and version:
+                    on_selected(canonicalize_name(name.split("[")[0]), version)
+            elif not line.startswith(_LOG_LEVELS):
+                kept.append(line)
+        process.wait()
+    finally:
+        timer.cancel()
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        reader.join()
+        stdout_pipe.close()
+        stderr_pipe.close()
+    if timed_out.is_set():
+        raise AdviseError(
+            f"the resolver gave no answer within {target.timeout:g} s "
+            f"(is the package index {target.index_url} reachable?); try --timeout"
+        )
+    done = subprocess.CompletedProcess(
+        list(command), process.returncode, "".join(out), "".join(kept)
+    )
+    return done, time.perf_counter() - started
+
+
 def _parse_uv(output: str) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
     picked: dict[str, str] = {}
     parents: dict[str, tuple[str, ...]] = {}
@@ -202,6 +289,9 @@ def _parse_uv(output: str) -> tuple[dict[str, str], dict[str, tuple[str, ...]]]:
 
 def _explanation(stderr: str) -> str:
     lines = [line.rstrip() for line in stderr.splitlines()]
+    # from uv's verdict on (what comes before is progress or a stray line of `-v`'s log)
+    start = next((i for i, line in enumerate(lines) if "No solution found" in line), 0)
+    lines = lines[start:]
     kept = [line for line in lines if line.strip() and not line.lstrip().startswith("hint:")]
     return "\n".join(kept)
 
@@ -218,8 +308,19 @@ def unreachable(stderr: str, target: Target) -> AdviseError | None:
     return AdviseError(f"the package index {target.index_url} could not be read: {detail}")
 
 
-def _resolve_uv(uv: str, requirements: Sequence[str], target: Target, folder: Path) -> Resolution:
-    done, seconds = _run(uv_command(uv, target), "\n".join(requirements) + "\n", target, folder)
+def _resolve_uv(
+    uv: str,
+    requirements: Sequence[str],
+    target: Target,
+    folder: Path,
+    on_selected: OnSelected | None = None,
+) -> Resolution:
+    stdin = "\n".join(requirements) + "\n"
+    if on_selected is None:
+        done, seconds = _run(uv_command(uv, target), stdin, target, folder)
+    else:
+        command = [*uv_command(uv, target), "--verbose"]
+        done, seconds = _run_streaming(command, stdin, target, folder, on_selected)
     if done.returncode == 0:
         picked, parents = _parse_uv(done.stdout)
         return Resolution(True, "uv", seconds, picked, parents)
@@ -312,14 +413,22 @@ def _resolve_pip(requirements: Sequence[str], target: Target, folder: Path) -> R
     return Resolution(True, "pip", seconds, result.picked, result.parents)
 
 
-def resolve(requirements: Sequence[str], target: Target, *, resolver: str = "auto") -> Resolution:
+def resolve(
+    requirements: Sequence[str],
+    target: Target,
+    *,
+    resolver: str = "auto",
+    on_selected: OnSelected | None = None,
+) -> Resolution:
     """Resolve validated PEP 508 `requirements` for `target` with uv (or pip if uv is missing,
-    or when `resolver="pip"`), in a throwaway folder."""
+    or when `resolver="pip"`), in a throwaway folder. With uv, `on_selected(name, version)` is
+    called for each candidate uv selects while it resolves (a hint: uv may backtrack, the
+    result's `picked` is what counts); pip gives no such hint."""
     uv = find_uv() if resolver in ("auto", "uv") else None
     if resolver == "uv" and uv is None:
         raise AdviseError("uv is not installed (pip install uv), or use --resolver pip")
     with tempfile.TemporaryDirectory(prefix="mlops-radar-resolve-") as tmp:
         folder = Path(tmp)
         if uv is not None:
-            return _resolve_uv(uv, requirements, target, folder)
+            return _resolve_uv(uv, requirements, target, folder, on_selected)
         return _resolve_pip(requirements, target, folder)

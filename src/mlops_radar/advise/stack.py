@@ -161,7 +161,28 @@ def check_stack(
     """Resolve `tools` with `stack` for `target` and say what it means."""
     options = options or CheckOptions()
     started = time.perf_counter()
-    result = resolve(_lines([*tools, *stack]), target, resolver=options.resolver)
+    client = IndexClient(target, cache)
+    try:
+        return _check(tools, stack, target, sdks, cache, options, client, started)
+    finally:
+        client.close()
+
+
+def _check(
+    tools: Sequence[Wanted],
+    stack: Sequence[Wanted],
+    target: Target,
+    sdks: CloudSdks,
+    cache: Cache,
+    options: CheckOptions,
+    client: IndexClient,
+    started: float,
+) -> StackCheck:
+    # the footprint's index facts are fetched while uv resolves, for each candidate it selects
+    on_selected = client.start if options.footprint else None
+    result = resolve(
+        _lines([*tools, *stack]), target, resolver=options.resolver, on_selected=on_selected
+    )
     spent = result.seconds
     matrix: list[PairResult] = []
     if len(tools) > 2 and result.ok:
@@ -182,11 +203,7 @@ def check_stack(
             conflicts=(conflict,),
             matrix=tuple(matrix),
         )
-    client = IndexClient(target, cache)
-    try:
-        footprints, lock_in = _additions(tools, result, client, sdks, options)
-    finally:
-        client.close()
+    footprints, lock_in = _additions(tools, result, client, sdks, options)
     warnings = []
     vulns = None
     if options.osv_url:
