@@ -1,11 +1,14 @@
-"""Which file of a release the index client takes (a unit test of one method, no I/O)."""
+"""The index client's choices without I/O: which file of a release it takes, and how many
+releases it fetches ahead on a resolver's hints (unit tests of one method each)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from mlops_radar.advise.cache import Cache
-from mlops_radar.advise.index import IndexClient
+from mlops_radar.advise.index import IndexClient, Release
 from mlops_radar.advise.resolver import Target
 
 
@@ -68,3 +71,32 @@ def test_the_wheel_of_the_machine_uv_resolves_for(tmp_path: Path) -> None:
         "macos": "np-2.0-cp311-cp311-macosx_11_0_arm64.whl",
         "windows": "np-2.0-cp311-cp311-win_amd64.whl",
     }
+
+
+def test_a_backtracking_resolver_gets_a_few_versions_per_package_fetched_ahead(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    client = _client(tmp_path)
+    asked: list[tuple[str, str]] = []
+
+    def fake_release(name: str, version: str) -> Release:
+        asked.append((name, version))
+        return Release(name, version, None, None, None)
+
+    monkeypatch.setattr(client, "_release", fake_release)
+    for minor in range(8):
+        client.start("pkg", f"1.{minor}")
+    client.start("other", "2.0")
+    client.start("pkg", "1.0")  # asked again: no second fetch
+    assert client.release("pkg", "1.7").version == "1.7"  # the answer: fetched when asked
+    assert client.release("other", "2.0").version == "2.0"  # fetched ahead, waited for
+    for minor in range(3):
+        assert client.release("pkg", f"1.{minor}").version == f"1.{minor}"
+    client.close()
+    assert sorted(asked) == [
+        ("other", "2.0"),
+        ("pkg", "1.0"),
+        ("pkg", "1.1"),
+        ("pkg", "1.2"),
+        ("pkg", "1.7"),
+    ]

@@ -40,6 +40,7 @@ __all__ = ["IndexClient", "Release"]
 MAX_WHEEL_BYTES = 20 * 1024 * 1024
 SMALL_WHEEL = 256 * 1024  # below this one download costs less than three range requests
 WORKERS = 16
+HINTS_PER_NAME = 3
 _ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
 # The wheel platform tags of uv's --python-platform aliases: linux is x86_64-unknown-linux-gnu
 # (glibc, not musl), macos is aarch64-apple-darwin, windows is x86_64-pc-windows-msvc.
@@ -129,6 +130,7 @@ class IndexClient:
         self._client = client
         self._known: dict[tuple[str, str], Release] = {}
         self._pending: dict[tuple[str, str], Future[Release]] = {}
+        self._hinted: dict[str, int] = {}
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
 
@@ -151,10 +153,16 @@ class IndexClient:
 
     def start(self, name: str, version: str) -> None:
         """Begin fetching one release in the background (a later `release` call waits for it);
-        called while the resolver still runs, so fetching overlaps resolving."""
+        called while the resolver still runs, so fetching overlaps resolving. A resolver that
+        backtracks through many versions of one package gets `HINTS_PER_NAME` of them fetched
+        ahead (each reads the project's page, which for numpy is 2 MB); the rest wait for its
+        final answer."""
         key = (name, version)
         with self._lock:
             if key in self._known or key in self._pending:
+                return
+            self._hinted[name] = self._hinted.get(name, 0) + 1
+            if self._hinted[name] > HINTS_PER_NAME:
                 return
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=WORKERS)
