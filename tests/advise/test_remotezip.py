@@ -15,6 +15,7 @@ import httpx
 import pytest
 from localindex import Dist, write_wheel
 
+from mlops_radar.advise import remotezip
 from mlops_radar.advise.remotezip import remote_wheel_metadata
 
 
@@ -98,3 +99,11 @@ def test_not_a_wheel_or_absent_gives_none(tmp_path: Path) -> None:
     with _serve(tmp_path) as (url, _), httpx.Client() as client:
         assert remote_wheel_metadata(client, f"{url}/junk.whl") is None
         assert remote_wheel_metadata(client, f"{url}/absent.whl") is None
+
+
+def test_a_whole_file_past_the_cap_is_given_up_not_read_into_memory(
+    wheel: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(remotezip, "MAX_WHOLE", 1_000_000)  # the wheel is 3 MB
+    with _serve(tmp_path, ranges=False) as (url, _), httpx.Client() as client:
+        assert remote_wheel_metadata(client, f"{url}/heavy/{wheel.name}") is None

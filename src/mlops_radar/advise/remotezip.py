@@ -5,7 +5,9 @@ A wheel is a zip: its table of contents sits at the end, so the last few kilobyt
 a file object whose reads become range requests); this module only fetches bytes. Three or four
 small requests replace a download of megabytes (numpy's wheel: 11 MB; torch's: hundreds), and a
 wheel too large to download at all gets its requirements read too. A server that ignores ranges
-(answers 200 with the whole file) is served from that answer; one that refuses gives None.
+(answers 200 with the whole file) is served from that answer up to `MAX_WHOLE` bytes; one that
+refuses, or a file that would need more than `MAX_REQUESTS` reads or one read past `MAX_READ`
+bytes, gives None. Bodies are streamed and cut at those caps, never read whole.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ __all__ = ["MAX_REQUESTS", "remote_wheel_metadata"]
 TAIL = 64 * 1024  # the first request: the end of the file, where the zip's directory lies
 MAX_REQUESTS = 8  # a zip that needs more reads than this is not an ordinary wheel
 MAX_METADATA = 4 * 1024 * 1024  # METADATA larger than this is not read
+MAX_READ = 8 * 1024 * 1024  # one read past this (a directory of that size) is not a wheel's
+MAX_WHOLE = 20 * 1024 * 1024  # a server that ignores ranges: a whole file up to this is read
 _RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+)")
 
 
@@ -41,31 +45,42 @@ class _RangeFile(io.RawIOBase):
         self.requests = 0
         self.size = self._first()
 
-    def _get(self, header: str) -> httpx.Response:
+    def _get(self, header: str) -> tuple[int, str, bytes]:
+        """(status, Content-Range, body) of one request; the body is streamed and given up on
+        past what was asked for (a 206) or `MAX_WHOLE` (a 200 that ignored the range)."""
         if self.requests >= MAX_REQUESTS:
             raise _TooManyReads
         self.requests += 1
-        return self._client.get(self._url, headers={"Range": header})
+        with self._client.stream("GET", self._url, headers={"Range": header}) as answer:
+            limit = MAX_WHOLE if answer.status_code == 200 else MAX_READ + TAIL
+            body = bytearray()
+            for piece in answer.iter_bytes():
+                body += piece
+                if len(body) > limit:
+                    raise _TooManyReads
+            return answer.status_code, answer.headers.get("content-range", "").strip(), bytes(body)
 
     def _first(self) -> int:
-        answer = self._get(f"bytes=-{TAIL}")
-        if answer.status_code == 200:  # ranges ignored: this is the whole file
-            self._chunks.append((0, answer.content))
-            return len(answer.content)
-        found = _RANGE.fullmatch(answer.headers.get("content-range", "").strip())
-        if answer.status_code != 206 or found is None:
-            raise OSError(f"no range answer ({answer.status_code})")
+        status, ranged, body = self._get(f"bytes=-{TAIL}")
+        if status == 200:  # ranges ignored: this is the whole file
+            self._chunks.append((0, body))
+            return len(body)
+        found = _RANGE.fullmatch(ranged)
+        if status != 206 or found is None:
+            raise OSError(f"no range answer ({status})")
         start, total = int(found.group(1)), int(found.group(3))
-        self._chunks.append((start, answer.content))
+        self._chunks.append((start, body))
         return total
 
     def _fetch(self, start: int, length: int) -> None:
+        if length > MAX_READ:
+            raise _TooManyReads
         end = min(self.size, start + max(length, TAIL)) - 1
-        answer = self._get(f"bytes={start}-{end}")
-        found = _RANGE.fullmatch(answer.headers.get("content-range", "").strip())
-        if answer.status_code != 206 or found is None or int(found.group(1)) != start:
-            raise OSError(f"no range answer ({answer.status_code})")
-        self._chunks.append((start, answer.content))
+        status, ranged, body = self._get(f"bytes={start}-{end}")
+        found = _RANGE.fullmatch(ranged)
+        if status != 206 or found is None or int(found.group(1)) != start:
+            raise OSError(f"no range answer ({status})")
+        self._chunks.append((start, body))
 
     def _cached(self, start: int, length: int) -> bytes | None:
         for begin, data in self._chunks:
@@ -102,7 +117,7 @@ class _RangeFile(io.RawIOBase):
 
 def remote_wheel_metadata(client: httpx.Client, url: str) -> str | None:
     """The METADATA of the wheel at `url`, read with range requests; None when the server
-    refuses ranges, the file is not a wheel, or it would take more than `MAX_REQUESTS` reads."""
+    refuses ranges, the file is not a wheel, or reading it would pass the module's caps."""
     try:
         remote = _RangeFile(client, url)
         with zipfile.ZipFile(io.BufferedReader(remote, buffer_size=TAIL)) as wheel:

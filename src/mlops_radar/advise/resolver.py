@@ -135,6 +135,17 @@ def _env(target: Target, folder: Path) -> dict[str, str]:
     return env
 
 
+def _no_answer(target: Target) -> AdviseError:
+    return AdviseError(
+        f"the resolver gave no answer within {target.timeout:g} s "
+        f"(is the package index {target.index_url} reachable?); try --timeout"
+    )
+
+
+def _cannot_run(command: Sequence[str], exc: OSError) -> AdviseError:
+    return AdviseError(f"cannot run the resolver {command[0]}: {exc.strerror}")
+
+
 def _run(
     command: Sequence[str], stdin: str, target: Target, folder: Path
 ) -> tuple[subprocess.CompletedProcess[str], float]:
@@ -151,12 +162,9 @@ def _run(
             check=False,
         )
     except subprocess.TimeoutExpired as exc:
-        raise AdviseError(
-            f"the resolver gave no answer within {target.timeout:g} s "
-            f"(is the package index {target.index_url} reachable?); try --timeout"
-        ) from exc
+        raise _no_answer(target) from exc
     except OSError as exc:
-        raise AdviseError(f"cannot run the resolver {command[0]}: {exc.strerror}") from exc
+        raise _cannot_run(command, exc) from exc
     return done, time.perf_counter() - started
 
 
@@ -211,7 +219,7 @@ def _run_streaming(
             env=_env(target, folder),
         )
     except OSError as exc:
-        raise AdviseError(f"cannot run the resolver {command[0]}: {exc.strerror}") from exc
+        raise _cannot_run(command, exc) from exc
     out: list[str] = []
     kept: list[str] = []
     timed_out = threading.Event()
@@ -257,10 +265,7 @@ def _run_streaming(
         stdout_pipe.close()
         stderr_pipe.close()
     if timed_out.is_set():
-        raise AdviseError(
-            f"the resolver gave no answer within {target.timeout:g} s "
-            f"(is the package index {target.index_url} reachable?); try --timeout"
-        )
+        raise _no_answer(target)
     done = subprocess.CompletedProcess(
         list(command), process.returncode, "".join(out), "".join(kept)
     )
