@@ -148,20 +148,24 @@ class Store:
         one of another host is taken over only with `force`."""
         mine = run_id()
         s = schema.snapshots
+
+        def refuse(holder: str) -> StoreError:
+            return StoreError(
+                f"snapshot {snapshot_id} is being written by another run ({holder}); "
+                "wait for it to end (if it is gone, `collect --resume --force` takes over)"
+            )
+
         with self.transaction(immediate=True) as conn:
             held = conn.execute(sa.select(s.c.claimed_by).where(s.c.id == snapshot_id)).scalar()
             if held is not None and held != mine and not force and claim_alive(held):
-                raise StoreError(
-                    f"snapshot {snapshot_id} is being written by another run ({held}); "
-                    "wait for it to end (if it is gone, `collect --resume --force` takes over)"
-                )
+                raise refuse(held)
             taken = conn.execute(
                 s.update()
                 .where(s.c.id == snapshot_id, s.c.claimed_by.is_not_distinct_from(held))
                 .values(claimed_by=mine)
             ).rowcount
-        if taken != 1:
-            raise StoreError(f"snapshot {snapshot_id} was claimed by another run just now")
+        if taken != 1:  # another run's claim landed between our read and our write (PostgreSQL)
+            raise refuse("claimed just now")
 
     def sink(self, snapshot_id: int, source: str = "github") -> SnapshotSink:
         """The `FactSink` of one source of a running (or partial) snapshot: every write is one
