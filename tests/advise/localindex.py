@@ -106,9 +106,21 @@ def _serving(server: ThreadingHTTPServer) -> Iterator[str]:
 
 
 @contextmanager
-def serve_index(folder: Path) -> Iterator[str]:
-    """The index in `folder` over HTTP; yields its simple URL (ending in /)."""
-    server = _Server(("127.0.0.1", 0), partial(_Quiet, directory=str(folder)))
+def serve_index(folder: Path, asked: list[tuple[str, str, str]] | None = None) -> Iterator[str]:
+    """The index in `folder` over HTTP; yields its simple URL (ending in /). With `asked`, each
+    request is appended to it as (method, path, the client's User-Agent)."""
+    handler: type[_Quiet] = _Quiet
+    if asked is not None:
+
+        class _Recording(_Quiet):
+            def parse_request(self) -> bool:
+                ok = super().parse_request()
+                if ok:
+                    asked.append((self.command, self.path, self.headers.get("User-Agent", "")))
+                return ok
+
+        handler = _Recording
+    server = _Server(("127.0.0.1", 0), partial(handler, directory=str(folder)))
     with _serving(server) as url:
         yield url + "/"
 

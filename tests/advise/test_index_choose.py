@@ -79,7 +79,7 @@ def test_a_backtracking_resolver_gets_a_few_versions_per_package_fetched_ahead(
     client = _client(tmp_path)
     asked: list[tuple[str, str]] = []
 
-    def fake_release(name: str, version: str) -> Release:
+    def fake_release(name: str, version: str, address: object = None) -> Release:
         asked.append((name, version))
         return Release(name, version, None, None, None)
 

@@ -78,8 +78,9 @@ def wheel(tmp_path: Path) -> Path:
 
 def test_metadata_by_ranges_reads_a_small_part_of_the_wheel(wheel: Path, tmp_path: Path) -> None:
     with _serve(tmp_path) as (url, sent), httpx.Client() as client:
-        text = remote_wheel_metadata(client, f"{url}/heavy/{wheel.name}")
+        text, size = remote_wheel_metadata(client, f"{url}/heavy/{wheel.name}")
     assert text is not None
+    assert size == wheel.stat().st_size  # from the first answer's Content-Range
     assert "Requires-Dist: numpy>=1.26" in text
     assert "Requires-Dist: boto3<2" in text
     assert 1 <= len(sent) <= 3
@@ -88,8 +89,9 @@ def test_metadata_by_ranges_reads_a_small_part_of_the_wheel(wheel: Path, tmp_pat
 
 def test_a_server_without_ranges_is_read_from_its_whole_answer(wheel: Path, tmp_path: Path) -> None:
     with _serve(tmp_path, ranges=False) as (url, sent), httpx.Client() as client:
-        text = remote_wheel_metadata(client, f"{url}/heavy/{wheel.name}")
+        text, size = remote_wheel_metadata(client, f"{url}/heavy/{wheel.name}")
     assert text is not None
+    assert size == wheel.stat().st_size
     assert "Name: heavy" in text
     assert len(sent) == 1
 
@@ -97,8 +99,10 @@ def test_a_server_without_ranges_is_read_from_its_whole_answer(wheel: Path, tmp_
 def test_not_a_wheel_or_absent_gives_none(tmp_path: Path) -> None:
     (tmp_path / "junk.whl").write_bytes(b"PK\x03\x04 not really a zip" * 1000)
     with _serve(tmp_path) as (url, _), httpx.Client() as client:
-        assert remote_wheel_metadata(client, f"{url}/junk.whl") is None
-        assert remote_wheel_metadata(client, f"{url}/absent.whl") is None
+        junk = remote_wheel_metadata(client, f"{url}/junk.whl")
+        assert junk.metadata is None
+        assert junk.size == (tmp_path / "junk.whl").stat().st_size  # its size was learnt
+        assert remote_wheel_metadata(client, f"{url}/absent.whl") == (None, None)
 
 
 def test_a_whole_file_past_the_cap_is_given_up_not_read_into_memory(
@@ -106,4 +110,4 @@ def test_a_whole_file_past_the_cap_is_given_up_not_read_into_memory(
 ) -> None:
     monkeypatch.setattr(remotezip, "MAX_WHOLE", 1_000_000)  # the wheel is 3 MB
     with _serve(tmp_path, ranges=False) as (url, _), httpx.Client() as client:
-        assert remote_wheel_metadata(client, f"{url}/heavy/{wheel.name}") is None
+        assert remote_wheel_metadata(client, f"{url}/heavy/{wheel.name}").metadata is None

@@ -80,7 +80,9 @@ def test_conflicting_pair_is_explained_in_ten_lines_with_its_chain(
 
 def test_uv_hints_each_selection_while_it_resolves(target: Target) -> None:
     hints: list[tuple[str, str]] = []
-    result = resolve(["alpha", "beta"], target, on_selected=lambda n, v: hints.append((n, v)))
+    result = resolve(
+        ["alpha", "beta"], target, on_selected=lambda s: hints.append((s.name, s.version))
+    )
     assert result.ok
     assert set(result.picked.items()) <= set(hints)  # every version picked was hinted
     quiet = resolve(["alpha", "beta"], target)
@@ -89,7 +91,7 @@ def test_uv_hints_each_selection_while_it_resolves(target: Target) -> None:
 
 def test_uv_log_lines_stay_out_of_the_conflict_explanation(target: Target) -> None:
     quiet = resolve(["beta", "gamma"], target)
-    hinted = resolve(["beta", "gamma"], target, on_selected=lambda n, v: None)
+    hinted = resolve(["beta", "gamma"], target, on_selected=lambda s: None)
     assert not quiet.ok
     assert not hinted.ok
     assert hinted.message == quiet.message

@@ -11,6 +11,7 @@ are cached per (index, package, version, Python, platform).
 from __future__ import annotations
 
 import io
+import ssl
 import threading
 import zipfile
 from collections.abc import Mapping
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 from email.parser import HeaderParser
 from html.parser import HTMLParser
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import unquote, urljoin, urlsplit
 
 import httpx
 from packaging.utils import (
@@ -34,6 +35,7 @@ from packaging.version import InvalidVersion, Version
 from mlops_radar.advise.cache import Cache
 from mlops_radar.advise.remotezip import remote_wheel_metadata
 from mlops_radar.advise.resolver import Target
+from mlops_radar.advise.uvlog import Selected
 
 __all__ = ["IndexClient", "Release"]
 
@@ -121,6 +123,31 @@ def _fits(tags: frozenset[Any], target: Target) -> bool:
     return False
 
 
+_TLS_LOCK = threading.Lock()
+_TLS: list[ssl.SSLContext] = []
+
+
+def _tls_context() -> ssl.SSLContext:
+    """One TLS context for the process, as httpx makes it by default (certifi's CA bundle, or
+    `SSL_CERT_FILE` / `SSL_CERT_DIR`): reading the bundle costs ~20 ms a client."""
+    with _TLS_LOCK:
+        if not _TLS:
+            _TLS.append(httpx.create_ssl_context(verify=True, trust_env=True))
+        return _TLS[0]
+
+
+def _declares_metadata(item: dict[str, Any]) -> bool:
+    return bool(item.get("core-metadata") or item.get("dist-info-metadata"))
+
+
+@dataclass(frozen=True, slots=True)
+class _Address:
+    """The wheel the resolver read for a release, as its log named it."""
+
+    url: str
+    metadata_file: bool
+
+
 class IndexClient:
     """Release facts from one package index, through the cache."""
 
@@ -133,15 +160,30 @@ class IndexClient:
         self._hinted: dict[str, int] = {}
         self._pool: ThreadPoolExecutor | None = None
         self._lock = threading.Lock()
+        self._client_lock = threading.Lock()
+        # uv masks an index's credentials in its log: addresses from it would fail to authenticate
+        self._trust_log = "@" not in urlsplit(target.index_url).netloc
 
     @property
     def client(self) -> httpx.Client:
-        """The HTTP client, made on first use (a warm cache needs none)."""
-        with self._lock:
+        """The HTTP client, made on first use (a warm cache needs none). Its own lock: making
+        the first one in a process takes 60-80 ms (httpx's transport imports, the CA bundle),
+        and `start`, called from the thread that drains uv's log, must not wait for that."""
+        with self._client_lock:
             if self._client is None:
                 timeout = min(self.target.timeout, 30.0)
-                self._client = httpx.Client(timeout=timeout, follow_redirects=True)
+                self._client = httpx.Client(
+                    timeout=timeout, follow_redirects=True, verify=_tls_context()
+                )
             return self._client
+
+    def warm_up(self) -> None:
+        """Make the HTTP client in the background now (while the resolver starts), so the first
+        release fetched does not wait for it."""
+        with self._lock:
+            if self._pool is None:
+                self._pool = ThreadPoolExecutor(max_workers=WORKERS)
+            self._pool.submit(lambda: self.client)
 
     def close(self) -> None:
         """Drop fetches not started, wait for those under way, close the connection pool."""
@@ -151,12 +193,23 @@ class IndexClient:
         if self._client is not None:
             self._client.close()
 
-    def start(self, name: str, version: str) -> None:
+    def hint(self, selected: Selected) -> None:
+        """`start` for a release uv's log says it selected (the resolver's `on_selected`)."""
+        self.start(selected.name, selected.version, selected.file_url, selected.metadata_file)
+
+    def start(
+        self,
+        name: str,
+        version: str,
+        file_url: str | None = None,
+        metadata_file: bool = False,
+    ) -> None:
         """Begin fetching one release in the background (a later `release` call waits for it);
-        called while the resolver still runs, so fetching overlaps resolving. A resolver that
-        backtracks through many versions of one package gets `HINTS_PER_NAME` of them fetched
-        ahead (each reads the project's page, which for numpy is 2 MB); the rest wait for its
-        final answer."""
+        called while the resolver still runs, so fetching overlaps resolving. With `file_url`
+        (the wheel the resolver read, `metadata_file` if it read its PEP 658 file) the project's
+        page is not read unless that file fails. A resolver that backtracks through many
+        versions of one package gets `HINTS_PER_NAME` of them fetched ahead (each reads the
+        project's page, which for numpy is 2 MB); the rest wait for its final answer."""
         key = (name, version)
         with self._lock:
             if key in self._known or key in self._pending:
@@ -166,7 +219,8 @@ class IndexClient:
                 return
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=WORKERS)
-            self._pending[key] = self._pool.submit(self._release, name, version)
+            address = _Address(file_url, metadata_file) if file_url and self._trust_log else None
+            self._pending[key] = self._pool.submit(self._release, name, version, address)
 
     def prefetch(self, picked: Mapping[str, str]) -> None:
         """Ask for every release of `picked` at once (threads), so later calls are memory hits."""
@@ -246,13 +300,17 @@ class IndexClient:
         except (httpx.HTTPError, ValueError):
             return None
 
-    def _metadata(self, item: dict[str, Any], url: str, size: int | None) -> tuple[str, ...] | None:
+    def _metadata(
+        self, item: dict[str, Any], url: str, size: int | None
+    ) -> tuple[tuple[str, ...] | None, int | None]:
+        """(Requires-Dist, the wheel's size where reading it told) of the chosen file."""
         text = None
+        learnt = None
         name = str(item.get("filename", ""))
         # PEP 658's metadata file where the page declares one (asking for an undeclared one
         # was measured: a mirror took 120 ms to answer each 404, twice what reading the
         # wheel's METADATA by range requests costs); else the METADATA inside the wheel
-        if item.get("core-metadata") or item.get("dist-info-metadata"):
+        if _declares_metadata(item):
             try:
                 answer = self.client.get(url.split("#", 1)[0] + ".metadata")
                 text = answer.text if answer.status_code == 200 else None
@@ -261,24 +319,25 @@ class IndexClient:
             if text is not None and not text.lstrip().startswith("Metadata-Version:"):
                 text = None  # a host that answers 200 with a page for any path
         if text is None and name.endswith(".whl"):
-            text = self._wheel_metadata(url.split("#", 1)[0], size)
+            text, learnt = self._wheel_metadata(url.split("#", 1)[0], size)
         if text is None:
-            return None
+            return None, learnt
         headers = HeaderParser().parsestr(text)
-        return tuple(headers.get_all("Requires-Dist") or ())
+        return tuple(headers.get_all("Requires-Dist") or ()), learnt
 
-    def _wheel_metadata(self, url: str, size: int | None) -> str | None:
-        """METADATA from inside the wheel: by range requests for a wheel past `SMALL_WHEEL`
-        bytes (or of unknown size), else, or when ranges fail, by downloading a wheel of up to
-        `MAX_WHEEL_BYTES`."""
+    def _wheel_metadata(self, url: str, size: int | None) -> tuple[str | None, int | None]:
+        """METADATA from inside the wheel, and the wheel's size where that told it: by range
+        requests for a wheel past `SMALL_WHEEL` bytes (or of unknown size), else, or when
+        ranges fail, by downloading a wheel of up to `MAX_WHEEL_BYTES`."""
         if size is None or size > SMALL_WHEEL:
-            text = remote_wheel_metadata(self.client, url)
+            text, learnt = remote_wheel_metadata(self.client, url)
+            size = size if size is not None else learnt
             if text is not None or size is None or size > MAX_WHEEL_BYTES:
-                return text
+                return text, size
         try:
             answer = self.client.get(url)
             if answer.status_code != 200:
-                return None
+                return None, size
             with zipfile.ZipFile(io.BytesIO(answer.content)) as wheel:
                 member = next(
                     (
@@ -288,9 +347,10 @@ class IndexClient:
                     ),
                     None,
                 )
-                return wheel.read(member).decode("utf-8", "replace") if member else None
+                text = wheel.read(member).decode("utf-8", "replace") if member else None
+                return text, len(answer.content)
         except (httpx.HTTPError, zipfile.BadZipFile, OSError, KeyError):
-            return None
+            return None, size
 
     def release(self, name: str, version: str) -> Release:
         """The release's file, size and requirements (None where unknown), through the cache."""
@@ -303,9 +363,9 @@ class IndexClient:
             self._known[key] = known
         return known
 
-    def _release(self, name: str, version: str) -> Release:
+    def _release(self, name: str, version: str, address: _Address | None = None) -> Release:
         key = (
-            self.target.index_url,
+            self.target.public_index_url,
             canonicalize_name(name),
             version,
             self.target.python,
@@ -321,15 +381,56 @@ class IndexClient:
                 cached.get("size_bytes"),
                 None if requires is None else tuple(requires),
             )
-        listing = self._files(name)
-        item = self._choose(listing[1], version) if listing else None
-        if listing is None or item is None:
-            return Release(name, version, None, None, None)  # not cached: may be a transient miss
-        url = urljoin(listing[0], str(item.get("url", "")))
-        size = self._size(item, url.split("#", 1)[0])
-        release = Release(
-            name, version, str(item.get("filename")), size, self._metadata(item, url, size)
-        )
+        release = None
+        item = self._from_address(name, version, address) if address is not None else None
+        if item is not None:
+            release = self._read(name, version, item, str(item["url"]))
+            if release.size_bytes is None or release.requires_dist is None:
+                release = None  # the file the log named failed: the page says again
+        if release is None:
+            listing = self._files(name)
+            item = self._choose(listing[1], version) if listing else None
+            if listing is None or item is None:
+                return Release(name, version, None, None, None)  # not cached: may be transient
+            release = self._read(name, version, item, urljoin(listing[0], str(item.get("url", ""))))
         if release.size_bytes is not None and release.requires_dist is not None:
             self.cache.put("release", key, release.as_json())
         return release
+
+    def _from_address(self, name: str, version: str, address: _Address) -> dict[str, Any] | None:
+        """The page entry for the wheel the resolver's log named, if it is a wheel of this
+        release that fits the target (else None: the page is read instead)."""
+        filename = unquote(urlsplit(address.url).path.rsplit("/", 1)[-1])
+        try:
+            wheel_name, found, _, tags = parse_wheel_filename(filename)
+            wanted = Version(version)
+        except (InvalidWheelFilename, InvalidVersion):
+            return None
+        if canonicalize_name(wheel_name) != canonicalize_name(name) or found != wanted:
+            return None
+        if not _fits(tags, self.target):
+            return None
+        return {
+            "filename": filename,
+            "url": address.url,
+            "core-metadata": "true" if address.metadata_file else None,
+        }
+
+    def _read(self, name: str, version: str, item: dict[str, Any], url: str) -> Release:
+        """Size and requirements of the chosen file. Where the index gives neither a size nor a
+        metadata file, the range reads of the wheel also tell its size (no HEAD)."""
+        size: int | None = None
+        plain = url.split("#", 1)[0]
+        declared = item.get("size")
+        if isinstance(declared, int) and declared >= 0:
+            size = declared
+        wheel = str(item.get("filename", "")).endswith(".whl")
+        if size is None and wheel and not _declares_metadata(item):
+            requires, size = self._metadata(item, url, None)
+            if size is None:
+                size = self._size(item, plain)
+        else:
+            if size is None:
+                size = self._size(item, plain)
+            requires, _ = self._metadata(item, url, size)
+        return Release(name, version, str(item.get("filename")), size, requires)

@@ -15,10 +15,11 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import NamedTuple
 
 import httpx
 
-__all__ = ["MAX_REQUESTS", "remote_wheel_metadata"]
+__all__ = ["MAX_REQUESTS", "RemoteWheel", "remote_wheel_metadata"]
 
 TAIL = 64 * 1024  # the first request: the end of the file, where the zip's directory lies
 MAX_REQUESTS = 8  # a zip that needs more reads than this is not an ordinary wheel
@@ -115,9 +116,19 @@ class _RangeFile(io.RawIOBase):
         return len(data)
 
 
-def remote_wheel_metadata(client: httpx.Client, url: str) -> str | None:
-    """The METADATA of the wheel at `url`, read with range requests; None when the server
-    refuses ranges, the file is not a wheel, or reading it would pass the module's caps."""
+class RemoteWheel(NamedTuple):
+    """What the range reads learnt: the METADATA text and the file's size (None where unknown;
+    the size is known from the first answer on, even when the METADATA is not)."""
+
+    metadata: str | None
+    size: int | None
+
+
+def remote_wheel_metadata(client: httpx.Client, url: str) -> RemoteWheel:
+    """The METADATA of the wheel at `url`, read with range requests, and the wheel's size;
+    metadata None when the server refuses ranges, the file is not a wheel, or reading it would
+    pass the module's caps."""
+    remote: _RangeFile | None = None
     try:
         remote = _RangeFile(client, url)
         with zipfile.ZipFile(io.BufferedReader(remote, buffer_size=TAIL)) as wheel:
@@ -131,9 +142,10 @@ def remote_wheel_metadata(client: httpx.Client, url: str) -> str | None:
                 None,
             )
             if member is None or max(member.file_size, member.compress_size) > MAX_METADATA:
-                return None
-            return wheel.read(member).decode("utf-8", "replace")
+                return RemoteWheel(None, remote.size)
+            return RemoteWheel(wheel.read(member).decode("utf-8", "replace"), remote.size)
     except (httpx.HTTPError, zipfile.BadZipFile, OSError, KeyError, ValueError, _TooManyReads):
-        return None
+        pass
     except (EOFError, NotImplementedError, RuntimeError):  # truncated, odd compression, encrypted
-        return None
+        pass
+    return RemoteWheel(None, None if remote is None else remote.size)

@@ -19,15 +19,17 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from packaging.markers import Marker
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from mlops_radar.advise.errors import AdviseError
+from mlops_radar.advise.uvlog import OnSelected, UvLog
 
 __all__ = [
     "PYPI",
@@ -62,6 +64,15 @@ class Target:
     # False: wheels only, so resolving never runs a package's build code (setup.py); True lets
     # uv build sdists for their metadata (their code runs, in uv's isolated build environment)
     allow_builds: bool = False
+
+    @property
+    def public_index_url(self) -> str:
+        """The index URL without its credentials (`https://user:token@host/` -> `https://host/`),
+        for messages and cache keys: what the user typed stays out of output and files."""
+        parts = urlsplit(self.index_url)
+        if "@" not in parts.netloc:
+            return self.index_url
+        return urlunsplit(parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]))
 
     def __post_init__(self) -> None:
         if self.platform not in _PIP_PLATFORMS:
@@ -194,17 +205,12 @@ def uv_command(uv: str, target: Target) -> list[str]:
     ]
 
 
-OnSelected = Callable[[str, str], None]
-_SELECTING = "DEBUG Selecting: "
-_LOG_LEVELS = ("DEBUG ", "TRACE ", "INFO ")
-
-
 def _run_streaming(
     command: Sequence[str], stdin: str, target: Target, folder: Path, on_selected: OnSelected
 ) -> tuple[subprocess.CompletedProcess[str], float]:
-    """`_run` for `uv -v`: each `Selecting: name==version` line of uv's log is handed to
-    `on_selected` while uv still resolves (so index facts can be fetched alongside); the log
-    lines are dropped from the stderr returned, which then reads as without `-v`."""
+    """`_run` for `uv -v`: each release uv's log says it selects is handed to `on_selected`
+    while uv still resolves (so index facts can be fetched alongside; `uvlog`); the log lines
+    are dropped from the stderr returned, which then reads as without `-v`."""
     started = time.perf_counter()
     try:
         process = subprocess.Popen(  # noqa: S603 - fixed argv, requirements validated, no shell
@@ -247,15 +253,12 @@ def _run_streaming(
         except OSError:  # uv exited before reading: its stderr says why
             with contextlib.suppress(OSError):
                 stdin_pipe.close()
+        log = UvLog(on_selected)
         for line in stderr_pipe:
-            if line.startswith(_SELECTING):
-                pin = line[len(_SELECTING) :].split(" ", 1)[0]
-                name, _, version = pin.partition("==")
-                if name and version:
-                    on_selected(canonicalize_name(name.split("[")[0]), version)
-            elif not line.startswith(_LOG_LEVELS):
+            if not log.feed(line):
                 kept.append(line)
         process.wait()
+        log.finish()
     finally:
         timer.cancel()
         if process.poll() is None:
@@ -310,7 +313,7 @@ def unreachable(stderr: str, target: Target) -> AdviseError | None:
         return None
     causes = [line.strip() for line in stderr.splitlines() if line.strip().startswith("cause:")]
     detail = causes[-1].removeprefix("cause:").strip() if causes else stderr.strip()[:200]
-    return AdviseError(f"the package index {target.index_url} could not be read: {detail}")
+    return AdviseError(f"the package index {target.public_index_url} could not be read: {detail}")
 
 
 def _resolve_uv(
@@ -426,7 +429,7 @@ def resolve(
     on_selected: OnSelected | None = None,
 ) -> Resolution:
     """Resolve validated PEP 508 `requirements` for `target` with uv (or pip if uv is missing,
-    or when `resolver="pip"`), in a throwaway folder. With uv, `on_selected(name, version)` is
+    or when `resolver="pip"`), in a throwaway folder. With uv, `on_selected(Selected)` is
     called for each candidate uv selects while it resolves (a hint: uv may backtrack, the
     result's `picked` is what counts); pip gives no such hint."""
     uv = find_uv() if resolver in ("auto", "uv") else None

@@ -179,7 +179,10 @@ def _check(
     started: float,
 ) -> StackCheck:
     # the footprint's index facts are fetched while uv resolves, for each candidate it selects
-    on_selected = client.start if options.footprint else None
+    on_selected = None
+    if options.footprint:
+        client.warm_up()
+        on_selected = client.hint
     result = resolve(
         _lines([*tools, *stack]), target, resolver=options.resolver, on_selected=on_selected
     )

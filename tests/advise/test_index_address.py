@@ -1,0 +1,123 @@
+"""The footprint reads each release from the wheel uv's log names, not from the project's index
+page (which for numpy is 2 MB), and falls back to the page where the log names none or the
+file fails; a local index on 127.0.0.1 that records who asked for what."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from localindex import UNIVERSE, serve_index, write_index
+
+from mlops_radar.advise.cache import Cache
+from mlops_radar.advise.index import IndexClient
+from mlops_radar.advise.lockin import load_cloud_sdks
+from mlops_radar.advise.requirements import from_arguments
+from mlops_radar.advise.resolver import Target
+from mlops_radar.advise.stack import CheckOptions, StackCheck, check_stack
+
+Asked = list[tuple[str, str, str]]
+
+
+@contextmanager
+def _index(tmp_path: Path, *, core_metadata: bool) -> Iterator[tuple[str, Path, Asked]]:
+    folder = write_index(tmp_path / "index", UNIVERSE, core_metadata=core_metadata)
+    asked: Asked = []
+    with serve_index(folder, asked) as url:
+        yield url, folder, asked
+
+
+def _check(url: str, root: Path, *tools: str) -> StackCheck:
+    target = Target(index_url=url, timeout=60, cache_dir=root / "uv")
+    return check_stack(
+        from_arguments(tools), [], target, load_cloud_sdks(), Cache(root), CheckOptions()
+    )
+
+
+def _ours(asked: Asked) -> list[tuple[str, str]]:
+    """The requests of mlops-radar's own client (uv says `uv/...`)."""
+    return [(method, path) for method, path, agent in asked if agent.startswith("python-httpx")]
+
+
+def _footprints(result: StackCheck) -> str:
+    return json.dumps({k: v.as_json() for k, v in result.footprints.items()}, sort_keys=True)
+
+
+def test_the_wheels_uv_read_are_read_without_their_pages(tmp_path: Path) -> None:
+    with _index(tmp_path, core_metadata=True) as (url, folder, asked):
+        fast = _check(url, tmp_path / "fast", "cloudy", "beta")
+        ours = _ours(asked)
+        # the same index behind credentials: uv masks them in its log, so every page is read
+        host = url.removeprefix("http://")
+        asked.clear()
+        paged = _check(f"http://reader:secret@{host}", tmp_path / "paged", "cloudy", "beta")
+        ours_paged = _ours(asked)
+    assert fast.compatible
+    assert paged.compatible
+    assert len(fast.picked) == 5
+    pages = [path for method, path in ours if path.endswith("/")]
+    assert pages == []
+    assert sorted(m for m, p in ours) == ["GET"] * 5 + ["HEAD"] * 5  # metadata file, size
+    assert len([p for m, p in ours_paged if p.endswith("/")]) == 5  # the fallback: one page each
+    assert _footprints(fast) == _footprints(paged)
+    storekit = next(folder.glob("storekit/*.whl"))
+    sizes = {r.name: r.size_bytes for r in _releases(url, tmp_path / "fast", fast)}
+    assert sizes["storekit"] == storekit.stat().st_size
+
+
+def _releases(url: str, root: Path, result: StackCheck) -> list:  # type: ignore[type-arg]
+    client = IndexClient(Target(index_url=url, cache_dir=root / "uv"), Cache(root))
+    try:
+        return [client.release(n, v) for n, v in result.picked.items()]  # from the cache
+    finally:
+        client.close()
+
+
+def test_without_metadata_files_the_range_reads_also_give_the_size(tmp_path: Path) -> None:
+    # a mirror that declares no PEP 658 files: uv and we both read ranges of each wheel
+    with _index(tmp_path, core_metadata=False) as (url, folder, asked):
+        result = _check(url, tmp_path / "c", "cloudy", "beta")
+    ours = _ours(asked)
+    assert result.compatible
+    assert not [p for m, p in ours if p.endswith("/")]  # no pages
+    assert not [p for m, p in ours if m == "HEAD"]  # the first range answer told the size
+    for release in _releases(url, tmp_path / "c", result):
+        wheel = folder / release.name / str(release.filename)
+        assert release.size_bytes == wheel.stat().st_size
+        assert release.requires_dist is not None
+
+
+def test_an_address_that_fails_falls_back_to_the_page(tmp_path: Path) -> None:
+    with _index(tmp_path, core_metadata=True) as (url, _, asked):
+        client = IndexClient(Target(index_url=url), Cache(tmp_path, enabled=False))
+        try:
+            gone = f"{url}beta/beta-1.0-py3-none-any.whl.gone"
+            client.start("beta", "1.0", f"{url}beta/beta-1.0-py3-none-any.whl", True)
+            missing = client.release("beta", "1.0")
+            client.start("alpha", "1.0", gone, False)  # not a wheel of alpha 1.0
+            other = client.release("alpha", "1.0")
+            client.start("common", "1.5", f"{url}nowhere/common-1.5-py3-none-any.whl", True)
+            moved = client.release("common", "1.5")
+        finally:
+            client.close()
+    assert missing.requires_dist == ("common<2", 'boto3>=1.28 ; extra == "s3"')
+    assert other.requires_dist == ("common>=1,<2",)
+    assert moved.requires_dist == ()  # the address 404s: the page tells where the wheel is
+    assert moved.size_bytes is not None
+    ours = _ours(asked)
+    assert ("GET", "/nowhere/common-1.5-py3-none-any.whl.metadata") in ours
+    assert ("GET", "/common/") in ours
+    assert ("GET", "/alpha/") in ours
+    assert ("GET", "/beta/") not in ours
+
+
+def test_the_index_credentials_are_not_written_to_the_cache(tmp_path: Path) -> None:
+    with _index(tmp_path, core_metadata=True) as (url, _, _):
+        host = url.removeprefix("http://")
+        result = _check(f"http://reader:s3cret-word@{host}", tmp_path / "c", "alpha")
+    assert result.compatible
+    written = [p.read_text() for p in (tmp_path / "c").rglob("*.json")]
+    assert written
+    assert not any("s3cret-word" in text for text in written)
