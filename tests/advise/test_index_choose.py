@@ -100,3 +100,27 @@ def test_a_backtracking_resolver_gets_a_few_versions_per_package_fetched_ahead(
         ("pkg", "1.2"),
         ("pkg", "1.7"),
     ]
+
+
+def test_a_stable_abi_wheel_is_taken_only_from_its_python_on(tmp_path: Path) -> None:
+    # ast-serialize 0.13.1 on PyPI: a cp315-abi3 wheel (for 3.15 and later) listed before the
+    # cp39-abi3 one; both fit the platform, only the second installs on 3.11
+    files = _files(
+        "ast_serialize-0.13.1-cp315-abi3.abi3t-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+        "ast_serialize-0.13.1-cp39-abi3-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
+    )
+    chosen = _client(tmp_path)._choose(files, "0.13.1") or {}
+    assert chosen.get("filename", "").startswith("ast_serialize-0.13.1-cp39-abi3")
+
+
+def test_interpreter_tags_past_or_beside_the_target_python_do_not_fit(tmp_path: Path) -> None:
+    files = _files(
+        "pkg-1.0-cp312-cp312-manylinux_2_28_x86_64.whl",  # another CPython's ABI
+        "pkg-1.0-py312-none-any.whl",  # needs 3.12
+        "pkg-1.0-pp311-pypy311_pp73-manylinux_2_28_x86_64.whl",  # PyPy
+        "pkg-1.0-cp211-abi3-manylinux_2_28_x86_64.whl",  # Python 2's stable ABI
+        "pkg-1.0-py310-none-any.whl",  # fits 3.11
+    )
+    chosen = _client(tmp_path)._choose(files, "1.0") or {}
+    assert chosen.get("filename") == "pkg-1.0-py310-none-any.whl"
+    assert (_client(tmp_path)._choose(files[:4], "1.0") or {}).get("filename") is None

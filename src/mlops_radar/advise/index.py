@@ -111,16 +111,35 @@ def _spelled_version(filename: str) -> str:
     return parts[1] if len(parts) > 1 else ""
 
 
+def _version_tag(interpreter: str, prefix: str) -> tuple[int, int] | None:
+    """(3, 11) of `cp311` or `py311`, (3, 0) of `py3`; None for another interpreter."""
+    digits = interpreter.removeprefix(prefix)
+    if interpreter == digits or not digits.isdigit():
+        return None
+    return int(digits[0]), int(digits[1:] or 0)
+
+
+def _python_fits(interpreter: str, abi: str, python: tuple[int, int]) -> bool:
+    """Whether CPython `python` can install a wheel of this interpreter tag: `py3` and `pyXY`
+    up to its version, `cpXY` its own version only, `cpXY-abi3` (the stable ABI) from that
+    version on (`cp315-abi3` needs 3.15: it is not for 3.11)."""
+    generic = _version_tag(interpreter, "py")
+    if generic is not None:
+        return generic[0] == python[0] and generic[1] <= python[1]
+    cpython = _version_tag(interpreter, "cp")
+    if cpython is None or cpython[0] != python[0]:
+        return False
+    return cpython[1] <= python[1] if abi == "abi3" else cpython[1] == python[1]
+
+
 def _fits(tags: frozenset[Any], target: Target) -> bool:
     major, minor = target.python.split(".")
-    pythons = {"py3", f"py{major}{minor}", f"cp{major}{minor}", "py2.py3"}
-    for tag in tags:
-        python_ok = tag.interpreter in pythons or tag.interpreter.startswith(("py3", "py2.py3"))
-        abi3 = tag.abi == "abi3" and tag.interpreter.startswith("cp3")
-        platform_ok = _platform_fits(tag.platform, target.platform)
-        if (python_ok or abi3) and platform_ok:
-            return True
-    return False
+    python = (int(major), int(minor))
+    return any(
+        _python_fits(tag.interpreter, tag.abi, python)
+        and _platform_fits(tag.platform, target.platform)
+        for tag in tags
+    )
 
 
 _TLS_LOCK = threading.Lock()
