@@ -5,18 +5,20 @@ file fails; a local index on 127.0.0.1 that records who asked for what."""
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from localindex import UNIVERSE, serve_index, write_index
+from localindex import UNIVERSE, Dist, serve_index, write_index
 
 from mlops_radar.advise.cache import Cache
 from mlops_radar.advise.index import IndexClient
 from mlops_radar.advise.lockin import load_cloud_sdks
 from mlops_radar.advise.requirements import from_arguments
-from mlops_radar.advise.resolver import Target
+from mlops_radar.advise.resolver import Target, resolve
 from mlops_radar.advise.stack import CheckOptions, StackCheck, check_stack
+from mlops_radar.advise.uvlog import Selected
 
 Asked = list[tuple[str, str, str]]
 
@@ -121,3 +123,45 @@ def test_the_index_credentials_are_not_written_to_the_cache(tmp_path: Path) -> N
     written = [p.read_text() for p in (tmp_path / "c").rglob("*.json")]
     assert written
     assert not any("s3cret-word" in text for text in written)
+
+
+def test_the_page_path_takes_the_wheel_uv_takes(tmp_path: Path) -> None:
+    # one release with wheels for many machines: the file our page reading chooses is the one
+    # uv selects, for each of uv's platform aliases (its `Selecting:` line names it)
+    folder = write_index(tmp_path / "index", [Dist("multi", "1.0")])
+    (plain,) = (folder / "multi").glob("*.whl")
+    tags = (
+        "cp311-cp311-manylinux_2_34_x86_64",
+        "cp311-cp311-musllinux_1_2_x86_64",
+        "cp311-abi3-manylinux2014_x86_64.manylinux_2_17_x86_64",
+        "cp311-cp311-manylinux_2_28_x86_64",
+        "cp315-abi3-manylinux_2_28_x86_64",
+        "cp311-cp311-manylinux_2_28_aarch64",
+        "cp311-cp311-macosx_14_0_arm64",
+        "cp311-cp311-macosx_12_0_arm64",
+        "cp311-cp311-macosx_10_9_x86_64",
+        "cp311-cp311-macosx_10_9_universal2",
+        "cp311-cp311-win32",
+        "cp311-cp311-win_amd64",
+        "cp310-abi3-win_amd64",
+    )
+    names = [f"multi-1.0-{tag}.whl" for tag in tags]
+    for name in names:
+        shutil.copy(plain, folder / "multi" / name)
+        shutil.copy(f"{plain}.metadata", folder / "multi" / f"{name}.metadata")
+    plain.unlink()
+    Path(f"{plain}.metadata").unlink()
+    links = "".join(f'<a href="{n}" data-core-metadata="true">{n}</a>\n' for n in names)
+    (folder / "multi" / "index.html").write_text(f"<html><body>\n{links}</body></html>\n")
+    with serve_index(folder) as url:
+        for platform in ("linux", "macos", "windows"):
+            target = Target(platform=platform, index_url=url, cache_dir=tmp_path / platform)
+            seen: list[Selected] = []
+            assert resolve(["multi"], target, on_selected=seen.append).ok
+            client = IndexClient(target, Cache(tmp_path, enabled=False))
+            try:
+                ours = client.release("multi", "1.0").filename
+            finally:
+                client.close()
+            (uv_took,) = {s.file_url.rsplit("/", 1)[-1] for s in seen if s.file_url}
+            assert ours == uv_took, platform

@@ -124,3 +124,27 @@ def test_interpreter_tags_past_or_beside_the_target_python_do_not_fit(tmp_path: 
     chosen = _client(tmp_path)._choose(files, "1.0") or {}
     assert chosen.get("filename") == "pkg-1.0-py310-none-any.whl"
     assert (_client(tmp_path)._choose(files[:4], "1.0") or {}).get("filename") is None
+
+
+def test_the_wheel_an_installer_prefers_not_the_first_that_fits(tmp_path: Path) -> None:
+    # cryptography 50.0.2 lists its manylinux2014 wheel before its manylinux_2_28 one; uv (and
+    # pip on a glibc 2.28 machine) takes the newer; a newer glibc or musl does not install
+    files = _files(
+        "c-1.0-cp311-cp311-manylinux_2_34_x86_64.whl",
+        "c-1.0-cp311-cp311-musllinux_1_2_x86_64.whl",
+        "c-1.0-cp311-abi3-manylinux2014_x86_64.manylinux_2_17_x86_64.whl",
+        "c-1.0-cp311-abi3-manylinux_2_28_x86_64.whl",
+        "c-1.0-py3-none-any.whl",
+        "c-1.0-cp311-cp311-macosx_14_0_arm64.whl",
+        "c-1.0-cp311-cp311-macosx_10_9_x86_64.whl",
+        "c-1.0-cp311-cp311-macosx_10_9_universal2.whl",
+    )
+    picked = {
+        platform: (_client(tmp_path, platform)._choose(files, "1.0") or {}).get("filename")
+        for platform in ("linux", "macos", "windows")
+    }
+    assert picked == {
+        "linux": "c-1.0-cp311-abi3-manylinux_2_28_x86_64.whl",
+        "macos": "c-1.0-cp311-cp311-macosx_10_9_universal2.whl",
+        "windows": "c-1.0-py3-none-any.whl",
+    }

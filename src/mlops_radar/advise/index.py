@@ -10,6 +10,7 @@ are cached per (index, package, version, Python, platform).
 
 from __future__ import annotations
 
+import functools
 import io
 import ssl
 import threading
@@ -23,6 +24,7 @@ from typing import Any
 from urllib.parse import unquote, urljoin, urlsplit
 
 import httpx
+from packaging.tags import Tag, compatible_tags, cpython_tags, mac_platforms
 from packaging.utils import (
     InvalidSdistFilename,
     InvalidWheelFilename,
@@ -44,18 +46,26 @@ SMALL_WHEEL = 256 * 1024  # below this one download costs less than three range 
 WORKERS = 16
 HINTS_PER_NAME = 3
 _ACCEPT = "application/vnd.pypi.simple.v1+json, text/html;q=0.1"
-# The wheel platform tags of uv's --python-platform aliases: linux is x86_64-unknown-linux-gnu
-# (glibc, not musl), macos is aarch64-apple-darwin, windows is x86_64-pc-windows-msvc.
-
-
-def _platform_fits(tag: str, platform: str) -> bool:
-    if tag == "any":
-        return True
-    if platform == "linux":
-        return tag.endswith("_x86_64") and (tag.startswith("manylinux") or tag == "linux_x86_64")
-    if platform == "macos":
-        return tag.startswith("macosx_") and tag.endswith(("_arm64", "_universal2"))
-    return tag == "win_amd64"
+# The wheel platforms of uv's --python-platform aliases, most preferred first, as uv 0.13 takes
+# them (tried on a local index): linux is x86-64 glibc up to 2.28 (manylinux_2_28 down to
+# manylinux1, and linux_x86_64; not musl, not a newer glibc), macos is Apple silicon up to macOS
+# 13.0 (arm64, and universal2 back to 10.4; not x86_64), windows is 64-bit (win_amd64).
+_LEGACY_MANYLINUX = {17: "manylinux2014", 12: "manylinux2010", 5: "manylinux1"}
+_PLATFORM_TAGS = {
+    "linux": (
+        *(
+            name
+            for minor in range(28, 4, -1)
+            for name in (
+                f"manylinux_2_{minor}_x86_64",
+                *((f"{_LEGACY_MANYLINUX[minor]}_x86_64",) if minor in _LEGACY_MANYLINUX else ()),
+            )
+        ),
+        "linux_x86_64",
+    ),
+    "macos": tuple(mac_platforms((13, 0), "arm64")),
+    "windows": ("win_amd64",),
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +102,7 @@ class _Anchors(HTMLParser):
             self.files.append({"filename": name, "url": href, "core-metadata": metadata})
 
 
-def _version_of(filename: str) -> tuple[Version | None, bool, frozenset[Any]]:
+def _version_of(filename: str) -> tuple[Version | None, bool, frozenset[Tag]]:
     try:
         _, version, _, tags = parse_wheel_filename(filename)
         return version, True, tags
@@ -111,35 +121,28 @@ def _spelled_version(filename: str) -> str:
     return parts[1] if len(parts) > 1 else ""
 
 
-def _version_tag(interpreter: str, prefix: str) -> tuple[int, int] | None:
-    """(3, 11) of `cp311` or `py311`, (3, 0) of `py3`; None for another interpreter."""
-    digits = interpreter.removeprefix(prefix)
-    if interpreter == digits or not digits.isdigit():
-        return None
-    return int(digits[0]), int(digits[1:] or 0)
+@functools.lru_cache(maxsize=32)
+def _preference(python: str, platform: str) -> dict[Tag, int]:
+    """Every wheel tag CPython `python` installs on `platform`, ranked (0 is the most
+    preferred), from `packaging.tags`: cp311-cp311 before cp311-abi3 before py3-none, the newest
+    platform first, `any` last. A `cp315-abi3` wheel is not for 3.11; `py312` neither."""
+    major, minor = (int(part) for part in python.split("."))
+    platforms = _PLATFORM_TAGS[platform]
+    ranked: dict[Tag, int] = {}
+    for tag in (
+        *cpython_tags((major, minor), platforms=platforms),
+        *compatible_tags((major, minor), platforms=platforms),
+    ):
+        ranked.setdefault(tag, len(ranked))
+    return ranked
 
 
-def _python_fits(interpreter: str, abi: str, python: tuple[int, int]) -> bool:
-    """Whether CPython `python` can install a wheel of this interpreter tag: `py3` and `pyXY`
-    up to its version, `cpXY` its own version only, `cpXY-abi3` (the stable ABI) from that
-    version on (`cp315-abi3` needs 3.15: it is not for 3.11)."""
-    generic = _version_tag(interpreter, "py")
-    if generic is not None:
-        return generic[0] == python[0] and generic[1] <= python[1]
-    cpython = _version_tag(interpreter, "cp")
-    if cpython is None or cpython[0] != python[0]:
-        return False
-    return cpython[1] <= python[1] if abi == "abi3" else cpython[1] == python[1]
-
-
-def _fits(tags: frozenset[Any], target: Target) -> bool:
-    major, minor = target.python.split(".")
-    python = (int(major), int(minor))
-    return any(
-        _python_fits(tag.interpreter, tag.abi, python)
-        and _platform_fits(tag.platform, target.platform)
-        for tag in tags
-    )
+def _rank(tags: frozenset[Tag], target: Target) -> int | None:
+    """How much the target prefers a wheel of these tags (lower first); None: it cannot
+    install it."""
+    preference = _preference(target.python, target.platform)
+    ranks = [preference[tag] for tag in tags if tag in preference]
+    return min(ranks) if ranks else None
 
 
 _TLS_LOCK = threading.Lock()
@@ -297,16 +300,19 @@ class IndexClient:
         return chosen if chosen is not None else self._choose_among(files, wanted)
 
     def _choose_among(self, files: list[dict[str, Any]], wanted: Version) -> dict[str, Any] | None:
+        """The wheel of `wanted` the target prefers (as an installer ranks tags), else its sdist."""
         sdist = None
+        best: tuple[int, dict[str, Any]] | None = None
         for item in files:
             found, is_wheel, tags = _version_of(str(item.get("filename", "")))
             if found != wanted or item.get("yanked") not in (None, False):
                 continue
-            if is_wheel and _fits(tags, self.target):
-                return item
+            rank = _rank(tags, self.target) if is_wheel else None
+            if rank is not None and (best is None or rank < best[0]):
+                best = (rank, item)
             if not is_wheel and sdist is None:
                 sdist = item
-        return sdist
+        return best[1] if best is not None else sdist
 
     def _size(self, item: dict[str, Any], url: str) -> int | None:
         size = item.get("size")
@@ -427,7 +433,7 @@ class IndexClient:
             return None
         if canonicalize_name(wheel_name) != canonicalize_name(name) or found != wanted:
             return None
-        if not _fits(tags, self.target):
+        if _rank(tags, self.target) is None:
             return None
         return {
             "filename": filename,
