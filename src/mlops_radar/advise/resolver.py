@@ -46,7 +46,7 @@ ROOT = "-r"  # the parent of a package asked for directly
 # --python-platform names of uv, and the pip --platform tags that match them
 _PIP_PLATFORMS = {
     "linux": ("manylinux_2_28_x86_64", "manylinux2014_x86_64", "linux_x86_64"),
-    "macos": ("macosx_11_0_arm64", "macosx_11_0_universal2"),
+    "macos": ("macosx_13_0_arm64",),  # pip widens it to older macOS and to universal2, as uv does
     "windows": ("win_amd64",),
 }
 _MARKER_PLATFORM = {"linux": "linux", "macos": "darwin", "windows": "win32"}
