@@ -3,12 +3,16 @@ a URL or an invalid name through."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from hypothesis import given
 from hypothesis import strategies as st
+from packaging.utils import canonicalize_name
 
 from mlops_radar.advise.errors import AdviseError
 from mlops_radar.advise.mapping import MANIFESTS, manifest_name, map_tool
 from mlops_radar.advise.requirements import parse_line
+from mlops_radar.advise.uvlog import Selected, UvLog
 
 
 @given(st.sampled_from(MANIFESTS), st.text(max_size=300))
@@ -42,3 +46,40 @@ def test_mapping_names_are_valid_or_dropped(name: str) -> None:
     )
     for package in mapping.packages:
         parse_line(package, "mapped")  # never raises: a mapped name is a valid requirement
+
+
+_LOG_LINE = st.one_of(
+    st.text(max_size=200),
+    st.builds(
+        lambda pin, name: f"DEBUG Selecting: {pin} [compatible] ({name})\n",
+        st.text(max_size=40),
+        st.text(max_size=60),
+    ),
+    st.builds(
+        lambda url: f"DEBUG Sending fresh GET request for: {url}\n",
+        st.one_of(
+            st.text(max_size=120),
+            st.builds(lambda p: f"https://files.example/{p}", st.text(max_size=80)),
+        ),
+    ),
+)
+
+
+@given(st.lists(_LOG_LINE, max_size=30))
+def test_uv_log_lines_give_well_formed_hints_or_none(lines: list[str]) -> None:
+    seen: list[Selected] = []
+    log = UvLog(seen.append)
+    for line in lines:
+        log.feed(line)
+    log.finish()
+    for hint in seen:
+        assert hint.name
+        assert hint.name == canonicalize_name(hint.name)
+        assert hint.version
+        assert not any(c.isspace() for c in hint.version)
+        if hint.file_url is not None:
+            parts = urlsplit(hint.file_url)
+            assert parts.scheme in ("http", "https")
+            assert "@" not in parts.netloc
+            assert parts.path.endswith(".whl")
+            assert not parts.fragment
