@@ -9,6 +9,12 @@ Run: python benchmarks/licenses.py [--shipped] [--detectors scancode,askalono,li
 Without --shipped the canonical texts come from the npm package spdx-license-list (npm pack into
 ~/.cache/mlops-radar/bench, once); --shipped uses the ten texts the GitHub simulator ships.
 Targets for the default detector: detection >= 99%, precision >= 99%, >= 20 files/s.
+
+`--installed` measures speed on real license files instead: the LICENSE*, LICENCE*, COPYING* and
+UNLICENSE files of the Python distributions installed beside this interpreter (what projects
+ship, with their bundled third-party notices; no known answers, so each detector's agreement
+with the first one is given instead of accuracy). The files differ from machine to machine:
+the table names how many and how large.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
+from importlib.metadata import distributions
 from pathlib import Path
 
 import platformdirs
@@ -224,13 +231,93 @@ def show(results: list[Result], cases: list[Case], console: Console) -> None:
     console.print(kinds)
 
 
+_LICENSE_NAME = re.compile(r"(LICEN[CS]E|COPYING|UNLICENSE)", re.IGNORECASE)
+
+
+def installed_files() -> list[dict[str, object]]:
+    """The license files of the installed distributions, by the names a collection takes."""
+    found: dict[str, dict[str, object]] = {}
+    for dist in distributions():
+        for entry in dist.files or ():
+            if ".dist-info/" not in str(entry) or not _LICENSE_NAME.match(entry.name):
+                continue
+            path = Path(str(dist.locate_file(entry)))
+            try:
+                data = path.read_bytes()
+            except OSError:
+                continue
+            text = data.decode("utf-8", "replace")
+            found[str(path)] = {
+                "path": entry.name,
+                "byte_size": len(data),
+                "is_binary": False,
+                "is_truncated": False,
+                "capped": False,
+                "text": text,
+                "skipped": None,
+            }
+    return [found[k] for k in sorted(found)]
+
+
+def run_installed(names: list[str], console: Console) -> None:
+    files = installed_files()
+    size = sum(int(str(f["byte_size"])) for f in files)
+    table = Table(
+        title=f"License detectors on {len(files)} license files of the installed distributions "
+        f"({size / 1e6:.1f} MB)"
+    )
+    for column in ("detector", "files/s", "files/CPU-s", "> 0.2 s", "> 1 s", "answered",
+                   "same answer as the first"):  # fmt: skip
+        table.add_column(column, justify="left" if column == "detector" else "right")
+    first: list[str | None] | None = None
+    for name in names:
+        try:
+            detector = load_detector(name)
+        except DetectorError as exc:
+            table.add_row(name, "-", "-", "-", "-", "-", str(exc))
+            continue
+        forget = getattr(detector, "forget", None)
+        answers: list[str | None] = []
+        spent: list[float] = []
+        started, cpu_started = time.perf_counter(), time.process_time()
+        for item in files:
+            if forget is not None:
+                forget()
+            began = time.perf_counter()
+            found = detect_with(detector, [item])
+            spent.append(time.perf_counter() - began)
+            answers.append(found.expression if found is not None else None)
+        wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
+        if first is None:
+            first = answers
+        same = sum(a == b for a, b in zip(answers, first, strict=True))
+        table.add_row(
+            f"{name} ({detector.version})",
+            f"{len(files) / wall:,.1f}",
+            f"{len(files) / cpu:,.1f}",
+            str(sum(1 for t in spent if t > 0.2)),
+            str(sum(1 for t in spent if t > 1.0)),
+            f"{sum(a is not None for a in answers) / len(files):.0%}",
+            f"{same}/{len(files)}",
+        )
+    console.print(table)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shipped", action="store_true", help="the ten shipped texts only")
     parser.add_argument("--detectors", default=",".join(DETECTORS))
     parser.add_argument("--wrong", action="store_true", help="list every wrong answer")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument(
+        "--installed",
+        action="store_true",
+        help="speed on the license files of the installed distributions instead of the corpus",
+    )
     args = parser.parse_args()
+    if args.installed:
+        run_installed(args.detectors.split(","), Console(width=160))
+        return
     cache = Path(platformdirs.user_cache_dir("mlops-radar")) / "bench"
     texts = shipped_texts() if args.shipped else npm_texts(cache)
     cases = corpus(texts)
