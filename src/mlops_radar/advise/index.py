@@ -1,11 +1,13 @@
 """What the package index says about one release: its file's size and its requirements.
 
-Reads the simple repository API (PEP 691 JSON where the index offers it, else PEP 503 HTML), picks
-the file a fresh install on the target would take (a compatible wheel, else the sdist), its size
-(PEP 700 `size`, else the file's Content-Length) and its core metadata (PEP 658 `.metadata` file,
-else the METADATA inside the wheel, read as data: by HTTP range requests (`remotezip`), or by
-downloading a wheel of up to `MAX_WHEEL_BYTES` where ranges fail). Unknown stays None. Answers
-are cached per (index, package, version, Python, platform).
+The file is the wheel the resolver read where its log names it (`uvlog`), else one chosen from
+the project's page (PEP 691 JSON where the index offers it, else PEP 503 HTML): the wheel a fresh
+install on the target would take (ranked by `packaging.tags`), else the sdist. Its size is PEP
+700's `size`, else what the range reads or the file's Content-Length say; its core metadata the
+PEP 658 `.metadata` file, else the METADATA inside the wheel, read as data: by HTTP range
+requests (`remotezip`), or by downloading a wheel of up to `MAX_WHEEL_BYTES` where ranges fail.
+Unknown stays None. Answers are cached per (index without credentials, package, version,
+Python, platform).
 """
 
 from __future__ import annotations
