@@ -16,6 +16,15 @@ def _client(tmp_path: Path, platform: str = "linux") -> IndexClient:
     return IndexClient(Target(platform=platform), Cache(tmp_path, enabled=False))
 
 
+def _picked_per_platform(
+    tmp_path: Path, files: list[dict[str, object]], version: str
+) -> dict[str, object]:
+    return {
+        platform: (_client(tmp_path, platform)._choose(files, version) or {}).get("filename")
+        for platform in ("linux", "macos", "windows")
+    }
+
+
 def _files(*names: str) -> list[dict[str, object]]:
     return [{"filename": n, "url": n} for n in names]
 
@@ -62,11 +71,7 @@ def test_the_wheel_of_the_machine_uv_resolves_for(tmp_path: Path) -> None:
         "np-2.0-cp311-cp311-win32.whl",
         "np-2.0-cp311-cp311-win_amd64.whl",
     )
-    picked = {
-        platform: (_client(tmp_path, platform)._choose(files, "2.0") or {}).get("filename")
-        for platform in ("linux", "macos", "windows")
-    }
-    assert picked == {
+    assert _picked_per_platform(tmp_path, files, "2.0") == {
         "linux": "np-2.0-cp311-cp311-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl",
         "macos": "np-2.0-cp311-cp311-macosx_11_0_arm64.whl",
         "windows": "np-2.0-cp311-cp311-win_amd64.whl",
@@ -139,11 +144,7 @@ def test_the_wheel_an_installer_prefers_not_the_first_that_fits(tmp_path: Path) 
         "c-1.0-cp311-cp311-macosx_10_9_x86_64.whl",
         "c-1.0-cp311-cp311-macosx_10_9_universal2.whl",
     )
-    picked = {
-        platform: (_client(tmp_path, platform)._choose(files, "1.0") or {}).get("filename")
-        for platform in ("linux", "macos", "windows")
-    }
-    assert picked == {
+    assert _picked_per_platform(tmp_path, files, "1.0") == {
         "linux": "c-1.0-cp311-abi3-manylinux_2_28_x86_64.whl",
         "macos": "c-1.0-cp311-cp311-macosx_10_9_universal2.whl",
         "windows": "c-1.0-py3-none-any.whl",
