@@ -186,7 +186,7 @@ class IndexClient:
         self._lock = threading.Lock()
         self._client_lock = threading.Lock()
         # uv masks an index's credentials in its log: addresses from it would fail to authenticate
-        self._trust_log = "@" not in urlsplit(target.index_url).netloc
+        self._trust_log = target.public_index_url == target.index_url
 
     @property
     def client(self) -> httpx.Client:
@@ -316,10 +316,8 @@ class IndexClient:
                 sdist = item
         return best[1] if best is not None else sdist
 
-    def _size(self, item: dict[str, Any], url: str) -> int | None:
-        size = item.get("size")
-        if isinstance(size, int) and size >= 0:
-            return size
+    def _head_size(self, url: str) -> int | None:
+        """The file's Content-Length, by a HEAD (None when it cannot be told)."""
         try:
             answer = self.client.head(url)
             length = answer.headers.get("content-length")
@@ -455,9 +453,9 @@ class IndexClient:
         if size is None and wheel and not _declares_metadata(item):
             requires, size = self._metadata(item, url, None)
             if size is None:
-                size = self._size(item, plain)
+                size = self._head_size(plain)
         else:
             if size is None:
-                size = self._size(item, plain)
+                size = self._head_size(plain)
             requires, _ = self._metadata(item, url, size)
         return Release(name, version, str(item.get("filename")), size, requires)

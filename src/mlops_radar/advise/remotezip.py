@@ -144,8 +144,16 @@ def remote_wheel_metadata(client: httpx.Client, url: str) -> RemoteWheel:
             if member is None or max(member.file_size, member.compress_size) > MAX_METADATA:
                 return RemoteWheel(None, remote.size)
             return RemoteWheel(wheel.read(member).decode("utf-8", "replace"), remote.size)
-    except (httpx.HTTPError, zipfile.BadZipFile, OSError, KeyError, ValueError, _TooManyReads):
-        pass
-    except (EOFError, NotImplementedError, RuntimeError):  # truncated, odd compression, encrypted
+    except (
+        httpx.HTTPError,
+        zipfile.BadZipFile,
+        OSError,
+        KeyError,
+        ValueError,
+        _TooManyReads,
+        EOFError,  # truncated
+        NotImplementedError,  # odd compression
+        RuntimeError,  # encrypted
+    ):
         pass
     return RemoteWheel(None, None if remote is None else remote.size)
