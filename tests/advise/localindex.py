@@ -4,8 +4,10 @@ never answers (importable: the tests' folder is on the path)."""
 
 from __future__ import annotations
 
+import io
 import json
 import socket
+import tarfile
 import threading
 import zipfile
 from collections.abc import Iterator, Mapping, Sequence
@@ -60,16 +62,44 @@ def write_wheel(folder: Path, dist: Dist) -> Path:
     return path
 
 
-def write_index(folder: Path, dists: Sequence[Dist], *, core_metadata: bool = True) -> Path:
-    """A PEP 503 simple index of `dists` under `folder`."""
+def write_sdist(folder: Path, dist: Dist) -> Path:
+    """A source distribution of `dist` in `folder/<name>/` (PKG-INFO and a setup.py that must
+    never run: it raises)."""
+    stem = f"{dist.name.replace('-', '_')}-{dist.version}"
+    target = folder / dist.name
+    target.mkdir(parents=True, exist_ok=True)
+    path = target / f"{stem}.tar.gz"
+    members = {
+        f"{stem}/PKG-INFO": _metadata(dist),
+        f"{stem}/setup.py": "raise SystemExit('this test sdist must not be built')\n",
+    }
+    with tarfile.open(path, "w:gz") as tar:
+        for name, text in members.items():
+            data = text.encode("utf-8")
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+def write_index(
+    folder: Path,
+    dists: Sequence[Dist],
+    *,
+    core_metadata: bool = True,
+    sdists_only: Sequence[Dist] = (),
+) -> Path:
+    """A PEP 503 simple index of `dists` (wheels) and `sdists_only` (source only) under `folder`."""
     for dist in dists:
         write_wheel(folder, dist)
+    for dist in sdists_only:
+        write_sdist(folder, dist)
     projects = sorted(p for p in folder.iterdir() if p.is_dir())
     for project in projects:
         attr = ' data-core-metadata="true"' if core_metadata else ""
         links = "".join(
             f'<a href="{w.name}"{attr}>{w.name}</a>\n' for w in sorted(project.glob("*.whl"))
-        )
+        ) + "".join(f'<a href="{s.name}">{s.name}</a>\n' for s in sorted(project.glob("*.tar.gz")))
         (project / "index.html").write_text(f"<html><body>\n{links}</body></html>\n")
     root = "".join(f'<a href="{p.name}/">{p.name}</a>\n' for p in projects)
     (folder / "index.html").write_text(f"<html><body>\n{root}</body></html>\n")

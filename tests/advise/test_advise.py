@@ -3,6 +3,7 @@ or out and why, checked against a local package index."""
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import subprocess
@@ -171,7 +172,9 @@ def test_every_entry_says_why_it_is_in_or_out(
     assert tools["Cloudy"]["why"] == "ties you to one cloud: boto3 (AWS)"
     assert tools["Mystery"]["reasons"][0]["code"] == "no_package"
     assert "deep0, other" in tools["Twin"]["why"]
-    assert tools["Leftish"]["why"] == "license GPL-3.0 is not permissive"
+    assert tools["Leftish"]["why"] == "license GPL-3.0 (strong copyleft) is not permissive"
+    assert tools["Leftish"]["license_family"] == "strong copyleft"
+    assert tools["Alphastore"]["license_family"] == "permissive"
     assert tools["Gone"]["reasons"][0]["code"] == "not_qualified"
     assert tools["Phantom"]["reasons"] == [
         {
@@ -299,17 +302,38 @@ def test_unreadable_manifest_is_a_problem_not_a_crash() -> None:
         ("GPL-3.0-only", "permissive", ["license"]),
         ("GPL-3.0-only", "copyleft-ok", []),
         (None, "copyleft-ok", ["license_unknown"]),
+        (None, "permissive", ["license_unknown"]),
         (None, "any", []),
         ("MPL-2.0", "permissive", ["license"]),
+        ("AGPL-3.0-only", "copyleft-ok", []),
+        # an AND is as restrictive as its most restrictive part, an OR as its most permissive
+        ("MIT AND GPL-3.0-only", "permissive", ["license"]),
+        ("Apache-2.0 OR GPL-2.0-only", "permissive", []),
+        ("BUSL-1.1", "permissive", ["license"]),
+        ("BUSL-1.1", "copyleft-ok", ["license_closed"]),
+        ("SSPL-1.0", "copyleft-ok", ["license_closed"]),
+        ("Elastic-2.0", "any", []),
     ],
 )
 def test_license_wishes(spdx: str | None, wish: str, codes: list[str]) -> None:
+    # the family comes from the model's classification (the SPDX list data), as advise uses it
+    import pandas as pd
+
     from mlops_radar.advise.advisor import Wishes, _pre_check
     from mlops_radar.advise.mapping import PackageMapping
+    from mlops_radar.advise.ranking import with_license_families
 
-    row = {"status": "qualified", "license": spdx}
+    frame = with_license_families(pd.DataFrame({"license": [spdx]}), _license_data())
+    row = {"status": "qualified", **frame.iloc[0].to_dict()}
     mapping = PackageMapping("t", "mapped", ("t",), "catalog")
     assert [code for code, _ in _pre_check(row, mapping, Wishes(license=wish))] == codes
+
+
+@functools.cache
+def _license_data() -> Any:
+    from mlops_radar.sources.licenses import load_license_data
+
+    return load_license_data()
 
 
 def test_adoption_cost_is_weighed_only_when_asked(

@@ -361,3 +361,29 @@ def test_macos_and_another_python_resolve(target: Target, cache: Cache) -> None:
     assert result.compatible
     assert result.target.platform == "macos"
     assert result.picked["alpha"] == "1.0"
+
+
+def test_a_package_with_no_wheel_is_a_build_not_run_not_a_conflict(
+    tmp_path: Path, cache: Cache
+) -> None:
+    # wheels only by default: the sdist's build code is not run, so the answer says what is
+    # unknown (would a build make it install?) instead of calling it a conflict
+    from localindex import Dist, serve_index, write_index
+
+    from mlops_radar.report.advice import stack_lines
+
+    folder = write_index(
+        tmp_path / "index",
+        [Dist("needsbuild", "1.0", ["srconly>=1"]), Dist("plain", "1.0")],
+        sdists_only=[Dist("srconly", "1.2")],
+    )
+    with serve_index(folder) as url:
+        target = Target(index_url=url, timeout=60, cache_dir=tmp_path / "uv")
+        result = _check(target, cache, "needsbuild", "plain")
+    assert not result.compatible
+    (conflict,) = result.conflicts
+    assert conflict.needs_build == ("srconly",)
+    assert conflict.as_json()["needs_build"] == ["srconly"]
+    text = "\n".join(stack_lines(result))
+    assert "wheels only: srconly has no wheel for python 3.11 on linux" in text
+    assert "--allow-builds" in text

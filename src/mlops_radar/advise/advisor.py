@@ -22,11 +22,21 @@ from mlops_radar.advise.mapping import PackageMapping, on_index
 from mlops_radar.advise.requirements import Wanted, parse_line
 from mlops_radar.advise.resolver import Target
 from mlops_radar.advise.stack import CheckOptions, StackCheck, check_stack
+from mlops_radar.model.license_classes import Family
 
-__all__ = ["Candidate", "Wishes", "adoption_costs", "license_family", "shortlist"]
+__all__ = ["OPEN_FAMILIES", "Candidate", "Wishes", "adoption_costs", "shortlist"]
 
-# SPDX ids of copyleft licenses (strong and weak); any other OSI license counts as permissive.
-_COPYLEFT = ("GPL", "AGPL", "LGPL", "MPL", "EPL", "EUPL", "CDDL", "OSL", "CC-BY-SA", "CPL", "SSPL")
+#: License families `--license copyleft-ok` accepts (`mlops_radar.model.license_classes.Family`
+#: values; source-available, proprietary and unknown ones are out)
+OPEN_FAMILIES = frozenset(
+    family.value
+    for family in (
+        Family.PERMISSIVE,
+        Family.WEAK_COPYLEFT,
+        Family.STRONG_COPYLEFT,
+        Family.NETWORK_COPYLEFT,
+    )
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,19 +59,12 @@ class Candidate:
     score: float | None
     status: str
     license: str | None
-    family: str | None
+    family: str | None  # a `model.license_classes.Family` value; None: not classified
     mapping: PackageMapping
     verdict: str  # "in" | "out"
     reasons: tuple[tuple[str, str], ...]
     check: StackCheck | None = None
     facts: dict[str, Any] = field(default_factory=dict)
-
-
-def license_family(spdx: str | None) -> str | None:
-    """ "copyleft", "permissive" or None (unknown) for an SPDX id."""
-    if not spdx or not isinstance(spdx, str):
-        return None
-    return "copyleft" if spdx.upper().startswith(_COPYLEFT) else "permissive"
 
 
 def _value(row: Mapping[str, Any], name: str) -> Any:
@@ -75,11 +78,16 @@ def _pre_check(
     reasons = []
     if row.get("status") != "qualified":
         reasons.append(("not_qualified", str(row.get("status"))))
-    family = license_family(_value(row, "license"))
-    if wishes.license == "permissive" and family != "permissive":
-        reasons.append(("license", str(_value(row, "license") or "unknown")))
-    elif wishes.license == "copyleft-ok" and family is None:
-        reasons.append(("license_unknown", "unknown"))
+    # the family is the model's classification of the resolved expression (`license_family`,
+    # added by `advise.ranking`): an AND is as restrictive as its most restrictive part
+    family = _value(row, "license_family")
+    spdx = str(_value(row, "license") or "unknown")
+    if family in (None, "unknown") and wishes.license != "any":
+        reasons.append(("license_unknown", spdx))
+    elif wishes.license == "permissive" and family != "permissive":
+        reasons.append(("license", f"{spdx} ({family})"))
+    elif wishes.license == "copyleft-ok" and family not in OPEN_FAMILIES:
+        reasons.append(("license_closed", f"{spdx} ({family})"))
     if mapping.status == "ambiguous":
         reasons.append(("ambiguous_package", ", ".join(mapping.candidates)))
     elif mapping.status == "unmapped":
@@ -113,6 +121,9 @@ def _check(
 def _post_check(check: StackCheck, wishes: Wishes) -> list[tuple[str, str]]:
     if not check.compatible:
         conflict = check.conflicts[0] if check.conflicts else None
+        if conflict and conflict.needs_build:
+            # resolved from wheels only: not a conflict we know of, a build we did not run
+            return [("needs_build", ", ".join(conflict.needs_build))]
         if conflict and conflict.missing:
             return [("not_on_index", ", ".join(conflict.missing))]
         return [("conflict", (conflict.requirement or "") if conflict else "")]
@@ -183,7 +194,7 @@ def shortlist(
                 score=_value(row, "score"),
                 status=str(row.get("status")),
                 license=_value(row, "license"),
-                family=license_family(_value(row, "license")),
+                family=_value(row, "license_family"),
                 mapping=mapping,
                 verdict="out" if reasons else "in",
                 reasons=tuple(reasons),

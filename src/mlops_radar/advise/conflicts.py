@@ -30,6 +30,11 @@ _MISSING = re.compile(
     re.IGNORECASE,
 )
 _BARE = re.compile(r"^([A-Za-z0-9][\w.\-]*)")
+# uv, resolving from wheels only: "Because foo==1.0 has no usable wheels and ...", "all of: foo==1
+# foo==2 have no usable wheels", "all versions of foo have no usable wheels"
+_NO_WHEEL = re.compile(r"\bha(?:s|ve) no usable wheels\b")
+_CLAUSE_START = re.compile(r"(?i)\b(?:because|and)\b|:")
+_FILLER = frozenset({"all", "of", "versions", "only", "the", "following"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +46,9 @@ class Conflict:
     chain: tuple[str, ...]  # "beta 1.0 depends on common<2", in the resolver's order
     text: str  # at most MAX_LINES lines
     missing: tuple[str, ...] = ()  # packages the index does not have (or has no fitting file of)
+    # packages with no wheel for the target: resolved from wheels only (no build code run), so
+    # whether a source build would make the stack install is not known
+    needs_build: tuple[str, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -49,6 +57,7 @@ class Conflict:
             "chain": list(self.chain),
             "text": self.text,
             "missing": list(self.missing),
+            "needs_build": list(self.needs_build),
         }
 
 
@@ -76,6 +85,19 @@ def _contested(chain: Sequence[tuple[str, str]], wanted: Sequence[Wanted]) -> st
         if targets[name] > 1 or name in asked:
             return dep
     return chain[-1][1] if chain else None
+
+
+def _wheelless(text: str) -> tuple[str, ...]:
+    """The packages uv says have no usable wheels (canonical names, first mention first)."""
+    names: dict[str, None] = {}
+    for found in _NO_WHEEL.finditer(text):
+        before = text[: found.start()]
+        starts = list(_CLAUSE_START.finditer(before))
+        clause = before[starts[-1].end() :] if starts else before
+        for token in clause.split():
+            if token.lower() not in _FILLER and _BARE.match(token):
+                names[_bare(token)] = None
+    return tuple(names)
 
 
 def _where(message: str, wanted: Sequence[Wanted]) -> str | None:
@@ -109,4 +131,5 @@ def explain(
         missing=tuple(
             dict.fromkeys(canonicalize_name(a or b) for a, b in _MISSING.findall(message))
         ),
+        needs_build=_wheelless(" ".join(message.split())),
     )

@@ -18,10 +18,11 @@ from mlops_radar.advise.tools import snapshot_mappings
 from mlops_radar.app import assessment
 from mlops_radar.model import Policy, score
 from mlops_radar.model.config import default_rings, default_weights, weights_from_toml
+from mlops_radar.model.license_classes import classify
 from mlops_radar.model.weights import Weights
 from mlops_radar.store import Store
 
-__all__ = ["RankedGroup", "adoption_weights", "ranked_group", "rescored"]
+__all__ = ["RankedGroup", "adoption_weights", "ranked_group", "rescored", "with_license_families"]
 
 _FACTS = ("last_commit_at", "closed_issues", "open_issues", "releases_last_year", "stars")
 
@@ -40,6 +41,7 @@ class RankedGroup:
     table: pd.DataFrame | None = None  # the snapshot's whole input table (for a re-scoring)
     policy: Policy | None = None
     collected: frozenset[str] | None = None  # the fact columns the snapshot's sources collect
+    license_data: Any = None  # the SPDX list data the families were classified with
 
 
 def _plain(value: Any) -> Any:
@@ -69,6 +71,12 @@ def ranked_group(
         info, table = loaded.info, loaded.table
         mappings = {k: m for k, (_, m) in snapshot_mappings(store, info.id).items()}
     frame = assessment.scored(loaded, chosen, default_weights(), grouping).frame
+    data = loaded.license_data
+    if data is None:
+        from mlops_radar.sources.licenses import load_license_data
+
+        data = load_license_data()
+    frame = with_license_families(frame, data)
     groups = sorted({str(g) for g in frame["group"].dropna()})
     name = next((g for g in groups if g.lower() == wanted.lower()), None)
     if name is None:
@@ -87,7 +95,18 @@ def ranked_group(
         table,
         chosen,
         loaded.collected,
+        data,
     )
+
+
+def with_license_families(frame: pd.DataFrame, data: Any) -> pd.DataFrame:
+    """`frame` with `license_family`: the model's family (`model.license_classes.Family` value)
+    of each resolved license expression, None where no license is resolved; `data` is the SPDX
+    list data (`sources.licenses.load_license_data()`)."""
+    licenses = frame["license"] if "license" in frame.columns else pd.Series(None, frame.index)
+    known = {v: classify(v, data).family.value for v in licenses.dropna().unique()}
+    families = [known.get(v) if isinstance(v, str) else None for v in licenses]
+    return frame.assign(license_family=pd.Series(families, index=frame.index, dtype=object))
 
 
 def adoption_weights() -> Weights:
@@ -119,5 +138,5 @@ def rescored(
         if group.collected is None
         else group.collected | {"advise_no_lock_in", "advise_packages"},
     )
-    frame = scored.frame
+    frame = with_license_families(scored.frame, group.license_data)
     return dataclasses.replace(group, frame=frame[frame["group"] == group.name])

@@ -88,6 +88,13 @@ def stack_lines(check: StackCheck) -> list[str]:
             lines += ["known vulnerabilities (OSV):", *(found or ["  none known"])]
     for conflict in check.conflicts:
         lines += ["conflict:", *(f"  {line}" for line in conflict.text.splitlines())]
+        if conflict.needs_build:
+            lines.append(
+                f"  wheels only: {', '.join(conflict.needs_build)} "
+                f"{'has' if len(conflict.needs_build) == 1 else 'have'} no wheel for python "
+                f"{check.target.python} on {check.target.platform} (in some or all versions); "
+                "--allow-builds lets uv build them from source (runs their build code)"
+            )
     if check.matrix:
         lines.append("pairs:")
         for pair in check.matrix:
@@ -101,11 +108,14 @@ def stack_lines(check: StackCheck) -> list[str]:
 _OUT = {
     "not_qualified": "not qualified by the gates ({})",
     "license": "license {} is not permissive",
-    "license_unknown": "license {}: neither permissive nor copyleft as far as is known",
+    "license_unknown": "license {}: its family is not known (read the LICENSE file)",
+    "license_closed": "license {} is not an open-source family",
     "ambiguous_package": "several packages could be it ({}): name one in the catalog",
     "no_package": "no Python package known{}",
     "conflict": "conflicts with your stack over {}",
     "not_on_index": "the package index has no installable {} for this Python and platform",
+    "needs_build": "not installable from wheels alone (no wheel of {} here): "
+    "--allow-builds lets uv build from source",
     "lock_in": "ties you to one cloud: {}",
     "not_checked": "not checked: beyond the first {} candidates (--top)",
 }
