@@ -3,15 +3,16 @@ a URL or an invalid name through."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import urlsplit
 
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from packaging.utils import canonicalize_name
 
 from mlops_radar.advise.errors import AdviseError
 from mlops_radar.advise.mapping import MANIFESTS, manifest_name, map_tool
-from mlops_radar.advise.requirements import parse_line
+from mlops_radar.advise.requirements import parse_line, read_requirements
 from mlops_radar.advise.uvlog import Selected, UvLog
 
 
@@ -37,6 +38,36 @@ def test_requirement_line_is_parsed_or_refused_with_its_origin(text: str) -> Non
         return
     assert requirement.url is None
     assert not text.strip().startswith("-")
+
+
+_REQ_LINE = st.one_of(
+    st.text(max_size=80),
+    st.sampled_from(
+        ["numpy>=1 \\", "  --hash=sha256:00", "-r other.txt", "-c c.txt", "-e .", "--pre",
+         "# via x", "a[b]==1 ; python_version > '3'", "x @ https://h/x.whl", "\\"]
+    ),
+)  # fmt: skip
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(lines=st.lists(_REQ_LINE, max_size=8))
+def test_requirements_file_is_read_or_refused_in_one_line(tmp_path: Path, lines: list[str]) -> None:
+    stack = tmp_path / "requirements.txt"
+    stack.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (tmp_path / "other.txt").write_text("other>=1\n", encoding="utf-8")
+    refused = None
+    try:
+        wanted = read_requirements(stack)
+    except AdviseError as exc:
+        refused = str(exc)
+    if refused is not None:
+        assert "\n" not in refused.strip()
+        return
+    for item in wanted:
+        assert item.requirement.url is None
+        assert item.origin.split(":")[0] in ("requirements.txt", "other.txt")
 
 
 @given(st.text(max_size=60))

@@ -166,7 +166,62 @@ def test_malformed_requirement_is_named_with_file_and_line(tmp_path: Path) -> No
     with pytest.raises(AdviseError, match=r"requirements.txt:3: not a PEP 508 requirement"):
         read_requirements(stack)
     stack.write_text("-e git+https://example.invalid/x.git\n")
-    with pytest.raises(AdviseError, match=r"requirements.txt:1: options are not accepted"):
+    with pytest.raises(AdviseError, match=r"requirements.txt:1: editable installs"):
+        read_requirements(stack)
+
+
+def test_lock_files_with_hashes_and_includes_are_read(tmp_path: Path) -> None:
+    # as pip-compile --generate-hashes and poetry export write them: continuations, --hash
+    (tmp_path / "base.txt").write_text("common>=1\n")
+    stack = tmp_path / "requirements.txt"
+    stack.write_text(
+        "-r base.txt\n"
+        "boto3==1.28.0 \\\n"
+        "    --hash=sha256:0000000000000000000000000000000000000000000000000000000000000000 \\\n"
+        "    --hash=sha256:1111111111111111111111111111111111111111111111111111111111111111\n"
+        "    # via metaflow\n"
+        'requests>=2 ; python_version >= "3.8"  # a comment\n'
+    )
+    wanted = read_requirements(stack)
+    assert [(w.text, w.origin) for w in wanted] == [
+        ("common>=1", "base.txt:1"),
+        ("boto3==1.28.0", "requirements.txt:2"),
+        ('requests>=2; python_version >= "3.8"', "requirements.txt:6"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "a==1\n--index-url https://example.invalid/simple\n",
+            r"requirements.txt:2: package index",
+        ),
+        ("a==1\n--extra-index-url https://example.invalid\n", r"requirements.txt:2: package index"),
+        ("-c constraints.txt\n", r"requirements.txt:1: constraints files \(-c\)"),
+        ("a==1\n./local/pkg\n", r"requirements.txt:2: direct URLs and paths"),
+        ("-r requirements.txt\n", r"requirements.txt:1: requirements.txt includes itself"),
+        ("-r missing.txt\n", r"requirements.txt:1: -r missing.txt: no such file"),
+        ("-r https://example.invalid/r.txt\n", r"requirements.txt:1: requirements files from URLs"),
+        ("--pre\na==1\n", r"requirements.txt:1: options are not accepted"),
+    ],
+)
+def test_requirement_file_refusals_name_file_and_line(
+    tmp_path: Path, text: str, message: str
+) -> None:
+    stack = tmp_path / "requirements.txt"
+    stack.write_text(text)
+    with pytest.raises(AdviseError, match=message):
+        read_requirements(stack)
+
+
+def test_requirement_file_not_utf8_or_huge_is_one_error(tmp_path: Path) -> None:
+    stack = tmp_path / "requirements.txt"
+    stack.write_bytes(b"\xff\xfe numpy\n")
+    with pytest.raises(AdviseError, match=r"cannot read requirements"):
+        read_requirements(stack)
+    stack.write_bytes(b"# x\n" * 600_000)
+    with pytest.raises(AdviseError, match=r"larger than 2 MiB"):
         read_requirements(stack)
 
 

@@ -1,9 +1,14 @@
 """The user's stack and the packages asked for, validated as PEP 508 before anything runs.
 
-A requirements file is read line by line; only requirement lines and comments are accepted (no
-`-r`, `-e`, `--index-url` or URLs: those would let a file steer the resolver). A malformed line is
-an `AdviseError` naming file:line. Nothing here reaches a shell: requirements are handed to the
-resolver on its standard input.
+A requirements file is parsed with `pip-requirements-parser` (pip's own requirements-file
+grammar: `\\` continuations, comments, per-requirement `--hash` options as lock files made by
+pip-compile, `uv pip compile --generate-hashes` or `poetry export` have them; no environment
+variable is expanded, nothing is fetched). Each requirement is then checked as PEP 508 with its
+file:line. `-r other.txt` is followed (relative to the file, at most MAX_NESTING deep, each file
+once). Refused, each with its file:line: options that would steer the resolver (`--index-url`,
+`--extra-index-url`, `-f`, `--trusted-host`, ...), constraints files (`-c`), editables (`-e`),
+URLs and local paths. Hashes are ignored (nothing is installed). Nothing here reaches a shell:
+requirements are handed to the resolver on its standard input.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
@@ -55,20 +61,95 @@ def parse_line(text: str, origin: str) -> Requirement:
     return requirement
 
 
-def read_requirements(path: Path) -> list[Wanted]:
-    """The requirements of a file, each with its file:line; comments and blank lines skipped."""
+MAX_BYTES = 2 * 1024 * 1024  # a requirements file larger than this is refused, not read
+MAX_NESTING = 8
+
+
+def _text(path: Path) -> str:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        if path.stat().st_size > MAX_BYTES:
+            raise AdviseError(f"{path}: larger than {MAX_BYTES // (1024 * 1024)} MiB: not read")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise AdviseError(f"{path}: cannot read requirements: {detail}") from exc
-    wanted = []
-    for number, line in enumerate(lines, start=1):
-        content = line.split("#", 1)[0].strip()
-        if not content or content.startswith("#"):
-            continue
-        wanted.append(Wanted(parse_line(content, f"{path.name}:{number}"), f"{path.name}:{number}"))
+
+
+def _first(text: str) -> str:
+    return next((line.strip() for line in text.splitlines() if line.strip()), "invalid")
+
+
+def _option_error(origin: str, options: dict[str, Any], shown: str) -> AdviseError:
+    if options.keys() & {"index_url", "extra_index_urls", "find_links", "no_index"}:
+        why = "package index options are not accepted (stack-check's --index-url sets the index)"
+    elif "constraints" in options:
+        why = "constraints files (-c) are not supported: put the pins in a requirements file"
+    elif "editable_requirements" in options:
+        why = "editable installs (-e) are not accepted, only requirements"
+    else:
+        why = "options are not accepted, only requirements and their --hash"
+    return AdviseError(f"{origin}: {why}: {shown}")
+
+
+def read_requirements(path: Path, _seen: frozenset[Path] = frozenset()) -> list[Wanted]:
+    """The requirements of a file (and of the files it includes with `-r`), each with its
+    file:line; comments, blank lines and hashes skipped."""
+    from pip_requirements_parser import RequirementsFile
+
+    _text(path)  # readable, UTF-8, not huge: our errors, before the parser's
+    resolved = path.resolve()
+    try:
+        parsed = RequirementsFile.from_file(str(path), include_nested=False)
+    except Exception as exc:  # the parser's own errors (pip's) on a file it cannot take
+        raise AdviseError(f"{path.name}: cannot parse requirements: {_first(str(exc))}") from exc
+    lines = sorted(
+        [*parsed.invalid_lines, *parsed.options, *parsed.requirements],
+        key=lambda line: line.line_number,
+    )
+    wanted: list[Wanted] = []
+    for line in lines:  # in file order: the first bad line is the one named
+        wanted += _line(path, line, _seen | {resolved})
     return wanted
+
+
+def _line(path: Path, line: Any, seen: frozenset[Path]) -> list[Wanted]:
+    from pip_requirements_parser import InstallRequirement, OptionLine
+
+    origin = f"{path.name}:{line.line_number}"
+    shown = repr(" ".join(str(line.line).split()))
+    if isinstance(line, OptionLine):
+        options = dict(line.options)
+        included = options.pop("requirements", None)
+        if options or not included:
+            raise _option_error(origin, options, shown)
+        names = included if isinstance(included, list) else [included]
+        return [w for name in names for w in _included(path, str(name), origin, seen)]
+    if not isinstance(line, InstallRequirement):
+        message = _first(str(getattr(line, "error_message", "") or "invalid"))
+        message = message.removeprefix("Invalid requirement:").strip(" :") or "invalid"
+        raise AdviseError(f"{origin}: not a PEP 508 requirement: {shown} ({message})")
+    if line.is_editable:
+        raise AdviseError(f"{origin}: editable installs (-e) are not accepted: {shown}")
+    if line.link is not None or line.req is None:
+        raise AdviseError(f"{origin}: direct URLs and paths are not accepted: {shown}")
+    text = str(line.req)
+    if line.marker is not None and line.req.marker is None:
+        text += f" ; {line.marker}"
+    return [Wanted(parse_line(text, origin), origin)]
+
+
+def _included(path: Path, name: str, origin: str, seen: frozenset[Path]) -> list[Wanted]:
+    """The requirements of `-r name` in `path`, relative to `path`'s folder."""
+    if "://" in name:
+        raise AdviseError(f"{origin}: requirements files from URLs are not read: {name!r}")
+    nested = path.parent / name
+    if nested.resolve() in seen:
+        raise AdviseError(f"{origin}: {name} includes itself (a -r loop)")
+    if len(seen) >= MAX_NESTING:
+        raise AdviseError(f"{origin}: -r nested more than {MAX_NESTING} deep")
+    if not nested.is_file():
+        raise AdviseError(f"{origin}: -r {name}: no such file next to {path.name}")
+    return read_requirements(nested, seen)
 
 
 def from_arguments(texts: Iterable[str]) -> list[Wanted]:
