@@ -161,8 +161,13 @@ def test_every_entry_says_why_it_is_in_or_out(
         assert entry["why"]
         assert (entry["verdict"] == "out") == bool(entry["reasons"])
     assert tools["Alphastore"]["verdict"] == "in"
+    # the stack's common<2 holds alpha at 1.0 (alpha 2.0 needs common>=2): said, not hidden
     assert tools["Alphastore"]["why"].startswith(
-        "installs with your stack; Apache-2.0; no cloud SDK"
+        "installs with your stack (alpha 1.0, not its newest 2.0); Apache-2.0; no cloud SDK"
+    )
+    assert any(
+        line.startswith("held back: alpha 1.0 is picked, not its newest 2.0: it conflicts over")
+        for line in tools["Alphastore"]["checklist"]
     )
     assert tools["Alphastore"]["check"]["picked"] == {"alpha": "1.0", "common": "1.5"}
     assert tools["Alphastore"]["checklist"]

@@ -442,3 +442,56 @@ def test_a_package_with_no_wheel_is_a_build_not_run_not_a_conflict(
     text = "\n".join(stack_lines(result))
     assert "wheels only: srconly has no wheel for python 3.11 on linux" in text
     assert "--allow-builds" in text
+
+
+def test_a_tool_held_back_from_its_newest_release_says_why(target: Target, cache: Cache) -> None:
+    # beta needs common<2, alpha 2.0 needs common>=2: alpha 1.0 is picked, and the pinned
+    # resolution of alpha==2.0 says what holds it back
+    from mlops_radar.report.advice import stack_lines
+
+    result = _check(target, cache, "alpha", "beta")
+    assert result.picked["alpha"] == "1.0"
+    (held,) = result.held_back
+    assert (held.package, held.picked, held.newest) == ("alpha", "1.0", "2.0")
+    assert held.conflict is not None
+    assert "common" in (held.conflict.requirement or "")
+    assert result.as_json()["held_back"][0]["newest"] == "2.0"
+    text = "\n".join(stack_lines(result))
+    assert "alpha 1.0 is picked, not its newest 2.0: it conflicts over common" in text
+
+
+def test_a_tool_held_back_by_a_package_with_no_wheel(tmp_path: Path, cache: Cache) -> None:
+    from localindex import Dist, serve_index, write_index
+
+    from mlops_radar.report.advice import stack_lines
+
+    folder = write_index(
+        tmp_path / "index",
+        [Dist("toolx", "1.0"), Dist("toolx", "2.0", ["srconly>=1"])],
+        sdists_only=[Dist("srconly", "1.2")],
+    )
+    with serve_index(folder) as url:
+        target = Target(index_url=url, timeout=60, cache_dir=tmp_path / "uv")
+        result = _check(target, cache, "toolx")
+    assert result.compatible
+    assert result.picked == {"toolx": "1.0"}
+    (held,) = result.held_back
+    assert held.conflict is not None and held.conflict.needs_build == ("srconly",)
+    assert "toolx 1.0 is picked, not its newest 2.0: that needs srconly" in "\n".join(
+        stack_lines(result)
+    )
+
+
+def test_a_tool_at_its_newest_is_not_held_back(target: Target, cache: Cache) -> None:
+    result = _check(target, cache, "alpha")
+    assert result.picked["alpha"] == "2.0"
+    assert result.held_back == ()
+
+
+def test_why_a_tool_is_held_back_is_cached(target: Target, cache: Cache) -> None:
+    first = _check(target, cache, "alpha", "beta")
+    entries = list((cache.folder / "held-back").glob("*.json"))
+    assert len(entries) == 1
+    assert _check(target, cache, "alpha", "beta").held_back == first.held_back
+    entries[0].write_text("{not json", encoding="utf-8")  # a broken entry is a miss
+    assert _check(target, cache, "alpha", "beta").held_back == first.held_back

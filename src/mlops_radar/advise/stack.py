@@ -10,11 +10,15 @@ vulnerabilities of the versions picked are added.
 from __future__ import annotations
 
 import itertools
+import threading
 import time
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
+
+from packaging.requirements import Requirement
+from packaging.version import InvalidVersion, Version
 
 from mlops_radar.advise.cache import Cache
 from mlops_radar.advise.conflicts import Conflict, explain
@@ -24,10 +28,14 @@ from mlops_radar.advise.lockin import CloudSdks, LockIn, extra_lock_in, hard_loc
 from mlops_radar.advise.osv import vulnerabilities
 from mlops_radar.advise.requirements import Wanted
 from mlops_radar.advise.resolver import Resolution, Target, marker_environment, resolve
+from mlops_radar.advise.uvlog import OnSelected, Selected
 
-__all__ = ["CheckOptions", "PairResult", "StackCheck", "check_stack"]
+__all__ = ["CheckOptions", "HeldBack", "PairResult", "StackCheck", "check_stack"]
 
 PARALLEL = 4
+# why a tool is held back (a resolution with its newest release pinned) is kept this long: the
+# index's new releases can change it, as they change OSV's answers
+HELD_BACK_MAX_AGE = 24 * 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +68,25 @@ class PairResult:
 
 
 @dataclass(frozen=True, slots=True)
+class HeldBack:
+    """A package asked for whose picked version is older than the newest one the resolver
+    tried: what keeps the newest out, from a resolution with that version pinned."""
+
+    package: str  # canonical name
+    picked: str
+    newest: str  # the newest version uv selected for it while resolving
+    conflict: Conflict | None  # why `newest` does not install; None: it does with other picks
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "package": self.package,
+            "picked": self.picked,
+            "newest": self.newest,
+            "conflict": self.conflict.as_json() if self.conflict else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class StackCheck:
     """The answer of `stack-check`."""
 
@@ -76,6 +103,7 @@ class StackCheck:
     footprints: dict[str, Footprint] = field(default_factory=dict)
     vulnerabilities: dict[str, list[str]] | None = None  # None: not asked or not answered
     warnings: tuple[str, ...] = ()
+    held_back: tuple[HeldBack, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -91,6 +119,7 @@ class StackCheck:
             "footprint": {name: f.as_json() for name, f in self.footprints.items()},
             "vulnerabilities": self.vulnerabilities,
             "warnings": list(self.warnings),
+            "held_back": [h.as_json() for h in self.held_back],
             "seconds": {
                 "total": round(self.seconds, 3),
                 "resolver": round(self.resolver_seconds, 3),
@@ -116,6 +145,86 @@ def _pairs(
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
         done = list(pool.map(one, pairs))
     return [p for p, _ in done], sum(s for _, s in done)
+
+
+class _Tried:
+    """The newest version uv selected of each package while resolving (uv tries the newest
+    fitting release first, so a picked version below it means uv backed off)."""
+
+    def __init__(self, then: OnSelected | None) -> None:
+        self._then = then
+        self._lock = threading.Lock()
+        self.newest: dict[str, Version] = {}
+
+    def __call__(self, selected: Selected) -> None:
+        try:
+            version = Version(selected.version)
+        except InvalidVersion:
+            version = None
+        if version is not None:
+            with self._lock:
+                if selected.name not in self.newest or version > self.newest[selected.name]:
+                    self.newest[selected.name] = version
+        if self._then is not None:
+            self._then(selected)
+
+
+def _held_back(
+    tools: Sequence[Wanted],
+    stack: Sequence[Wanted],
+    result: Resolution,
+    tried: _Tried,
+    target: Target,
+    options: CheckOptions,
+    cache: Cache,
+) -> tuple[list[HeldBack], float]:
+    """For each tool picked older than the newest version uv tried: that version pinned, with
+    everything else, resolved again (in parallel) to say what holds it back."""
+    todo = []
+    for tool in tools:
+        picked, newest = result.picked.get(tool.name), tried.newest.get(tool.name)
+        try:
+            if picked is None or newest is None or Version(picked) >= newest:
+                continue
+        except InvalidVersion:
+            continue
+        todo.append((tool, picked, str(newest)))
+
+    def one(item: tuple[Wanted, str, str]) -> tuple[HeldBack, float]:
+        tool, picked, newest = item
+        extras = f"[{','.join(sorted(tool.requirement.extras))}]" if tool.requirement.extras else ""
+        pinned = Wanted(
+            Requirement(f"{tool.requirement.name}{extras}=={newest}"), tool.origin, tool.tool
+        )
+        wanted = [pinned if w is tool else w for w in tools] + list(stack)
+        key = (
+            target.public_index_url,
+            target.python,
+            target.platform,
+            str(target.allow_builds),
+            options.resolver,
+            *_lines(wanted),
+        )
+        cached = cache.get("held-back", key, max_age=HELD_BACK_MAX_AGE)
+        if isinstance(cached, dict) and "conflict" in cached:
+            try:
+                known = (
+                    None if cached["conflict"] is None else Conflict.from_json(cached["conflict"])
+                )
+            except (KeyError, TypeError):
+                pass  # an entry of another shape: resolve again
+            else:
+                return HeldBack(tool.name, picked, newest, known), 0.0
+        again = resolve(_lines(wanted), target, resolver=options.resolver)
+        conflict = None if again.ok else explain(again.message, wanted, [pinned.text])
+        cache.put("held-back", key, {"conflict": conflict.as_json() if conflict else None})
+        return HeldBack(tool.name, picked, newest, conflict), again.seconds
+
+    if not todo:
+        return [], 0.0
+    with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
+        done = list(pool.map(one, todo))
+    return [h for h, _ in done], sum(s for _, s in done)
 
 
 def _additions(
@@ -183,9 +292,8 @@ def _check(
     if options.footprint:
         client.warm_up()
         on_selected = client.hint
-    result = resolve(
-        _lines([*tools, *stack]), target, resolver=options.resolver, on_selected=on_selected
-    )
+    tried = _Tried(on_selected)
+    result = resolve(_lines([*tools, *stack]), target, resolver=options.resolver, on_selected=tried)
     spent = result.seconds
     matrix: list[PairResult] = []
     if len(tools) > 2 and result.ok:
@@ -206,7 +314,12 @@ def _check(
             conflicts=(conflict,),
             matrix=tuple(matrix),
         )
-    footprints, lock_in = _additions(tools, result, client, sdks, options)
+    # what holds a tool back is resolved while the footprint is read
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        holding = pool.submit(_held_back, tools, stack, result, tried, target, options, cache)
+        footprints, lock_in = _additions(tools, result, client, sdks, options)
+        held_back, held_seconds = holding.result()
+    spent += held_seconds
     warnings = []
     vulns = None
     if options.osv_url:
@@ -228,4 +341,5 @@ def _check(
         footprints=footprints,
         vulnerabilities=vulns,
         warnings=tuple(warnings),
+        held_back=tuple(held_back),
     )

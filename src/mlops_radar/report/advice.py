@@ -8,13 +8,13 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from mlops_radar.advise.lockin import LockIn
-from mlops_radar.advise.stack import StackCheck
+from mlops_radar.advise.stack import HeldBack, StackCheck
 from mlops_radar.report.terminal import printable
 
 if TYPE_CHECKING:
     from mlops_radar.advise.advisor import Candidate
 
-__all__ = ["candidate_json", "checklist", "stack_lines", "verdict"]
+__all__ = ["candidate_json", "checklist", "held_back_words", "stack_lines", "verdict"]
 
 
 def _mb(value: float | None, unknown: int) -> str:
@@ -79,6 +79,8 @@ def stack_lines(check: StackCheck) -> list[str]:
     ]
     if check.compatible:
         lines.append("picked: " + ", ".join(f"{n} {v}" for n, v in sorted(check.picked.items())))
+        if check.held_back:
+            lines += ["held back:", *(f"  {held_back_words(h, check)}" for h in check.held_back)]
         lines += ["footprint:", *_footprint_lines(check), "cloud lock-in:", *_lock_lines(check)]
         if check.vulnerabilities is not None:
             found = [
@@ -103,6 +105,24 @@ def stack_lines(check: StackCheck) -> list[str]:
             lines.append(f"  {pair.first} + {pair.second}: {state}")
     lines += [f"warning: {w}" for w in check.warnings]
     return [printable(line) for line in lines]
+
+
+def held_back_words(held: HeldBack, check: StackCheck) -> str:
+    """Why a tool is picked older than its newest release, in one line."""
+    head = f"{held.package} {held.picked} is picked, not its newest {held.newest}"
+    conflict = held.conflict
+    if conflict is None:
+        return f"{head}, which also resolves if other packages give way (uv preferred this)"
+    if conflict.needs_build:
+        return (
+            f"{head}: that needs {', '.join(conflict.needs_build)}, with no wheel for python "
+            f"{check.target.python} on {check.target.platform} (--allow-builds lets uv build it)"
+        )
+    if conflict.missing:
+        return f"{head}: the index has no installable {', '.join(conflict.missing)}"
+    chain = f" ({conflict.chain[-1]})" if conflict.chain else ""
+    over = conflict.requirement or "a requirement"
+    return f"{head}: it conflicts over {over}{chain}"
 
 
 _OUT = {
@@ -142,8 +162,10 @@ def verdict(candidate: Candidate) -> str:
         return printable("; ".join(parts))
     ring = candidate.ring or "no ring"
     score = "score unknown" if candidate.score is None else f"score {candidate.score:.0f}"
+    held = candidate.check.held_back if candidate.check is not None else ()
+    older = "".join(f" ({h.package} {h.picked}, not its newest {h.newest})" for h in held)
     return printable(
-        f"installs with your stack; {candidate.license or 'license unknown'}; "
+        f"installs with your stack{older}; {candidate.license or 'license unknown'}; "
         f"{_cloud_words(candidate.check)}; {ring}: {score}"
     )
 
@@ -161,6 +183,7 @@ def checklist(candidate: Candidate, on: date) -> list[str]:
     lines = [f"license: {candidate.license or 'unknown'} ({family})"]
     lines.append(f"cloud lock-in: {_cloud_words(check)}")
     if check is not None:
+        lines += [f"held back: {held_back_words(h, check)}" for h in check.held_back]
         for name, fp in check.footprints.items():
             heavy = ", ".join(p for p, _ in fp.heavy) or "none"
             lines.append(
