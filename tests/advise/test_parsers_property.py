@@ -114,3 +114,14 @@ def test_uv_log_lines_give_well_formed_hints_or_none(lines: list[str]) -> None:
             assert "@" not in parts.netloc
             assert parts.path.endswith(".whl")
             assert not parts.fragment
+
+
+def test_deeply_nested_manifests_are_problems_not_crashes() -> None:
+    # tomllib recurses on nested arrays, ast.parse runs out of memory on a long unary chain
+    files = [
+        {"path": "pyproject.toml", "text": "a = " + "[" * 100_000},
+        {"path": "setup.py", "text": "x = " + "-" * 1_000_000 + "1"},
+    ]
+    mapping = map_tool("t", (), files)
+    assert mapping.status == "unmapped"
+    assert [p.split(":")[0] for p in mapping.problems] == ["pyproject.toml", "setup.py"]

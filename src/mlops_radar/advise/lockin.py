@@ -71,6 +71,8 @@ def _tables(text: str, source: str) -> dict[str, tuple[str, tuple[str, ...]]]:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise AdviseError(f"{source}: not valid TOML: {exc}") from exc
+    except RecursionError as exc:
+        raise AdviseError(f"{source}: not valid TOML: nested too deeply") from exc
     found = {}
     for key, table in data.items():
         patterns = table.get("packages") if isinstance(table, dict) else None

@@ -74,7 +74,9 @@ def manifest_name(path: str, text: str) -> str | None:
     reader = _READERS[path.rsplit("/", 1)[-1]]
     try:
         name = reader(text)
-    except (tomllib.TOMLDecodeError, configparser.Error, SyntaxError, ValueError) as exc:
+    except (tomllib.TOMLDecodeError, configparser.Error, SyntaxError, ValueError,
+            RecursionError, MemoryError) as exc:  # fmt: skip
+        # deep nesting makes tomllib recurse and ast.parse run out of memory: unreadable too
         raise ValueError(str(exc).splitlines()[0] if str(exc) else type(exc).__name__) from exc
     if name is None or not _VALID_NAME.match(name.strip()):
         return None

@@ -128,6 +128,8 @@ def stage_descriptions(taxonomy: str, user_file: Path | None = None) -> dict[str
             top = yaml.safe_load(text)
         except yaml.YAMLError as exc:
             raise ConfigError(f"{name}: invalid YAML: {exc}".splitlines()[0]) from exc
+        except RecursionError as exc:
+            raise ConfigError(f"{name}: invalid YAML: nested too deeply") from exc
         stages = top.get("stages") if isinstance(top, dict) else None
         for stage in stages if isinstance(stages, list) else ():
             if isinstance(stage, dict) and isinstance(stage.get("name"), str):

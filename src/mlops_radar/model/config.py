@@ -47,6 +47,8 @@ def parse_toml(text: str, *, source: str) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ModelError(f"{source}: not valid TOML: {exc}") from exc
+    except RecursionError as exc:
+        raise ModelError(f"{source}: not valid TOML: nested too deeply") from exc
 
 
 @cache

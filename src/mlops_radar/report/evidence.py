@@ -78,6 +78,8 @@ def _parse(text: str, source: str) -> RingEvidence:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{source}: not valid TOML: {exc}") from exc
+    except RecursionError as exc:
+        raise ConfigError(f"{source}: not valid TOML: nested too deeply") from exc
     try:
         return RingEvidence(
             origin=str(data["origin"]),
