@@ -257,3 +257,21 @@ def test_the_clarity_signal_says_how_the_license_was_resolved(
         "license_clarity", "license clarity", verdict.clarity, None, "g", SignalDirection.HELPS, 0.1
     )
     assert signal_words(reason) == words
+
+
+def test_the_report_lists_the_resolved_license_change_with_its_family(
+    collected: Any, tmp_path: Any
+) -> None:
+    url, _ = collected
+    out = tmp_path / "site"
+    result = CliRunner().invoke(
+        main, ["report", "--db", url, "--snapshot", "2", "--since", "1", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    index = (out / "index.html").read_text(encoding="utf-8")
+    row = re.search(r"<th>resolved license changed</th><td>(.*?)</td>", index)
+    assert row is not None
+    assert row.group(1) == (
+        "engine (Apache-2.0 -&gt; BUSL-1.1: permissive to source-available; "
+        "no longer OSI-approved)"
+    )

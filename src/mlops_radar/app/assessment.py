@@ -235,7 +235,7 @@ def tool_report(loaded: Loaded, name: str, chosen: Policy, weighting: Weights) -
     )
 
 
-def _with_license_data(chosen: Policy) -> Policy:
+def with_license_data(chosen: Policy) -> Policy:
     """`chosen` with the SPDX list data, which classifying a license change needs."""
     if chosen.license_data is not None:
         return chosen
@@ -247,7 +247,7 @@ def _with_license_data(chosen: Policy) -> Policy:
 def _license_history(loaded: Loaded, history: pd.DataFrame, chosen: Policy) -> LicenseHistory:
     """The tool's resolved license per snapshot, the snapshot's reviews applied to each; the SPDX
     list data is read only when there are two snapshots to compare."""
-    judged = _with_license_data(chosen) if len(history) > 1 else chosen
+    judged = with_license_data(chosen) if len(history) > 1 else chosen
     return license_history(apply_reviews(history, loaded.reviews), judged)
 
 
@@ -275,7 +275,7 @@ def changes(store: Store, old: str | int, new: str | int, chosen: Policy) -> Sna
     """What changed between two snapshots, activity judged by `chosen`'s rule, licenses
     resolved as the license gate resolves them (the carried reviews applied, as `load` does)."""
     before, after = load(store, old), load(store, new)
-    return compare(before.info, before.table, after.info, after.table, _with_license_data(chosen))
+    return compare(before.info, before.table, after.info, after.table, with_license_data(chosen))
 
 
 def licenses(loaded: Loaded, chosen: Policy) -> LicenseSummary:

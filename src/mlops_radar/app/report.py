@@ -183,7 +183,9 @@ def gather(
     if then_info is not None and int(then_info.id) != int(loaded.info.id):
         then = assessment.load(store, then_info.id, reviews)
         extra["since"] = then.info
-        extra["changes"] = compare(then.info, then.table, loaded.info, loaded.table, chosen)
+        # with the SPDX list data, so a resolved license change carries its family change
+        judged = assessment.with_license_data(chosen)
+        extra["changes"] = compare(then.info, then.table, loaded.info, loaded.table, judged)
         extra["rings_then"] = _rings(assessment.scored(then, chosen, weighting, "category").frame)
         extra["stage_rings_then"] = _rings(
             assessment.scored(then, chosen, weighting, "stage").frame

@@ -30,6 +30,7 @@ from mlops_radar.app.report import HistoryPoint, ReportData, tool_key
 from mlops_radar.model.health.columns import category_health
 from mlops_radar.model.results import Ring, ToolQualification, ToolScore
 from mlops_radar.report.evidence import evidence_line, load_evidence
+from mlops_radar.report.licenses import change_words
 from mlops_radar.report.site_assets import SITE_CSS, SITE_JS, chart_bundle
 from mlops_radar.report.site_radar import PLACED_RINGS, Blip, layout, radar_svg
 from mlops_radar.report.words import gate_words, ring_words, signal_words
@@ -293,13 +294,23 @@ class _Site:
             f"{_e(x.tool)} ({_e(x.old)} &rarr; {_e(x.new)})" for x in c.license_changed
         )
         renamed = ", ".join(f"{_e(x.old)} &rarr; {_e(x.new)}" for x in c.renamed)
+        if c.resolved_license_changed is None:
+            resolved = "not judged (no SPDX list data)"
+        else:
+            resolved = (
+                ", ".join(
+                    f"{_e(x.tool)} ({_e(change_words(x))})" for x in c.resolved_license_changed
+                )
+                or "none"
+            )
         stars = ", ".join(f"{_e(g.tool)} (+{g.gain:,})" for g in c.star_gains)
         rows = [
             ("new", refs(c.added)),
             ("gone", refs(c.removed)),
             ("moved in (a better ring)", arrows(sorted(moved["in"]))),
             ("moved out (a worse ring)", arrows(sorted(moved["out"]))),
-            ("license changed", licenses or "none"),
+            ("license changed (as GitHub reports it)", licenses or "none"),
+            ("resolved license changed", resolved),
             ("archived changed", refs(c.archived_changed)),
             ("renamed", renamed or "none"),
             ("became inactive", refs(c.became_inactive)),
