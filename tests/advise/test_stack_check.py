@@ -476,7 +476,8 @@ def test_a_tool_held_back_by_a_package_with_no_wheel(tmp_path: Path, cache: Cach
     assert result.compatible
     assert result.picked == {"toolx": "1.0"}
     (held,) = result.held_back
-    assert held.conflict is not None and held.conflict.needs_build == ("srconly",)
+    assert held.conflict is not None
+    assert held.conflict.needs_build == ("srconly",)
     assert "toolx 1.0 is picked, not its newest 2.0: that needs srconly" in "\n".join(
         stack_lines(result)
     )
