@@ -272,6 +272,5 @@ def test_the_report_lists_the_resolved_license_change_with_its_family(
     row = re.search(r"<th>resolved license changed</th><td>(.*?)</td>", index)
     assert row is not None
     assert row.group(1) == (
-        "engine (Apache-2.0 -&gt; BUSL-1.1: permissive to source-available; "
-        "no longer OSI-approved)"
+        "engine (Apache-2.0 -&gt; BUSL-1.1: permissive to source-available; no longer OSI-approved)"
     )
