@@ -95,6 +95,35 @@ def test_resource_sections_at_any_level_are_skipped_and_listed(samples: Path) ->
     assert "inside the skipped section 'Learning Resources'" in reasons["Courses & Tutorials"]
 
 
+def test_a_heading_that_only_organises_the_page_keeps_its_subsections(tmp_path: Path) -> None:
+    # EthicalML's list puts every category under "# Main Content": skipping that heading (a
+    # table of contents is no category) must not skip the categories under it
+    path = tmp_path / "list.md"
+    path.write_text(
+        "# A list\n\n## Table of Contents\n* [Serving](#serving)\n\n# Main Content\n\n"
+        "## Serving\n* [Alpha](https://github.com/o/alpha) - Serves.\n\n"
+        "## Resources\n### Model Serving\n* [A talk](https://github.com/o/talk)\n",
+        encoding="utf-8",
+    )
+    catalog = read_catalog(path)
+    assert [(t.name, t.categories) for t in catalog.tools] == [("Alpha", ("Serving",))]
+    reasons = {s.section: s.reason for s in catalog.skipped}
+    assert set(reasons) == {"Table of Contents", "Main Content", "Resources", "Model Serving"}
+    # a resource section still takes its subsections, whatever their names
+    assert reasons["Model Serving"] == "inside the skipped section 'Resources'"
+
+
+@pytest.mark.parametrize(
+    ("name", "organises"),
+    [("Main Content", True), ("Table of Contents", True), ("Contents", True), ("TOC", True),
+     ("Content Moderation", False), ("Contributing", False), ("Content Management", False)],
+)  # fmt: skip
+def test_structural_headings(name: str, organises: bool) -> None:
+    from mlops_radar.catalog.sections import structural
+
+    assert structural(name) is organises
+
+
 def test_same_repository_under_two_names_is_a_problem_naming_both_places(samples: Path) -> None:
     source = samples / "shapes.md"
     catalog = read_catalog(source)

@@ -24,6 +24,7 @@ __all__ = [
     "RESOURCE_WORDS",
     "SectionRules",
     "section_key",
+    "structural",
 ]
 
 #: Resource nouns, singular, and the reason a heading made of them is skipped.
@@ -93,6 +94,23 @@ def resource_reason(name: str) -> str | None:
     return None
 
 
+#: Head words of headings that only organise the page ("Contents", "Table of Contents", "Main
+#: Content"): the section itself is skipped (its lines are links to the page's own headings),
+#: its subsections are not ("# Main Content" over "## AutoML" in EthicalML's list).
+_STRUCTURAL = frozenset(("content", "toc"))
+
+
+def structural(name: str) -> bool:
+    """Whether a heading only organises the page (its subsections are read by their own names)."""
+    words = [_singular(w) for w in _WORD.findall(name.casefold())]
+    meaningful = [w for w in words if w not in _CONNECTORS]
+    return (
+        bool(meaningful)
+        and meaningful[-1] in _STRUCTURAL
+        and all(w in _STRUCTURAL or w == "main" for w in meaningful)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class SectionRules:
     """What decides whether a section holds tools (names compared with `section_key`)."""
@@ -121,3 +139,9 @@ class SectionRules:
             if reason is not None:
                 return f"resource section: {reason}"
         return None
+
+    def covers_subsections(self, name: str) -> bool:
+        """Whether skipping section `name` skips its subsections too: yes, unless the heading only
+        organises the page ("Main Content", "Table of Contents") and --skip-section did not
+        name it."""
+        return section_key(name) in self.skip or not structural(name)

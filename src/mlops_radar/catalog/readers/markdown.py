@@ -187,7 +187,9 @@ class _Scanner:
             self.category = title
             return
         self._skip(number, title, reason)
-        if not reason.startswith("not named"):  # an --only-section may lie under this one
+        # an --only-section may lie under a section not named; a heading that only organises
+        # the page ("Main Content") does not take its subsections with it
+        if not reason.startswith("not named") and self.rules.covers_subsections(title):
             self.skip_level, self.skip_title = level, title
 
     def _skip(self, number: int, title: str, reason: str) -> None:
