@@ -73,10 +73,13 @@ def _lock_lines(check: StackCheck) -> list[str]:
 def stack_lines(check: StackCheck) -> list[str]:
     """stack-check's answer for a terminal."""
     head = "yes" if check.compatible else "NO"
+    held = len(check.held_back)
     lines = [
         f"compatible: {head} (python {check.target.python}, {check.target.platform}, "
         f"{check.resolver} {check.resolver_seconds:.1f} s)"
-    ]
+        + (f"; {held} held back below {'its' if held == 1 else 'their'} newest release"
+           if held else "")
+    ]  # fmt: skip
     if check.compatible:
         lines.append("picked: " + ", ".join(f"{n} {v}" for n, v in sorted(check.picked.items())))
         if check.held_back:
