@@ -496,3 +496,23 @@ def test_why_a_tool_is_held_back_is_cached(target: Target, cache: Cache) -> None
     assert _check(target, cache, "alpha", "beta").held_back == first.held_back
     entries[0].write_text("{not json", encoding="utf-8")  # a broken entry is a miss
     assert _check(target, cache, "alpha", "beta").held_back == first.held_back
+
+
+def test_requirements_from_a_pipe_and_an_endless_device(tmp_path: Path) -> None:
+    # `--with <(...)` is a pipe: read once; /dev/zero has no size to check: capped while read
+    import threading
+
+    fifo = tmp_path / "requirements.txt"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with fifo.open("w", encoding="utf-8") as pipe:
+            pipe.write("boto3==1.28.0 \\\n    --hash=sha256:00\n")
+
+    writer = threading.Thread(target=feed)
+    writer.start()
+    wanted = read_requirements(fifo)
+    writer.join(timeout=10)
+    assert [(w.text, w.origin) for w in wanted] == [("boto3==1.28.0", "requirements.txt:1")]
+    with pytest.raises(AdviseError, match=r"larger than 2 MiB"):
+        read_requirements(Path("/dev/zero"))

@@ -13,6 +13,7 @@ requirements are handed to the resolver on its standard input.
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -67,9 +68,14 @@ MAX_NESTING = 8
 
 def _text(path: Path) -> str:
     try:
-        if path.stat().st_size > MAX_BYTES:
+        if path.is_dir():
+            raise AdviseError(f"{path}: cannot read requirements: a folder, not a file")
+        # read at most one byte past the cap: a device or a pipe has no size to check first
+        with path.open("rb") as file:
+            data = file.read(MAX_BYTES + 1)
+        if len(data) > MAX_BYTES:
             raise AdviseError(f"{path}: larger than {MAX_BYTES // (1024 * 1024)} MiB: not read")
-        return path.read_text(encoding="utf-8")
+        return data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise AdviseError(f"{path}: cannot read requirements: {detail}") from exc
@@ -96,12 +102,18 @@ def read_requirements(path: Path, _seen: frozenset[Path] = frozenset()) -> list[
     file:line; comments, blank lines and hashes skipped."""
     from pip_requirements_parser import RequirementsFile
 
-    _text(path)  # readable, UTF-8, not huge: our errors, before the parser's
+    text = _text(path)  # readable, UTF-8, not huge: our errors, before the parser's
     resolved = path.resolve()
-    try:
-        parsed = RequirementsFile.from_file(str(path), include_nested=False)
-    except Exception as exc:  # the parser's own errors (pip's) on a file it cannot take
-        raise AdviseError(f"{path.name}: cannot parse requirements: {_first(str(exc))}") from exc
+    # the parser reads a file: it gets a copy of what was read once (a pipe such as
+    # `--with <(...)` cannot be read twice), in a folder of its own
+    with tempfile.TemporaryDirectory(prefix="mlops-radar-requirements-") as folder:
+        copy = Path(folder) / "requirements.txt"
+        copy.write_text(text, encoding="utf-8")
+        try:
+            parsed = RequirementsFile.from_file(str(copy), include_nested=False)
+        except Exception as exc:  # the parser's own errors (pip's) on a file it cannot take
+            detail = _first(str(exc)).replace(str(copy), path.name)
+            raise AdviseError(f"{path.name}: cannot parse requirements: {detail}") from exc
     lines = sorted(
         [*parsed.invalid_lines, *parsed.options, *parsed.requirements],
         key=lambda line: line.line_number,
