@@ -21,6 +21,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from mlops_radar.advise.errors import AdviseError
+from mlops_radar.textfiles import read_capped
 
 __all__ = ["CloudSdks", "LockIn", "extra_lock_in", "hard_lock_in", "load_cloud_sdks"]
 
@@ -89,8 +90,8 @@ def load_cloud_sdks(extra_files: Iterable[Path] = ()) -> CloudSdks:
     clouds = _tables(shipped.read_text(encoding="utf-8"), "cloud_sdks.toml")
     for path in extra_files:
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            text = read_capped(path)
+        except (OSError, ValueError) as exc:
             raise AdviseError(f"{path}: cannot read the cloud SDK file: {exc}") from exc
         for key, (name, patterns) in _tables(text, str(path)).items():
             old_name, old = clouds.get(key, (name, ()))

@@ -23,6 +23,7 @@ from packaging.requirements import InvalidRequirement, Requirement
 from packaging.utils import canonicalize_name
 
 from mlops_radar.advise.errors import AdviseError
+from mlops_radar.textfiles import TooLarge, read_capped
 
 __all__ = ["Wanted", "from_arguments", "parse_line", "read_requirements"]
 
@@ -70,12 +71,9 @@ def _text(path: Path) -> str:
     try:
         if path.is_dir():
             raise AdviseError(f"{path}: cannot read requirements: a folder, not a file")
-        # read at most one byte past the cap: a device or a pipe has no size to check first
-        with path.open("rb") as file:
-            data = file.read(MAX_BYTES + 1)
-        if len(data) > MAX_BYTES:
-            raise AdviseError(f"{path}: larger than {MAX_BYTES // (1024 * 1024)} MiB: not read")
-        return data.decode("utf-8")
+        return read_capped(path, MAX_BYTES)
+    except TooLarge as exc:
+        raise AdviseError(f"{path}: {exc}") from exc
     except (OSError, UnicodeDecodeError) as exc:
         detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise AdviseError(f"{path}: cannot read requirements: {detail}") from exc

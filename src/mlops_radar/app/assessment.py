@@ -41,6 +41,7 @@ from mlops_radar.model.study import qualification
 from mlops_radar.model.trend import trend
 from mlops_radar.model.weights import Weights
 from mlops_radar.store import SnapshotInfo, Store
+from mlops_radar.textfiles import read_capped
 
 __all__ = [
     "Loaded",
@@ -74,8 +75,8 @@ class Loaded:
 
 def _read_text(path: str, what: str) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        return read_capped(path)
+    except (OSError, ValueError) as exc:
         detail = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ConfigError(f"{path}: cannot read {what}: {detail}") from exc
 

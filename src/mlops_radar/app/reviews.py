@@ -22,6 +22,7 @@ import yaml
 from mlops_radar.errors import ConfigError
 from mlops_radar.model.reviews import LicenseReview, reviews_from_mapping
 from mlops_radar.store import Store
+from mlops_radar.textfiles import TooLarge, read_capped
 
 __all__ = ["STUDY_REVIEWER", "read_reviews", "study_reviews"]
 
@@ -44,9 +45,9 @@ def read_reviews(path: str | Path) -> list[LicenseReview]:
     """The reviews of a YAML file (see the module's docstring)."""
     file = Path(path)
     try:
-        if file.stat().st_size > MAX_BYTES:
-            raise ConfigError(f"{file}: reviews file over {MAX_BYTES:,} bytes")
-        data = yaml.safe_load(file.read_text(encoding="utf-8"))
+        data = yaml.safe_load(read_capped(file, MAX_BYTES))
+    except TooLarge as exc:
+        raise ConfigError(f"{file}: reviews file over {MAX_BYTES:,} bytes") from exc
     except OSError as exc:
         raise ConfigError(f"{file}: cannot read the reviews file: {exc.strerror or exc}") from exc
     except (yaml.YAMLError, UnicodeDecodeError, RecursionError) as exc:

@@ -26,6 +26,7 @@ import yaml
 from mlops_radar.catalog.records import Catalog
 from mlops_radar.catalog.stages import OURS, StageMap, category_key
 from mlops_radar.errors import ConfigError
+from mlops_radar.textfiles import read_capped
 
 __all__ = [
     "CategoryText",
@@ -119,8 +120,8 @@ def stage_descriptions(taxonomy: str, user_file: Path | None = None) -> dict[str
     texts = [(resource.read_text(encoding="utf-8"), f"stages-{taxonomy}.yaml")]
     if user_file is not None:
         try:
-            texts.append((user_file.read_text(encoding="utf-8"), str(user_file)))
-        except (OSError, UnicodeDecodeError) as exc:
+            texts.append((read_capped(user_file), str(user_file)))
+        except (OSError, ValueError) as exc:
             raise ConfigError(f"{user_file}: cannot read the stage map: {exc}") from exc
     found: dict[str, list[str]] = {}
     for text, name in texts:

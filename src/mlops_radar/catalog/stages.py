@@ -19,6 +19,7 @@ from typing import Any
 
 from mlops_radar.catalog.located_yaml import LocatedMap, load_located_yaml
 from mlops_radar.errors import ConfigError
+from mlops_radar.textfiles import read_capped
 
 __all__ = ["TAXONOMIES", "StageMap", "category_key", "load_stage_map"]
 
@@ -67,8 +68,8 @@ def load_stage_map(taxonomy: str = "study", user_file: Path | None = None) -> St
     if user_file is None:
         return shipped
     try:
-        text = user_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
+        text = read_capped(user_file)
+    except (OSError, ValueError) as exc:
         raise ConfigError(f"{user_file}: cannot read the stage map: {exc}") from exc
     builder = _Builder.starting_from(shipped)
     builder.add(text, str(user_file))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from mlops_radar.errors import ConfigError
+from mlops_radar.textfiles import read_capped
 
 if TYPE_CHECKING:
     from mlops_radar.app.backtest import BacktestRun
@@ -104,9 +105,10 @@ def load_evidence(weights_file: str | None) -> RingEvidence | None:
     if not path.is_file():
         return None
     try:
-        return _parse(path.read_text(encoding="utf-8"), str(path))
-    except (OSError, UnicodeDecodeError) as exc:
+        content = read_capped(path)
+    except (OSError, ValueError) as exc:
         raise ConfigError(f"{path}: cannot read the backtest record: {exc}") from exc
+    return _parse(content, str(path))
 
 
 _FATES = {
