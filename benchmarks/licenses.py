@@ -30,10 +30,12 @@ import re
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from importlib import metadata
 from importlib.metadata import distributions
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from license_expression import ExpressionError, Licensing
@@ -271,6 +273,23 @@ def installed_files() -> list[dict[str, object]]:
     return [found[k] for k in sorted(found)]
 
 
+def _columns(table: Table, *names: str) -> None:
+    """A detector column, then `names` right-aligned."""
+    table.add_column("detector", justify="left")
+    for name in names:
+        table.add_column(name, justify="right")
+
+
+def _loaded(names: list[str], table: Table) -> Iterator[Any]:
+    """Each detector of `names`, loaded; one that cannot load is a row saying why."""
+    for name in names:
+        try:
+            yield load_detector(name)
+        except DetectorError as exc:
+            cells = ["-"] * (len(table.columns) - 2)
+            table.add_row(name, *cells, str(exc))
+
+
 def run_installed(names: list[str], console: Console) -> None:
     files = installed_files()
     size = sum(int(str(f["byte_size"])) for f in files)
@@ -278,16 +297,11 @@ def run_installed(names: list[str], console: Console) -> None:
         title=f"License detectors on {len(files)} license files of the installed distributions "
         f"({size / 1e6:.1f} MB)"
     )
-    for column in ("detector", "files/s", "files/CPU-s", "> 0.2 s", "> 1 s", "answered",
-                   "same answer as the first"):  # fmt: skip
-        table.add_column(column, justify="left" if column == "detector" else "right")
+    _columns(table, "files/s", "files/CPU-s", "> 0.2 s", "> 1 s", "answered",
+             "same answer as the first")  # fmt: skip
     first: list[str | None] | None = None
-    for name in names:
-        try:
-            detector = load_detector(name)
-        except DetectorError as exc:
-            table.add_row(name, "-", "-", "-", "-", "-", str(exc))
-            continue
+    for detector in _loaded(names, table):
+        name = detector.name
         forget = getattr(detector, "forget", None)
         answers: list[str | None] = []
         spent: list[float] = []
@@ -329,16 +343,11 @@ def run_all_spdx(names: list[str], cache: Path, console: Console) -> None:
     texts = npm_texts(cache, ids)
     words = {spdx: _words(text) for spdx, text in texts.items()}
     table = Table(title=f"License detectors on the canonical texts of {len(ids)} SPDX licenses")
-    for column in ("detector", "right", "same text, other id", "other answer", "unknown",
-                   "files/s", "files/CPU-s"):  # fmt: skip
-        table.add_column(column, justify="left" if column == "detector" else "right")
+    _columns(table, "right", "same text, other id", "other answer", "unknown", "files/s",
+             "files/CPU-s")  # fmt: skip
     wrong: list[str] = []
-    for name in names:
-        try:
-            detector = load_detector(name)
-        except DetectorError as exc:
-            table.add_row(name, "-", "-", "-", "-", "-", str(exc))
-            continue
+    for detector in _loaded(names, table):
+        name = detector.name
         counts: Counter[str] = Counter()
         started, cpu_started = time.perf_counter(), time.process_time()
         for spdx in ids:
