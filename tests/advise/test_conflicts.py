@@ -65,3 +65,17 @@ def test_a_pathological_explanation_is_cut_to_ten_lines() -> None:
     assert any("steps cut" in line for line in lines)
     assert lines[0].startswith("Because a depends on b")
     assert "pkg2999==2999" in lines[-1]
+
+
+def test_a_version_the_index_does_not_have_is_named_missing() -> None:
+    # mlflow 3.18.0 on PyPI pinned mlflow-tracing==3.18.0 before that was on the index
+    message = (
+        "  × No solution found when resolving dependencies:\n"
+        "  ╰─▶ Because there is no version of mlflow-tracing==3.18.0 and mlflow>=3.18.0 depends "
+        "on mlflow-tracing==3.18.0, we can conclude that mlflow>=3.18.0 cannot be used.\n"
+        "      And because you require mlflow==3.18.0, we can conclude that your requirements "
+        "are unsatisfiable.\n"
+    )
+    conflict = explain(message, from_arguments(["mlflow==3.18.0"]))
+    assert conflict.missing == ("mlflow-tracing",)
+    assert conflict.chain == ("mlflow>=3.18.0 depends on mlflow-tracing==3.18.0",)

@@ -26,7 +26,10 @@ _PREFIX = re.compile(r"^\s*(?:[×x]\s+|error:\s*|cause:\s*|╰─▶\s*|[│|]\s
 _SENTENCE = re.compile(r"(?<=\.)\s+(?=[A-Z])")
 _MISSING = re.compile(
     rf"({_NAME}) was not found in the package registry"
-    rf"|no matching distribution found for ({_NAME})",
+    rf"|no matching distribution found for ({_NAME})"
+    # uv, a release that needs a version its dependency never published (or not yet, on this
+    # index): "there is no version of mlflow-tracing==3.18.0"
+    rf"|there is no version of ({_NAME})",
     re.IGNORECASE,
 )
 _BARE = re.compile(r"^([A-Za-z0-9][\w.\-]*)")
@@ -141,7 +144,10 @@ def explain(
         chain=tuple(f"{a} depends on {b}" for a, b in links),
         text="\n".join(lines[:MAX_LINES]),
         missing=tuple(
-            dict.fromkeys(canonicalize_name(a or b) for a, b in _MISSING.findall(message))
+            dict.fromkeys(
+                canonicalize_name(next(g for g in groups if g))
+                for groups in _MISSING.findall(message)
+            )
         ),
         needs_build=_wheelless(" ".join(message.split())),
     )
