@@ -516,3 +516,36 @@ def test_requirements_from_a_pipe_and_an_endless_device(tmp_path: Path) -> None:
     assert [(w.text, w.origin) for w in wanted] == [("boto3==1.28.0", "requirements.txt:1")]
     with pytest.raises(AdviseError, match=r"larger than 2 MiB"):
         read_requirements(Path("/dev/zero"))
+
+
+def test_held_back_whose_pinned_resolution_fails_keeps_the_answer(
+    target: Target, cache: Cache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # unit test of `_held_back`: the pinned resolution times out; the check's answer stands and
+    # the why is said to be unknown, not "it also resolves"
+    from mlops_radar.advise import stack as stack_module
+    from mlops_radar.advise.resolver import Resolution
+    from mlops_radar.report.advice import held_back_words
+
+    def no_answer(*_args: object, **_kwargs: object) -> Resolution:
+        raise AdviseError("the resolver gave no answer within 1 s")
+
+    tried = stack_module._Tried(None)
+    from mlops_radar.advise.uvlog import Selected
+
+    tried(Selected("alpha", "2.0"))
+    result = Resolution(True, "uv", 0.1, {"alpha": "1.0", "common": "1.5"}, {})
+    monkeypatch.setattr(stack_module, "resolve", no_answer)
+    held, seconds = stack_module._held_back(
+        from_arguments(["alpha"]), [], result, tried, target, CheckOptions(), cache
+    )
+    assert [(h.package, h.picked, h.newest, h.conflict) for h in held] == [
+        ("alpha", "1.0", "2.0", None)
+    ]
+    assert held[0].error == "the resolver gave no answer within 1 s"
+    assert seconds == 0.0
+    monkeypatch.undo()
+    check = _check(target, cache, "alpha")  # any check, for its target's words
+    assert held_back_words(held[0], check).endswith(
+        "; why is not known: the resolver gave no answer within 1 s"
+    )

@@ -53,18 +53,6 @@ class Conflict:
     # whether a source build would make the stack install is not known
     needs_build: tuple[str, ...] = ()
 
-    @classmethod
-    def from_json(cls, value: dict[str, Any]) -> Conflict:
-        """The inverse of `as_json` (a cache entry)."""
-        return cls(
-            packages=tuple(value["packages"]),
-            requirement=value["requirement"],
-            chain=tuple(value["chain"]),
-            text=value["text"],
-            missing=tuple(value.get("missing", ())),
-            needs_build=tuple(value.get("needs_build", ())),
-        )
-
     def as_json(self) -> dict[str, Any]:
         return {
             "packages": list(self.packages),

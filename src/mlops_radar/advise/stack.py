@@ -22,6 +22,7 @@ from packaging.version import InvalidVersion, Version
 
 from mlops_radar.advise.cache import Cache
 from mlops_radar.advise.conflicts import Conflict, explain
+from mlops_radar.advise.errors import AdviseError
 from mlops_radar.advise.footprint import HEAVY_MB, Footprint, footprint
 from mlops_radar.advise.index import IndexClient
 from mlops_radar.advise.lockin import CloudSdks, LockIn, extra_lock_in, hard_lock_in
@@ -75,7 +76,8 @@ class HeldBack:
     package: str  # canonical name
     picked: str
     newest: str  # the newest version uv selected for it while resolving
-    conflict: Conflict | None  # why `newest` does not install; None: it does with other picks
+    conflict: Conflict | None  # why `newest` does not install; None: it does, or `error`
+    error: str | None = None  # the pinned resolution gave no answer (a timeout, the index)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -83,6 +85,7 @@ class HeldBack:
             "picked": self.picked,
             "newest": self.newest,
             "conflict": self.conflict.as_json() if self.conflict else None,
+            "error": self.error,
         }
 
 
@@ -205,20 +208,20 @@ def _held_back(
             options.resolver,
             *_lines(wanted),
         )
+        # the resolver's own answer is kept, not our reading of it: a later version of
+        # `explain` reads a cached answer as it reads a fresh one
         cached = cache.get("held-back", key, max_age=HELD_BACK_MAX_AGE)
-        if isinstance(cached, dict) and "conflict" in cached:
+        if isinstance(cached, dict) and isinstance(cached.get("ok"), bool):
+            ok, message, seconds = cached["ok"], str(cached.get("message", "")), 0.0
+        else:
             try:
-                known = (
-                    None if cached["conflict"] is None else Conflict.from_json(cached["conflict"])
-                )
-            except (KeyError, TypeError):
-                pass  # an entry of another shape: resolve again
-            else:
-                return HeldBack(tool.name, picked, newest, known), 0.0
-        again = resolve(_lines(wanted), target, resolver=options.resolver)
-        conflict = None if again.ok else explain(again.message, wanted, [pinned.text])
-        cache.put("held-back", key, {"conflict": conflict.as_json() if conflict else None})
-        return HeldBack(tool.name, picked, newest, conflict), again.seconds
+                again = resolve(_lines(wanted), target, resolver=options.resolver)
+            except AdviseError as exc:  # the check's answer stands; only the why is unknown
+                return HeldBack(tool.name, picked, newest, None, str(exc)), 0.0
+            ok, message, seconds = again.ok, again.message, again.seconds
+            cache.put("held-back", key, {"ok": ok, "message": message})
+        conflict = None if ok else explain(message, wanted, [pinned.text])
+        return HeldBack(tool.name, picked, newest, conflict), seconds
 
     if not todo:
         return [], 0.0

@@ -114,6 +114,8 @@ def held_back_words(held: HeldBack, check: StackCheck) -> str:
     """Why a tool is picked older than its newest release, in one line."""
     head = f"{held.package} {held.picked} is picked, not its newest {held.newest}"
     conflict = held.conflict
+    if held.error is not None:
+        return f"{head}; why is not known: {held.error}"
     if conflict is None:
         return f"{head}, which also resolves if other packages give way (uv preferred this)"
     if conflict.needs_build:
