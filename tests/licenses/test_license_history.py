@@ -234,6 +234,25 @@ def test_unknown_snapshots_are_a_period_never_a_change() -> None:
     assert one.changes == ()
 
 
+def test_many_tools_at_once_equal_each_alone() -> None:
+    # the report's `license_histories` runs the license rule once over every tool's rows
+    from mlops_radar.model.license_history import license_histories
+
+    policy = dataclasses.replace(named_policy("radar"), license_data=load_license_data())
+    days = pd.to_datetime(["2026-01-01", "2026-02-01", "2026-03-01"] * 2)
+    history = pd.DataFrame({
+        "snapshot_date": days, "tool": ["x"] * 3 + ["y"] * 3, "repo": ["o/x"] * 3 + ["o/y"] * 3,
+        "license_spdx": ["MIT", None, "GPL-3.0-only", "Apache-2.0", "Apache-2.0", "BUSL-1.1"],
+    })  # fmt: skip
+    found = license_histories(history, ["x"] * 3 + ["y"] * 3, policy)
+    assert found == {
+        "x": license_history(history.iloc[:3], policy),
+        "y": license_history(history.iloc[3:].reset_index(drop=True), policy),
+    }
+    assert [(c.old.spdx, c.new.spdx) for c in found["y"].changes] == [("Apache-2.0", "BUSL-1.1")]
+    assert license_histories(history.iloc[:0], [], policy) == {}
+
+
 @pytest.mark.parametrize(
     ("facts", "words"),
     [
@@ -274,3 +293,21 @@ def test_the_report_lists_the_resolved_license_change_with_its_family(
     assert row.group(1) == (
         "engine (Apache-2.0 -&gt; BUSL-1.1: permissive to source-available; no longer OSI-approved)"
     )
+
+
+def test_the_report_tool_page_gives_the_resolved_license_history(
+    collected: Any, tmp_path: Any
+) -> None:
+    # acme/other: GitHub says "Other" on all three days; the file moved from MIT to AGPL
+    url, _ = collected
+    out = tmp_path / "site"
+    result = CliRunner().invoke(main, ["report", "--db", url, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    pages = [p for p in (out / "tool").glob("*.html") if "acme/other" in p.read_text("utf-8")]
+    assert len(pages) == 1
+    page = pages[0].read_text(encoding="utf-8")
+    items = re.findall(r"<li>(.*?)</li>", page.split('class="license-history"', 1)[1])
+    assert items[0].startswith("2026-05-01 to 2026-05-08 (2 snapshots): MIT (detector)")
+    assert items[1].startswith("2026-05-15 (1 snapshot): AGPL-3.0")
+    assert items[2].startswith("changed by 2026-05-15: MIT -&gt; AGPL-3.0")
+    assert items[2].endswith("permissive to network copyleft; still OSI-approved")

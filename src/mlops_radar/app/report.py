@@ -20,8 +20,10 @@ import pandas as pd
 from mlops_radar.app import assessment
 from mlops_radar.model import Policy
 from mlops_radar.model.changes import SnapshotChanges, compare
+from mlops_radar.model.license_history import LicenseHistory, license_histories
 from mlops_radar.model.license_summary import LicenseSummary
 from mlops_radar.model.results import Qualification, Ranking, Ring, tool_key
+from mlops_radar.model.reviews import apply_reviews
 from mlops_radar.model.weights import Weights
 from mlops_radar.store import SnapshotInfo, Store
 
@@ -63,6 +65,8 @@ class ReportData:
     # tool key -> the cloud SDKs its stored manifests declare (advise.lockin.LockIn); a tool
     # missing here has no manifest in this snapshot: unknown, not "no lock-in"
     lock_in: Mapping[str, tuple[Any, ...]] = field(default_factory=dict)
+    # tool key -> its resolved license across the history's snapshots (`show TOOL`'s rule)
+    license_histories: Mapping[str, LicenseHistory] = field(default_factory=dict)
 
 
 def _declared_lock_in(store: Store, loaded: Any) -> dict[str, tuple[Any, ...]]:
@@ -151,6 +155,19 @@ def _rings(frame: pd.DataFrame) -> dict[tuple[str, str], Ring]:
     return out
 
 
+def _license_histories(
+    frames: list[pd.DataFrame], loaded: Any, chosen: Policy
+) -> dict[str, LicenseHistory]:
+    """Per tool key, the resolved license across the snapshots of `frames` (oldest first), the
+    snapshot's reviews applied, judged as `show TOOL` judges it."""
+    if not frames:
+        return {}
+    whole = apply_reviews(pd.concat(frames, ignore_index=True), loaded.reviews)
+    judged = assessment.with_license_data(chosen) if len(frames) > 1 else chosen
+    keys = [tool_key(str(t), _text(r)) for t, r in zip(whole["tool"], whole["repo"], strict=True)]
+    return license_histories(whole, keys, judged)
+
+
 def gather(
     store: Store,
     ref: str | int = "latest",
@@ -193,10 +210,12 @@ def gather(
         extra["keys_then"] = frozenset(_points(then.table, then.info.snapshot_date))
     shown = earlier[-history:] if history > 0 else [loaded.info]
     per_key: dict[str, list[HistoryPoint]] = {}
+    frames = []
     for info in shown:
         table = loaded.table if int(info.id) == int(loaded.info.id) else store.tool_facts(info.id)
         for key, point in _points(table, info.snapshot_date).items():
             per_key.setdefault(key, []).append(point)
+        frames.append(table.assign(snapshot_date=info.snapshot_date))
     return ReportData(
         lock_in=_declared_lock_in(store, loaded),
         info=loaded.info,
@@ -207,6 +226,7 @@ def gather(
         by_stage=by_stage,
         licenses=licenses,
         history={k: tuple(v) for k, v in sorted(per_key.items())},
+        license_histories=_license_histories(frames, loaded, chosen),
         snapshots=tuple(shown),
         **extra,
     )

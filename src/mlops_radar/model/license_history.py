@@ -27,6 +27,7 @@ __all__ = [
     "LicenseHistory",
     "LicensePeriod",
     "ResolvedLicenseChange",
+    "license_histories",
     "license_history",
     "resolved_change",
 ]
@@ -102,13 +103,38 @@ def license_history(history: pd.DataFrame, policy: Policy) -> LicenseHistory:
     """`history`: one row per snapshot of one tool, oldest first (the store's `history`, with
     reviews applied), with `snapshot_date`, `tool`, `repo` and the license facts. Classified
     with `policy.license_data`; without it the periods are given and the changes are not."""
-    data: LicenseData | None = policy.license_data
     if history.empty:
-        return LicenseHistory((), (), data is not None)
+        return LicenseHistory((), (), policy.license_data is not None)
+    return _history(history, resolved_licenses(history, policy), range(len(history)), policy)
+
+
+def license_histories(
+    history: pd.DataFrame, keys: Sequence[str], policy: Policy
+) -> dict[str, LicenseHistory]:
+    """`license_history` of many tools at once: `history` holds the rows of every tool (each
+    tool's oldest first), `keys[i]` names the tool of row i. The license rule runs once over all
+    rows (its verdicts are shared by equal facts), not once per tool."""
+    if history.empty:
+        return {}
     resolved = resolved_licenses(history, policy)
-    days = [_day(v) for v in history["snapshot_date"]]
-    tools = [t if isinstance(t, str) else None for t in history["tool"]]
-    repos = [r if isinstance(r, str) else None for r in history["repo"]]
+    rows: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        rows.setdefault(key, []).append(i)
+    return {key: _history(history, resolved, index, policy) for key, index in rows.items()}
+
+
+def _history(
+    history: pd.DataFrame,
+    every: Sequence[ResolvedLicense],
+    index: Sequence[int],
+    policy: Policy,
+) -> LicenseHistory:
+    """One tool's periods and changes from the rows `index` of `history` (resolved: `every`)."""
+    data: LicenseData | None = policy.license_data
+    resolved = [every[i] for i in index]
+    days = [_day(history["snapshot_date"].iat[i]) for i in index]
+    tools = [t if isinstance(t, str) else None for t in (history["tool"].iat[i] for i in index)]
+    repos = [r if isinstance(r, str) else None for r in (history["repo"].iat[i] for i in index)]
     groups: list[list[int]] = []
     for i, found in enumerate(resolved):
         if groups and _same(resolved[groups[-1][0]].spdx, found.spdx, data):

@@ -30,7 +30,7 @@ from mlops_radar.app.report import HistoryPoint, ReportData, tool_key
 from mlops_radar.model.health.columns import category_health
 from mlops_radar.model.results import Ring, ToolQualification, ToolScore
 from mlops_radar.report.evidence import evidence_line, load_evidence
-from mlops_radar.report.licenses import change_words
+from mlops_radar.report.licenses import change_words, history_rows
 from mlops_radar.report.site_assets import SITE_CSS, SITE_JS, chart_bundle
 from mlops_radar.report.site_radar import PLACED_RINGS, Blip, layout, radar_svg
 from mlops_radar.report.words import gate_words, ring_words, signal_words
@@ -707,6 +707,16 @@ class _Site:
         )
         return f"<h2>Cloud lock-in</h2><p>Declared in its manifests:</p><ul>{items}</ul>"
 
+    def license_history_html(self, tool: _Tool) -> str:
+        """The resolved license's periods and changes, in `show TOOL`'s words."""
+        history = self.data.license_histories.get(tool.key)
+        if history is None or not history.periods:
+            return "<p>License history (resolved): unknown.</p>"
+        items = "".join(
+            f"<li>{_e(when)}: {_e(what)}</li>" for when, what in history_rows(history).items()
+        )
+        return f'<p>License history (resolved):</p><ul class="license-history">{items}</ul>'
+
     def history_html(self, tool: _Tool, history: Sequence[HistoryPoint]) -> str:
         if not history:
             return "<h2>History</h2><p>No history.</p>"
@@ -715,15 +725,10 @@ class _Site:
             f"<td>{_e(p.license or 'unknown')}</td></tr>"
             for p in history
         )
-        licenses = [p.license for p in history]
-        changed = [
-            f"{_e(a or 'unknown')} &rarr; {_e(b or 'unknown')} ({p.snapshot_date})"
-            for a, b, p in zip(licenses, licenses[1:], history[1:], strict=False) if a != b
-        ]  # fmt: skip
         out = (
             f"<h2>History ({len(history)} snapshots)</h2><table><thead><tr><th>snapshot</th>"
-            f"<th>stars</th><th>commits</th><th>license</th></tr></thead><tbody>{rows}</tbody></table>"
-            f"<p>License history: {'; '.join(changed) if changed else 'unchanged'}.</p>"
+            f"<th>stars</th><th>commits</th><th>license (as GitHub reports it)</th></tr></thead>"
+            f"<tbody>{rows}</tbody></table>{self.license_history_html(tool)}"
         )
         if sum(1 for p in history if p.stars is not None) > 1:
             values = [{"date": p.snapshot_date.isoformat(), "count": v, "series": s}
