@@ -89,8 +89,10 @@ def resolved_change(
 def _same(a: str | None, b: str | None, data: LicenseData | None) -> bool:
     if a is None or b is None:
         return a is b
+    if a.strip().lower() == b.strip().lower():  # the common case: no expression to parse
+        return True
     if data is None:
-        return a.strip().lower() == b.strip().lower()
+        return False
     return not family_change(a, b, data).changed
 
 
@@ -105,7 +107,8 @@ def license_history(history: pd.DataFrame, policy: Policy) -> LicenseHistory:
     with `policy.license_data`; without it the periods are given and the changes are not."""
     if history.empty:
         return LicenseHistory((), (), policy.license_data is not None)
-    return _history(history, resolved_licenses(history, policy), range(len(history)), policy)
+    resolved = resolved_licenses(history, policy)
+    return _history(_Columns.of(history), resolved, range(len(history)), policy)
 
 
 def license_histories(
@@ -117,24 +120,42 @@ def license_histories(
     if history.empty:
         return {}
     resolved = resolved_licenses(history, policy)
+    columns = _Columns.of(history)
     rows: dict[str, list[int]] = {}
     for i, key in enumerate(keys):
         rows.setdefault(key, []).append(i)
-    return {key: _history(history, resolved, index, policy) for key, index in rows.items()}
+    return {key: _history(columns, resolved, index, policy) for key, index in rows.items()}
+
+
+@dataclass(frozen=True)
+class _Columns:
+    """The columns a history reads, as lists (a pandas lookup per cell costs ~20 us)."""
+
+    days: list[date]
+    tools: list[str | None]
+    repos: list[str | None]
+
+    @classmethod
+    def of(cls, history: pd.DataFrame) -> _Columns:
+        return cls(
+            [_day(v) for v in history["snapshot_date"]],
+            [t if isinstance(t, str) else None for t in history["tool"]],
+            [r if isinstance(r, str) else None for r in history["repo"]],
+        )
 
 
 def _history(
-    history: pd.DataFrame,
+    columns: _Columns,
     every: Sequence[ResolvedLicense],
     index: Sequence[int],
     policy: Policy,
 ) -> LicenseHistory:
-    """One tool's periods and changes from the rows `index` of `history` (resolved: `every`)."""
+    """One tool's periods and changes from the rows `index` (resolved: `every`)."""
     data: LicenseData | None = policy.license_data
     resolved = [every[i] for i in index]
-    days = [_day(history["snapshot_date"].iat[i]) for i in index]
-    tools = [t if isinstance(t, str) else None for t in (history["tool"].iat[i] for i in index)]
-    repos = [r if isinstance(r, str) else None for r in (history["repo"].iat[i] for i in index)]
+    days = [columns.days[i] for i in index]
+    tools = [columns.tools[i] for i in index]
+    repos = [columns.repos[i] for i in index]
     groups: list[list[int]] = []
     for i, found in enumerate(resolved):
         if groups and _same(resolved[groups[-1][0]].spdx, found.spdx, data):
