@@ -215,6 +215,15 @@ def test_requirement_file_refusals_name_file_and_line(
         read_requirements(stack)
 
 
+def test_includes_that_multiply_are_capped(tmp_path: Path) -> None:
+    # each level includes the next four times: 4**6 reads without a cap on files read
+    for level in range(6):
+        (tmp_path / f"r{level}.txt").write_text(f"-r r{level + 1}.txt\n" * 4, encoding="utf-8")
+    (tmp_path / "r6.txt").write_text("common>=1\n", encoding="utf-8")
+    with pytest.raises(AdviseError, match=r"more than 64 requirements files through -r"):
+        read_requirements(tmp_path / "r0.txt")
+
+
 def test_requirement_file_not_utf8_or_huge_is_one_error(tmp_path: Path) -> None:
     stack = tmp_path / "requirements.txt"
     stack.write_bytes(b"\xff\xfe numpy\n")

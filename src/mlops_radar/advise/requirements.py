@@ -65,6 +65,7 @@ def parse_line(text: str, origin: str) -> Requirement:
 
 MAX_BYTES = 2 * 1024 * 1024  # a requirements file larger than this is refused, not read
 MAX_NESTING = 8
+MAX_FILES = 64  # files read for one --with, includes counted (a file included twice counts twice)
 
 
 def _text(path: Path) -> str:
@@ -95,11 +96,20 @@ def _option_error(origin: str, options: dict[str, Any], shown: str) -> AdviseErr
     return AdviseError(f"{origin}: {why}: {shown}")
 
 
-def read_requirements(path: Path, _seen: frozenset[Path] = frozenset()) -> list[Wanted]:
+def read_requirements(path: Path) -> list[Wanted]:
     """The requirements of a file (and of the files it includes with `-r`), each with its
     file:line; comments, blank lines and hashes skipped."""
+    return _read(path, frozenset(), [0])
+
+
+def _read(path: Path, _seen: frozenset[Path], files: list[int]) -> list[Wanted]:
+    """`read_requirements` of one file; `_seen`: the files including it, `files[0]`: how many
+    files this --with has read so far."""
     from pip_requirements_parser import RequirementsFile
 
+    files[0] += 1
+    if files[0] > MAX_FILES:
+        raise AdviseError(f"{path}: more than {MAX_FILES} requirements files through -r")
     text = _text(path)  # readable, UTF-8, not huge: our errors, before the parser's
     resolved = path.resolve()
     # the parser reads a file: it gets a copy of what was read once (a pipe such as
@@ -118,11 +128,11 @@ def read_requirements(path: Path, _seen: frozenset[Path] = frozenset()) -> list[
     )
     wanted: list[Wanted] = []
     for line in lines:  # in file order: the first bad line is the one named
-        wanted += _line(path, line, _seen | {resolved})
+        wanted += _line(path, line, _seen | {resolved}, files)
     return wanted
 
 
-def _line(path: Path, line: Any, seen: frozenset[Path]) -> list[Wanted]:
+def _line(path: Path, line: Any, seen: frozenset[Path], files: list[int]) -> list[Wanted]:
     from pip_requirements_parser import InstallRequirement, OptionLine
 
     origin = f"{path.name}:{line.line_number}"
@@ -133,7 +143,7 @@ def _line(path: Path, line: Any, seen: frozenset[Path]) -> list[Wanted]:
         if options or not included:
             raise _option_error(origin, options, shown)
         names = included if isinstance(included, list) else [included]
-        return [w for name in names for w in _included(path, str(name), origin, seen)]
+        return [w for name in names for w in _included(path, str(name), origin, seen, files)]
     if not isinstance(line, InstallRequirement):
         message = _first(str(getattr(line, "error_message", "") or "invalid"))
         message = message.removeprefix("Invalid requirement:").strip(" :") or "invalid"
@@ -148,7 +158,9 @@ def _line(path: Path, line: Any, seen: frozenset[Path]) -> list[Wanted]:
     return [Wanted(parse_line(text, origin), origin)]
 
 
-def _included(path: Path, name: str, origin: str, seen: frozenset[Path]) -> list[Wanted]:
+def _included(
+    path: Path, name: str, origin: str, seen: frozenset[Path], files: list[int]
+) -> list[Wanted]:
     """The requirements of `-r name` in `path`, relative to `path`'s folder."""
     if "://" in name:
         raise AdviseError(f"{origin}: requirements files from URLs are not read: {name!r}")
@@ -159,7 +171,7 @@ def _included(path: Path, name: str, origin: str, seen: frozenset[Path]) -> list
         raise AdviseError(f"{origin}: -r nested more than {MAX_NESTING} deep")
     if not nested.is_file():
         raise AdviseError(f"{origin}: -r {name}: no such file next to {path.name}")
-    return read_requirements(nested, seen)
+    return _read(nested, seen, files)
 
 
 def from_arguments(texts: Iterable[str]) -> list[Wanted]:
