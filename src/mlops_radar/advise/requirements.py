@@ -99,16 +99,22 @@ def _option_error(origin: str, options: dict[str, Any], shown: str) -> AdviseErr
 def read_requirements(path: Path) -> list[Wanted]:
     """The requirements of a file (and of the files it includes with `-r`), each with its
     file:line; comments, blank lines and hashes skipped."""
-    return _read(path, frozenset(), [0])
+    return _read(path, frozenset(), _Count())
 
 
-def _read(path: Path, _seen: frozenset[Path], files: list[int]) -> list[Wanted]:
-    """`read_requirements` of one file; `_seen`: the files including it, `files[0]`: how many
-    files this --with has read so far."""
+@dataclass(slots=True)
+class _Count:
+    """How many files one --with has read so far, includes counted."""
+
+    files: int = 0
+
+
+def _read(path: Path, _seen: frozenset[Path], files: _Count) -> list[Wanted]:
+    """`read_requirements` of one file; `_seen`: the files including it."""
     from pip_requirements_parser import RequirementsFile
 
-    files[0] += 1
-    if files[0] > MAX_FILES:
+    files.files += 1
+    if files.files > MAX_FILES:
         raise AdviseError(f"{path}: more than {MAX_FILES} requirements files through -r")
     text = _text(path)  # readable, UTF-8, not huge: our errors, before the parser's
     resolved = path.resolve()
@@ -132,7 +138,7 @@ def _read(path: Path, _seen: frozenset[Path], files: list[int]) -> list[Wanted]:
     return wanted
 
 
-def _line(path: Path, line: Any, seen: frozenset[Path], files: list[int]) -> list[Wanted]:
+def _line(path: Path, line: Any, seen: frozenset[Path], files: _Count) -> list[Wanted]:
     from pip_requirements_parser import InstallRequirement, OptionLine
 
     origin = f"{path.name}:{line.line_number}"
@@ -159,7 +165,7 @@ def _line(path: Path, line: Any, seen: frozenset[Path], files: list[int]) -> lis
 
 
 def _included(
-    path: Path, name: str, origin: str, seen: frozenset[Path], files: list[int]
+    path: Path, name: str, origin: str, seen: frozenset[Path], files: _Count
 ) -> list[Wanted]:
     """The requirements of `-r name` in `path`, relative to `path`'s folder."""
     if "://" in name:

@@ -20,6 +20,7 @@ import httpx
 
 from mlops_radar.catalog.readers import SourceDocument
 from mlops_radar.errors import CatalogError
+from mlops_radar.textfiles import TooLarge, read_capped_bytes
 
 __all__ = ["DEADLINE", "MAX_SOURCE_BYTES", "TIMEOUT", "open_source"]
 
@@ -58,13 +59,11 @@ def _too_large(source: str) -> CatalogError:
 def _read_local(path: Path, source: str) -> bytes:
     """The file's bytes, never more than the cap (read so, since /dev/zero has no size)."""
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_SOURCE_BYTES + 1)
+        return read_capped_bytes(path, MAX_SOURCE_BYTES)
+    except TooLarge as exc:
+        raise _too_large(source) from exc
     except OSError as exc:
         raise CatalogError(f"{source}: cannot read: {exc.strerror or exc}") from exc
-    if len(data) > MAX_SOURCE_BYTES:
-        raise _too_large(source)
-    return data
 
 
 def _download(url: str, client: httpx.Client | None, deadline: float) -> bytes:
