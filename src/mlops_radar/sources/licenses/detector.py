@@ -1,7 +1,8 @@
 """The detector interface: one object per run, loaded once, that finds licenses in a text.
 
 Implementations (one module each): `scancode` (ScanCode toolkit, the default; `scancode-fast`
-its exact-matches-first option), `askalono` (pyaskalono) and `licenseid`. `load_detector(name)`
+its exact-matches-first option; `scancode-plain` ScanCode's own candidate route, the benchmark's
+baseline), `askalono` (pyaskalono) and `licenseid`. `load_detector(name)`
 imports and loads one; the library behind it is imported only then, so an extra that is not
 installed costs nothing until it is asked for.
 """
@@ -17,12 +18,13 @@ from mlops_radar.sources.licenses.records import Finding
 __all__ = ["DEFAULT_DETECTOR", "DETECTORS", "Detector", "DetectorError", "load_detector"]
 
 DEFAULT_DETECTOR = "scancode"
-# name -> (module below this package, the distribution to install)
+# name -> (module below this package, the distribution to install, the module's loader)
 DETECTORS = {
-    "scancode": ("scancode", "scancode-toolkit-mini"),
-    "scancode-fast": ("scancode", "scancode-toolkit-mini"),
-    "askalono": ("askalono_detector", "pyaskalono"),
-    "licenseid": ("licenseid_detector", "licenseid"),
+    "scancode": ("scancode", "scancode-toolkit-mini", "load"),
+    "scancode-fast": ("scancode", "scancode-toolkit-mini", "load_fast"),
+    "scancode-plain": ("scancode", "scancode-toolkit-mini", "load_plain"),
+    "askalono": ("askalono_detector", "pyaskalono", "load"),
+    "licenseid": ("licenseid_detector", "licenseid", "load"),
 }
 
 
@@ -46,10 +48,10 @@ def load_detector(name: str = DEFAULT_DETECTOR) -> Detector:
     """The detector called `name`, loaded (seconds for ScanCode: call once per run)."""
     if name not in DETECTORS:
         raise DetectorError(f"unknown license detector {name!r}; choose one of {sorted(DETECTORS)}")
-    module_name, distribution = DETECTORS[name]
-    module = importlib.import_module(f"mlops_radar.sources.licenses.{module_name}")
+    module_name, distribution, loader = DETECTORS[name]
     try:
-        detector: Detector = module.load_fast() if name.endswith("-fast") else module.load()
+        module = importlib.import_module(f"mlops_radar.sources.licenses.{module_name}")
+        detector: Detector = getattr(module, loader)()
     except ImportError as exc:
         raise DetectorError(
             f"license detector {name!r} needs the package {distribution!r}: pip install "

@@ -1,0 +1,166 @@
+"""The faster candidate route through ScanCode's approximate matching gives ScanCode's own matches.
+
+`scancode_candidates` narrows the rules ScanCode's candidate ranking is handed; these tests run
+ScanCode's real index both ways on texts that need approximate matching (license texts with every
+seventh word replaced, which no exact matcher finds, corpus variants, shuffled legal words) and
+compare every match. A deliberately wrong shortlist changes the matches of those texts, so the
+comparison can fail.
+If a ScanCode release changes its first ranking step, they fail: re-verify the route and update
+`VERIFIED_VERSIONS`.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from typing import Any
+
+import pytest
+
+from license_corpus import Case, shipped_texts
+from mlops_radar.sources.licenses import load_detector
+from mlops_radar.sources.licenses.scancode import ScanCodeDetector
+
+pytest.importorskip("licensedcode")
+
+from mlops_radar.sources.licenses import scancode_candidates
+from mlops_radar.sources.licenses.scancode_candidates import (
+    CandidateTables,
+    accelerated,
+)
+
+_APPROXIMATE_KINDS = ("holders", "preamble", "markdown", "appended", "concatenated", "either")
+_ALTERED = ("MIT", "Apache-2.0", "BSD-3-Clause", "BUSL-1.1", "SSPL-1.0")
+
+
+@pytest.fixture(scope="module")
+def index() -> Any:
+    # through the detector, which loads the index with typecode's import-time warning silenced
+    return ScanCodeDetector(accelerate=False)._index
+
+
+@pytest.fixture(scope="module")
+def tables(index: Any) -> CandidateTables:
+    return CandidateTables(index)
+
+
+def _matches(index: Any, text: str) -> list[tuple[object, ...]]:
+    found = index.match(query_string=text, deadline=time.time() + 120)
+    return [
+        (m.rule.identifier, m.qspan.start, m.qspan.end, m.ispan.start, m.ispan.end, m.score())
+        for m in found
+    ]
+
+
+def _texts(cases: list[Case]) -> list[str]:
+    picked: dict[str, str] = {}
+    for case in cases:
+        if case.kind in _APPROXIMATE_KINDS and case.kind not in picked:
+            picked[case.kind] = str(case.files[0]["text"])
+    return list(picked.values())
+
+
+def _altered(spdx: str) -> str:
+    words = shipped_texts()[spdx].split(" ")
+    return " ".join("changed" if i % 7 == 3 else w for i, w in enumerate(words))
+
+
+def _shuffled(cases: list[Case]) -> str:
+    words = " ".join(str(c.files[0]["text"]) for c in cases if c.kind == "canonical").split()
+    random.Random(7).shuffle(words)
+    lines = [" ".join(words[i : i + 12]) for i in range(0, min(len(words), 2400), 12)]
+    return "\n".join(lines)
+
+
+def test_both_routes_give_the_same_matches(
+    shipped_corpus: list[Case], index: Any, tables: CandidateTables
+) -> None:
+    texts = [_altered(spdx) for spdx in _ALTERED] + _texts(shipped_corpus)
+    texts.append(_shuffled(shipped_corpus))
+    assert len(texts) == len(_ALTERED) + len(_APPROXIMATE_KINDS) + 1
+    for text in texts:
+        plain = _matches(index, text)
+        with accelerated(tables):
+            fast = _matches(index, text)
+        assert plain, text[:80]
+        assert fast == plain, text[:80]
+
+
+def test_a_wrong_shortlist_would_change_the_matches(
+    index: Any, tables: CandidateTables, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = _altered("Apache-2.0")
+    with accelerated(tables):
+        right = _matches(index, text)
+    shortlist = CandidateTables.shortlist
+
+    def worst_tenth(self: CandidateTables, *args: Any) -> list[int]:
+        kept = shortlist(self, *args)
+        return kept[::-1][: max(1, len(kept) // 10)]
+
+    monkeypatch.setattr(CandidateTables, "shortlist", worst_tenth)
+    with accelerated(tables):
+        assert _matches(index, text) != right
+
+
+def test_outside_its_context_scancode_takes_its_own_route(
+    shipped_corpus: list[Case], index: Any, tables: CandidateTables
+) -> None:
+    text = _texts(shipped_corpus)[0]
+    with accelerated(tables):
+        _matches(index, text)  # installs the replacement
+    from licensedcode import match_set
+
+    assert match_set.compute_candidates is not scancode_candidates._ORIGINAL[0]
+    calls: list[int] = []
+    original = scancode_candidates._ORIGINAL[0]
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    scancode_candidates._ORIGINAL[0] = counting
+    try:
+        _matches(index, text)
+        outside = len(calls)
+        with accelerated(tables):
+            _matches(index, text)
+    finally:
+        scancode_candidates._ORIGINAL[0] = original
+    assert outside > 0  # every call reached ScanCode's function with all its rules
+    assert len(calls) > outside
+
+
+def test_a_run_with_no_matchable_token_has_no_candidate(tables: CandidateTables) -> None:
+    class Run:
+        def matchable_tokens(self) -> list[int]:
+            return [-1, -1, -1]
+
+    with accelerated(tables):
+        from licensedcode import match_set
+
+        assert match_set.compute_candidates(Run(), None, frozenset()) == []
+
+
+def test_the_shortlist_keeps_at_most_what_scancode_keeps(
+    index: Any, tables: CandidateTables
+) -> None:
+    from licensedcode import query
+
+    text = "Permission is hereby granted, free of charge, to any person obtaining a copy"
+    run = query.build_query(query_string=text, idx=index).whole_query_run()
+    tokens = [t for t in run.matchable_tokens() if t != -1]
+    shortlist = tables.shortlist(tokens, index.approx_matchable_rids, 30, False, 0.8)
+    assert 0 < len(shortlist) <= 30
+    assert all(rid in index.approx_matchable_rids for rid in shortlist)
+
+
+def test_the_default_detector_takes_the_route_on_a_verified_scancode() -> None:
+    if not scancode_candidates.available():
+        pytest.skip("this ScanCode release is not one the route was verified on")
+    assert isinstance(load_detector("scancode"), ScanCodeDetector)
+    assert load_detector("scancode").accelerated  # type: ignore[attr-defined]
+    assert load_detector("scancode-fast").accelerated  # type: ignore[attr-defined]
+    plain = load_detector("scancode-plain")
+    assert plain.name == "scancode-plain"
+    assert not plain.accelerated  # type: ignore[attr-defined]
