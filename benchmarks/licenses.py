@@ -5,7 +5,9 @@ among the answers, non-license files answered as licenses counted wrong), unknow
 non-license files, files per second after loading, load time, install size (the distribution and
 the dependencies mlops-radar does not already need), and a per-kind table of right answers.
 
-Run: python benchmarks/licenses.py [--shipped] [--detectors scancode,askalono,licenseid]
+Run: python benchmarks/licenses.py [--shipped] [--detectors scancode-plain,scancode,askalono]
+`scancode-plain` (ScanCode's own candidate route) is the baseline: each table gives every
+detector's files per CPU-second as a ratio to its rate measured in the same run.
 Without --shipped the canonical texts come from the npm package spdx-license-list (npm pack into
 ~/.cache/mlops-radar/bench, once); --shipped uses the ten texts the GitHub simulator ships.
 Targets for the default detector: detection >= 99%, precision >= 99%, >= 20 files/s.
@@ -203,6 +205,16 @@ def run(name: str, cases: list[Case]) -> Result:
     return result
 
 
+# ScanCode's own candidate route, measured in the same run as the routes compared with it.
+BASELINE = "scancode-plain"
+BASELINE_COLUMN = f"CPU speed vs {BASELINE}"
+DEFAULT_DETECTORS = (BASELINE, "scancode", "scancode-fast", "askalono", "licenseid")
+
+
+def _ratio(rate: float, baseline: float | None) -> str:
+    return f"{rate / baseline:.2f}x" if baseline else "-"
+
+
 def _mb(n: int) -> str:
     return f"{n / 1e6:,.1f} MB"
 
@@ -210,11 +222,13 @@ def _mb(n: int) -> str:
 def show(results: list[Result], cases: list[Case], console: Console) -> None:
     table = Table(title=f"License detectors on {len(cases)} corpus cases")
     for column in ("detector", "detection", "whole texts", "precision", "non-licenses unknown",
-                   "files/s", "files/CPU-s", "load", "install (own / with deps)"):  # fmt: skip
+                   "files/s", "files/CPU-s", BASELINE_COLUMN, "load",
+                   "install (own / with deps)"):  # fmt: skip
         table.add_column(column, justify="left" if column == "detector" else "right")
+    baseline = next((r.files_per_cpu_s for r in results if r.detector == BASELINE), None)
     for r in results:
         if r.error:
-            table.add_row(r.detector, "-", "-", "-", "-", "-", "-", "-", r.error)
+            table.add_row(r.detector, "-", "-", "-", "-", "-", "-", "-", "-", r.error)
             continue
         unknown = 1 - r.false_alarms / r.non_licenses if r.non_licenses else 0.0
         table.add_row(
@@ -225,6 +239,7 @@ def show(results: list[Result], cases: list[Case], console: Console) -> None:
             f"{unknown:.0%}",
             f"{r.files_per_s:,.1f}",
             f"{r.files_per_cpu_s:,.1f}",
+            _ratio(r.files_per_cpu_s, baseline),
             f"{r.load_s:.1f} s",
             f"{_mb(r.own_bytes)} / {_mb(r.total_bytes)}",
         )
@@ -297,9 +312,10 @@ def run_installed(names: list[str], console: Console) -> None:
         title=f"License detectors on {len(files)} license files of the installed distributions "
         f"({size / 1e6:.1f} MB)"
     )
-    _columns(table, "files/s", "files/CPU-s", "> 0.2 s", "> 1 s", "answered",
+    _columns(table, "files/s", "files/CPU-s", BASELINE_COLUMN, "> 0.2 s", "> 1 s", "answered",
              "same answer as the first")  # fmt: skip
     first: list[str | None] | None = None
+    rows: list[tuple[str, float, list[str]]] = []
     for detector in _loaded(names, table):
         name = detector.name
         forget = getattr(detector, "forget", None)
@@ -317,16 +333,26 @@ def run_installed(names: list[str], console: Console) -> None:
         if first is None:
             first = answers
         same = sum(a == b for a, b in zip(answers, first, strict=True))
-        table.add_row(
-            f"{name} ({detector.version})",
+        rate = len(files) / cpu
+        cells = [
             f"{len(files) / wall:,.1f}",
-            f"{len(files) / cpu:,.1f}",
+            f"{rate:,.1f}",
             str(sum(1 for t in spent if t > 0.2)),
             str(sum(1 for t in spent if t > 1.0)),
             f"{sum(a is not None for a in answers) / len(files):.0%}",
             f"{same}/{len(files)}",
-        )
+        ]
+        rows.append((f"{name} ({detector.version})", rate, cells))
+    _add_rows(table, rows, insert_at=2)
     console.print(table)
+
+
+def _add_rows(table: Table, rows: list[tuple[str, float, list[str]]], insert_at: int) -> None:
+    """Rows of (label, files per CPU-second, cells), with the ratio to the baseline's rate
+    inserted at `insert_at` among the cells (the baseline may come in any order)."""
+    baseline = next((rate for label, rate, _ in rows if label.startswith(f"{BASELINE} (")), None)
+    for label, rate, cells in rows:
+        table.add_row(label, *cells[:insert_at], _ratio(rate, baseline), *cells[insert_at:])
 
 
 def _words(text: str) -> str:
@@ -344,8 +370,9 @@ def run_all_spdx(names: list[str], cache: Path, console: Console) -> None:
     words = {spdx: _words(text) for spdx, text in texts.items()}
     table = Table(title=f"License detectors on the canonical texts of {len(ids)} SPDX licenses")
     _columns(table, "right", "same text, other id", "other answer", "unknown", "files/s",
-             "files/CPU-s")  # fmt: skip
+             "files/CPU-s", BASELINE_COLUMN)  # fmt: skip
     wrong: list[str] = []
+    rows: list[tuple[str, float, list[str]]] = []
     for detector in _loaded(names, table):
         name = detector.name
         counts: Counter[str] = Counter()
@@ -363,13 +390,14 @@ def run_all_spdx(names: list[str], cache: Path, console: Console) -> None:
                 counts["other"] += 1
                 wrong.append(f"{name}: {spdx} -> {answer}")
         wall, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-        table.add_row(
-            f"{name} ({detector.version})",
+        cells = [
             *(f"{counts[k]} ({counts[k] / len(ids):.1%})" for k in
               ("right", "same text", "other", "unknown")),
             f"{len(ids) / wall:,.1f}",
             f"{len(ids) / cpu:,.1f}",
-        )  # fmt: skip
+        ]  # fmt: skip
+        rows.append((f"{name} ({detector.version})", len(ids) / cpu, cells))
+    _add_rows(table, rows, insert_at=6)
     console.print(table)
     for line in wrong:
         console.print(line, markup=False, highlight=False)
@@ -378,7 +406,11 @@ def run_all_spdx(names: list[str], cache: Path, console: Console) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--shipped", action="store_true", help="the ten shipped texts only")
-    parser.add_argument("--detectors", default=",".join(DETECTORS))
+    parser.add_argument(
+        "--detectors",
+        default=",".join(DEFAULT_DETECTORS),
+        help=f"comma-separated, of {', '.join(DETECTORS)}; {BASELINE} is the ratios' baseline",
+    )
     parser.add_argument("--wrong", action="store_true", help="list every wrong answer")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument(

@@ -164,3 +164,39 @@ def test_the_default_detector_takes_the_route_on_a_verified_scancode() -> None:
     plain = load_detector("scancode-plain")
     assert plain.name == "scancode-plain"
     assert not plain.accelerated  # type: ignore[attr-defined]
+
+
+class _Rule:
+    """What the tables read of a ScanCode rule (a unit test of the tables alone)."""
+
+    def __init__(self, length: int, minimum_high: int = 1, containment: float = 0.0) -> None:
+        self.length = length
+        self.minimum_high = minimum_high
+        self._minimum_containment = containment
+
+    def get_length(self, unique: bool) -> int:
+        return self.length
+
+    def get_min_high_matched_length(self, unique: bool) -> int:
+        return self.minimum_high
+
+    def get_min_matched_length(self, unique: bool) -> int:
+        return 1
+
+
+def test_the_tables_count_and_filter_like_scancodes_first_step() -> None:
+    from types import SimpleNamespace
+
+    rules = [_Rule(2), _Rule(0), _Rule(2), _Rule(3, minimum_high=2), _Rule(4, containment=0.9)]
+    sets = [{1, 2}, set(), {0, 5}, {0, 1, 7}, {0, 1, 5, 8}]
+    index = SimpleNamespace(sets_by_rid=[*sets, set()], rules_by_rid=[*rules, _Rule(0)])
+    index.len_legalese = 3  # token ids 0-2 are legal words
+    tables = CandidateTables(index)
+    matched, high = tables._counts([1, 5, 0])
+    assert matched.tolist() == [1, 0, 2, 2, 3, 0]  # empty rules, the last one too, count 0
+    assert high.tolist() == [1, 0, 1, 2, 2, 0]
+    # rule 4 holds 3 of its 4 tokens, under its 90% coverage; rule 2 ranks above rule 0 and 3
+    assert tables.shortlist([1, 5, 0], set(range(6)), 10, False, 0.8) == [2, 3, 0]
+    assert tables.shortlist([1, 5, 0], {0, 3}, 10, False, 0.8) == [3, 0]  # matchable only
+    assert tables.shortlist([1, 5, 0], set(range(6)), 1, False, 0.8) == [2]
+    assert tables.shortlist([1, 5, 0], set(range(6)), 0, False, 0.8) == []
