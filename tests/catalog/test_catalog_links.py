@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from mlops_radar.catalog.links import classify_link, is_web_url
+from mlops_radar.catalog.links import absolute_url, classify_link, is_web_url
 from mlops_radar.catalog.records import LinkKind
 
 R, S, G, F, W = (
@@ -81,3 +81,22 @@ def test_classify_link(
 )  # fmt: skip
 def test_is_web_url(url: str, expected: bool) -> None:
     assert is_web_url(url) is expected
+
+
+@pytest.mark.parametrize(
+    ("dest", "expected"),
+    [
+        ("github.com/ray-project/ray", "https://github.com/ray-project/ray"),
+        ("WWW.GitHub.com/a/b", "https://WWW.GitHub.com/a/b"),
+        ("gitlab.com/group/project", "https://gitlab.com/group/project"),
+        ("https://github.com/a/b", "https://github.com/a/b"),
+        ("github.com", "github.com"),  # no path: nothing to name
+        ("github.com/", "github.com/"),
+        ("docs/tool.md", "docs/tool.md"),
+        ("docs.example.com/tool", "docs.example.com/tool"),  # not a forge: maybe a path
+        ("#section", "#section"),
+        ("", ""),
+    ],
+)
+def test_absolute_url(dest: str, expected: str) -> None:
+    assert absolute_url(dest) == expected

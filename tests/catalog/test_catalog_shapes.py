@@ -371,3 +371,29 @@ def test_any_section_names_never_crash_and_only_websites_always_warn(
             assert catalog.warnings[0].code == "mostly_websites"
     # with --only-section Sites, the sites are read whatever the headings before them
     assert len(read_markdown(text, options=options).entries) == len(links)
+
+
+# --- links written without a scheme, and table rows whose link is no URL -------------------------
+
+
+def test_forge_addresses_without_a_scheme_are_read_and_other_relative_links_reported() -> None:
+    text = (
+        "## Tuning\n\n"
+        "| Project | Details |\n| --- | --- |\n"
+        "| [Ray Tune](github.com/ray-project/ray) | Scalable tuning. |\n"
+        "| [Local](./docs/local.md) | A page of this list. |\n"
+        "| [Jump](#tuning) | An anchor. |\n\n"
+        "## Tracking\n\n"
+        "- [Aim](www.github.com/aimhubio/aim) - Experiment tracking.\n"
+        "- [Site](docs.example.com/tool) - Not a forge: may be a relative path.\n"
+    )
+    result = read_markdown(text)
+    by_name = {e.name: e for e in result.entries}
+    assert set(by_name) == {"Ray Tune", "Aim"}
+    assert by_name["Ray Tune"].url == "https://github.com/ray-project/ray"
+    assert by_name["Aim"].url == "https://www.github.com/aimhubio/aim"
+    problems = {p.line: p.reason for p in result.problems}
+    assert problems == {
+        6: "table row's link is not an absolute http(s) URL",
+        12: "entry's link is not an absolute http(s) URL",
+    }

@@ -20,6 +20,7 @@ __all__ = [
     "OTHER_FORGES",
     "RESERVED_GITHUB_PATHS",
     "Link",
+    "absolute_url",
     "classify_link",
     "is_web_url",
     "tool_entry",
@@ -72,6 +73,20 @@ def is_web_url(url: str) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+
+
+def absolute_url(dest: str) -> str:
+    """`dest` with `https://` in front when it is a forge address written without a scheme
+    (`github.com/ray-project/ray`, `www.gitlab.com/x/y`), which lists do write; else `dest`.
+
+    Only the forges named here: any other host-like start (`docs.example.com/x`) may as well
+    be a relative path, so it is left for the reader to report."""
+    text = dest.strip()
+    host, slash, rest = text.partition("/")
+    forge = host.lower().removeprefix("www.")
+    if slash and rest and "://" not in text and forge in GITHUB_HOSTS | OTHER_FORGES:
+        return f"https://{text}"
+    return dest
 
 
 def tool_entry(name: str, categories: tuple[str, ...], link: Link, **fields: Any) -> ToolEntry:

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from mlops_radar.catalog.links import is_web_url
+from mlops_radar.catalog.links import absolute_url, is_web_url
 from mlops_radar.catalog.readers import (
     RawEntry,
     ReaderResult,
@@ -230,11 +230,14 @@ class _Scanner:
             link = next((span for span in _links(cell) if not span.image), None)
             if link is None:
                 continue
-            dest = link.dest.strip()
-            if dest.startswith("#") or not is_web_url(dest):
-                return  # a table of contents, or a link we cannot read as a tool
+            dest = absolute_url(link.dest.strip())
+            if dest.startswith("#"):
+                return  # a table of contents
             if self.skipping:
                 self._count()
+                return
+            if not is_web_url(dest):
+                self._problem(number, "table row's link is not an absolute http(s) URL")
                 return
             first = _plain(cells[0]) if index > 0 else ""
             name = first or _plain(link.label)
@@ -263,7 +266,7 @@ class _Scanner:
             elif "[" in content or "](" in content or not nested:
                 self._problem(number, "list item without a [name](url) link")
             return
-        dest = link.dest.strip()
+        dest = absolute_url(link.dest.strip())
         if dest.startswith("#"):
             return  # a table-of-contents line or a cross-reference
         name = _plain(link.label)
