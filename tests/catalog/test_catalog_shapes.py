@@ -397,3 +397,32 @@ def test_forge_addresses_without_a_scheme_are_read_and_other_relative_links_repo
         6: "table row's link is not an absolute http(s) URL",
         12: "entry's link is not an absolute http(s) URL",
     }
+
+
+def test_a_list_item_whose_link_is_wrapped_onto_the_next_lines_is_one_entry() -> None:
+    text = (
+        "## Vision\n\n"
+        "* [Training a deep autoencoder or a classifier\n"
+        "on MNIST digits](https://example.org/mnist) - Trains a classifier.\n"
+        "* Several machine learning models are\n"
+        "  included in the [`AI`](https://metacpan.org/search?q=AI) namespace.\n"
+        "* A note with no link at all\n"
+        "\n"
+        "* Another note\n"
+        "## Next\n"
+        "* A note that goes on\n  and on\n  and on\n  and on\n  [Late](https://example.org/late)\n"
+    )
+    result = read_markdown(text)
+    assert [(e.name, e.line) for e in result.entries] == [
+        ("Training a deep autoencoder or a classifier on MNIST digits", 3),
+        ("AI", 5),
+    ]
+    assert result.entries[0].description == "Trains a classifier."
+    # no link by the end of the paragraph, or within three continuation lines: a problem,
+    # shown by its first line
+    assert [(p.line, p.reason) for p in result.problems] == [
+        (7, "list item without a [name](url) link"),
+        (9, "list item without a [name](url) link"),
+        (11, "list item without a [name](url) link"),
+    ]
+    assert result.problems[0].text == "* A note with no link at all"

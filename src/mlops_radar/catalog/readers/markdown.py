@@ -54,6 +54,9 @@ _BADGE_LABEL = re.compile(r"\s*(?:!\[[^\[\]]*\]\([^()]*\)\s*)+")
 _BARE_ENTRY = re.compile(r"[ \t]*\[[^\]]+\]\([^)]*\)[ \t]*[-–—:]")
 _SEPARATORS = "-–—:"
 _MAX_ENTRY_CHARS = 4000  # longer list items are not entries: bounded work on hostile input
+# A list item whose first line has no link takes up to this many continuation lines (a label or
+# the link itself wrapped onto the next line, which CommonMark reads as the same paragraph).
+_MAX_CONTINUATION_LINES = 3
 _MAX_PROBLEM_TEXT = 300
 _MAX_URL_CHARS = 2048
 _BRACKET_OR_ESCAPE = re.compile(r"\\.|[\[\]]", re.S)
@@ -103,6 +106,7 @@ def read_markdown(
     scanner = _Scanner(options.section_rules())
     for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         scanner.feed(number, line)
+    scanner.finish()
     return ReaderResult(
         entries=tuple(scanner.entries),
         problems=tuple(scanner.problems),
@@ -128,8 +132,15 @@ class _Scanner:
         self.only_level: int | None = None  # level of the --only-section heading being read
         self.skipping = False  # the current section is skipped: count its entries, no problems
         self.original = ""  # the line being read, as written (for problems)
+        # a list item with no link yet: (line, content, nested, original, continuation lines)
+        self.pending: tuple[int, str, bool, str, int] | None = None
 
     def feed(self, number: int, line: str) -> None:
+        if self.pending is not None:
+            if self._continues(line):
+                self._continue(line)
+                return
+            self._flush()
         if self._skipped(line):
             return
         self.original = line
@@ -143,6 +154,39 @@ class _Scanner:
             self._heading(number, html[0], _plain(html[1]))
         elif self.category is not None or self.skipping:
             self._body_line(number, line)
+
+    def finish(self) -> None:
+        """The end of the text: a list item still waiting for a continuation is read as is."""
+        if self.pending is not None:
+            self._flush()
+
+    @staticmethod
+    def _continues(line: str) -> bool:
+        """A line that carries on the paragraph of the list item above (CommonMark's
+        continuation): not blank, and no block of its own (heading, list item, table row,
+        HTML list item or heading, fence, quote), nor one that starts as an entry does
+        (`[Name](url) - ...`: an entry whose list marker is missing, more likely than a wrap)."""
+        stripped = line.strip()
+        if not stripped or stripped[0] in "|>#<" or _FENCE.match(line) or _BARE_ENTRY.match(line):
+            return False
+        return _LIST_ITEM.fullmatch(line) is None
+
+    def _continue(self, line: str) -> None:
+        assert self.pending is not None
+        number, content, nested, original, lines = self.pending
+        content = f"{content} {line.strip()}"
+        self.pending = (number, content, nested, original, lines + 1)  # problems: line 1
+        full = len(content) > _MAX_ENTRY_CHARS or lines + 1 >= _MAX_CONTINUATION_LINES
+        if full or _first_link(_anchors_as_links(content)) is not None:
+            self._flush()
+
+    def _flush(self) -> None:
+        assert self.pending is not None
+        number, content, nested, original, _ = self.pending
+        self.pending = None
+        current, self.original = self.original, original
+        self._item(number, content, nested=nested, waited=True)
+        self.original = current
 
     def _skipped(self, line: str) -> bool:
         """True for lines inside a fenced code block or a multi-line HTML comment."""
@@ -213,11 +257,16 @@ class _Scanner:
             return
         self._item(number, item.group(2), nested=bool(item.group(1)))
 
-    def _item(self, number: int, content: str, *, nested: bool) -> None:
+    def _item(self, number: int, content: str, *, nested: bool, waited: bool = False) -> None:
         if len(content) > _MAX_ENTRY_CHARS:
             self._problem(number, f"list item longer than {_MAX_ENTRY_CHARS} characters")
             return
-        self._entry(number, _anchors_as_links(content), nested)
+        converted = _anchors_as_links(content)
+        if not waited and _first_link(converted) is None:
+            # its link may be on the next line: read the item when its paragraph ends
+            self.pending = (number, content, nested, self.original, 0)
+            return
+        self._entry(number, converted, nested)
 
     def _table_row(self, number: int, row: str) -> None:
         """A table row whose cells hold a link: the first such cell's link names the tool,
@@ -284,6 +333,11 @@ class _Scanner:
         if self.skipping:
             return
         self.problems.append(Problem(number, self.original.strip()[:_MAX_PROBLEM_TEXT], reason))
+
+
+def _first_link(content: str) -> _LinkSpan | None:
+    """The first link of `content` that is not an image (a badge), or None."""
+    return next((span for span in _links(content) if not span.image), None)
 
 
 def _html_heading(line: str) -> tuple[int, str] | None:
