@@ -30,7 +30,8 @@ RESOURCES = [
     "Communities", "Community", "Events", "Conferences and Meetups", "Papers",
     "Research Papers", "Further Reading", "Learning Resources", "Resources", "Contributing",
     "License", "Code of Conduct", "Table of Contents", "Star History", "Websites", "Slack",
-    "📚 Books", "1. Articles", "Related Lists",
+    "📚 Books", "1. Articles", "Related Lists", "IMPORTANT NOTE ON PRs:", "Release Notes",
+    "Notes", "Pull Requests",
 ]  # fmt: skip
 TOOLS = [
     "Dataset Management", "Knowledge Sharing", "Model Serving", "Data Catalog", "Feature Store",
@@ -38,6 +39,7 @@ TOOLS = [
     "Video Analytics", "Content Moderation", "Resource Management", "Credit Scoring",
     "Experiment Tracking", "AutoML", "Other", "Machine Learning", "Data Validation",
     "Jupyter Notebooks", "Hardware Support", "Explainability", "Model History",
+    "Notebooks", "PR Review Bots", "Note Taking Apps",
 ]  # fmt: skip
 
 

@@ -49,7 +49,8 @@ RESOURCE_WORDS: dict[str, str] = {
         ("contributing", "contribute", "contribution", "contributor", "license", "licence",
          "sponsor", "acknowledgement", "acknowledgment", "credit", "footnote", "about",
          "content", "toc", "citation", "cite", "faq", "changelog", "author", "maintainer",
-         "conduct", "disclaimer", "support", "star", "history", "legend"),
+         "conduct", "disclaimer", "support", "star", "history", "legend", "note", "pr",
+         "request"),
         "about the list",
     ),
 }  # fmt: skip
@@ -58,11 +59,11 @@ _CONNECTORS = frozenset(
     ("a", "an", "and", "&", "or", "of", "on", "the", "to", "for", "in", "with", "other", "more",
      "further", "additional", "useful", "recommended", "related", "see", "also", "table", "code",
      "must", "free", "top", "best", "our", "mlops", "ml", "machine", "learning", "ai", "data",
-     "science", "engineering")
+     "science", "engineering", "important", "pull")
 )  # fmt: skip
 _WORD = re.compile(r"[^\W\d_]+|&")
 # Irregular or ambiguous plurals; others lose a final "s" ("books" -> "book").
-_SINGULAR = {"communities": "community", "series": "series", "news": "newsletter"}
+_SINGULAR = {"communities": "community", "series": "series", "news": "newsletter", "prs": "pr"}
 
 
 def section_key(name: str) -> str:
