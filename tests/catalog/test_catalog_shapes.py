@@ -428,3 +428,27 @@ def test_a_list_item_whose_link_is_wrapped_onto_the_next_lines_is_one_entry() ->
         (11, "list item without a [name](url) link"),
     ]
     assert result.problems[0].text == "* A note with no link at all"
+
+
+def test_a_homepage_entry_takes_the_repository_its_item_labels_as_its_code() -> None:
+    text = (
+        "## Vector search\n\n"
+        "* [Qdrant](https://qdrant.tech) - Qdrant is [open source](https://github.com/qdrant/qdrant)"
+        " vector search.\n"
+        "* [Cheminfo](https://www.cheminfo.org/) - Uses the [visualizer]"
+        "(https://github.com/npellet/visualizer) project.\n"
+        "* [Tool](https://tool.example.org) - A tool. ([Demo](https://demo.example.org),"
+        " [Source Code](https://gitlab.com/group/tool))\n"
+        "* [Badge](https://badge.example.org) [![GitHub](https://img.shields.io/x.svg)]"
+        "(https://github.com/acme/badge) - A badge is no label.\n"
+        "* [Alpha](https://github.com/acme/alpha) - [GitHub](https://github.com/acme/other): its"
+        " own link is already a repository.\n"
+    )
+    catalog = assemble_catalog("list.md", [read_markdown(text)], load_stage_map("study", None))
+    found = {t.name: (t.kind, t.repo, t.forge_path, t.url) for t in catalog.tools}
+    assert found["Qdrant"] == (LinkKind.REPO, "qdrant/qdrant", None, "https://qdrant.tech")
+    assert found["Cheminfo"][:2] == (LinkKind.WEBSITE, None)  # a component, not its code
+    assert found["Tool"][0] == LinkKind.OTHER_FORGE
+    assert found["Tool"][3] == "https://tool.example.org"
+    assert found["Badge"][:2] == (LinkKind.WEBSITE, None)
+    assert found["Alpha"][:2] == (LinkKind.REPO, "acme/alpha")

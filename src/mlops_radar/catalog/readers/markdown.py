@@ -27,14 +27,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from mlops_radar.catalog.links import absolute_url, is_web_url
+from mlops_radar.catalog.links import absolute_url, classify_link, is_web_url
 from mlops_radar.catalog.readers import (
     RawEntry,
     ReaderResult,
     ReadOptions,
     SourceDocument,
 )
-from mlops_radar.catalog.records import Problem, SkippedSection
+from mlops_radar.catalog.records import LinkKind, Problem, SkippedSection
 from mlops_radar.catalog.sections import SectionRules
 
 __all__ = ["MarkdownReader", "read_markdown"]
@@ -327,12 +327,40 @@ class _Scanner:
             self._problem(number, "entry's link is not an absolute http(s) URL")
         elif self.category is not None:
             description = _description(content[link.end :])
-            self.entries.append(RawEntry(name, (self.category,), dest, number, dest, description))
+            source = _source_link(dest, links)
+            self.entries.append(
+                RawEntry(name, (self.category,), source or dest, number, dest, description)
+            )
 
     def _problem(self, number: int, reason: str) -> None:
         if self.skipping:
             return
         self.problems.append(Problem(number, self.original.strip()[:_MAX_PROBLEM_TEXT], reason))
+
+
+# Labels lists give the link to a tool's code beside its homepage ("[Qdrant](https://qdrant.tech)
+# - ... [open source](https://github.com/qdrant/qdrant)", awesome-selfhosted's "Source Code").
+_SOURCE_LABELS = frozenset(
+    ("github", "gitlab", "source", "source code", "code", "repo", "repository", "open source",
+     "open-source", "git", "src", "sources")
+)  # fmt: skip
+_CODE_KINDS = frozenset((LinkKind.REPO, LinkKind.SUBPATH, LinkKind.OTHER_FORGE))
+
+
+def _source_link(dest: str, links: list[_LinkSpan]) -> str | None:
+    """For an entry whose link is a homepage, the link to its code that the item labels as
+    such (a repository on a forge), or None. Other links in a description (a component, a
+    dependency: "using the [visualizer](...) project") are not taken for the tool's code."""
+    if classify_link(dest).kind in _CODE_KINDS:
+        return None
+    for span in links[1:]:
+        label = " ".join(_plain(span.label).casefold().strip(" .:()[]").split())
+        if span.image or label not in _SOURCE_LABELS:
+            continue
+        other = absolute_url(span.dest.strip())
+        if is_web_url(other) and classify_link(other).kind in _CODE_KINDS:
+            return other
+    return None
 
 
 def _first_link(content: str) -> _LinkSpan | None:
