@@ -452,3 +452,36 @@ def test_a_homepage_entry_takes_the_repository_its_item_labels_as_its_code() -> 
     assert found["Tool"][3] == "https://tool.example.org"
     assert found["Badge"][:2] == (LinkKind.WEBSITE, None)
     assert found["Alpha"][:2] == (LinkKind.REPO, "acme/alpha")
+
+
+def test_keep_section_reads_a_section_its_words_would_skip(tmp_path: Path) -> None:
+    path = tmp_path / "selfhosted.md"
+    path.write_text(
+        "# Self-hosted\n\n"
+        "## Polls and Events\n\n"
+        "* [Framadate](https://framagit.org/framasoft/framadate) - Polls.\n\n"
+        "## Resources\n\n### Tools we like\n\n"
+        "* [Alpha](https://github.com/acme/alpha) - A tool.\n\n"
+        "### Articles\n\n* [Post](https://example.org/post) - An article.\n\n"
+        "## Monitoring\n\n* [Beta](https://github.com/acme/beta) - Watches.\n",
+        encoding="utf-8",
+    )
+    _, out, _ = _run("catalog", "show", str(path))
+    assert "--keep-section NAME reads one as tools" in " ".join(out.split())
+    code, out, _ = _run(
+        "catalog", "show", str(path), "--json", "--keep-section", "POLLS AND EVENTS",
+        "--keep-section", "tools we like",
+    )  # fmt: skip
+    assert code == 0
+    payload = json.loads(out)
+    # kept beside every other section, even under a skipped one; the rest as before
+    assert [c["name"] for c in payload["categories"]] == [
+        "Polls and Events", "Tools we like", "Monitoring",
+    ]  # fmt: skip
+    assert {s["section"] for s in payload["skipped"]} == {"Resources", "Articles"}
+    # --skip-section wins over --keep-section
+    _, out, _ = _run(
+        "catalog", "show", str(path), "--json", "--keep-section", "Polls and Events",
+        "--skip-section", "polls and events",
+    )  # fmt: skip
+    assert "Polls and Events" not in {c["name"] for c in json.loads(out)["categories"]}

@@ -76,12 +76,14 @@ def open_collection(
     groups: Iterable[str] = DEFAULT_GROUPS,
     skip_sections: Iterable[str] = (),
     only_sections: Iterable[str] = (),
+    keep_sections: Iterable[str] = (),
 ) -> Opened:
     """A new `running` snapshot for the catalog (read from `catalogs`, default Awesome MLOps,
     or given), or with `resume` the newest running or partial collected snapshot, claimed for
     this run (refused while another live run writes it, unless `force`). The snapshot says it
     collects the fields of the default groups and of `groups` (e.g. health with `--depth full`).
-    `skip_sections`/`only_sections` are `--skip-section`/`--only-section` (see `read_catalog`)."""
+    `skip_sections`/`only_sections`/`keep_sections` are `--skip-section`/`--only-section`/
+    `--keep-section` (see `read_catalog`)."""
     if resume:
         info = store.resumable_snapshot()
         if info is None:
@@ -93,6 +95,7 @@ def open_collection(
         list(catalogs) or [DEFAULT_CATALOG],
         skip_sections=skip_sections,
         only_sections=only_sections,
+        keep_sections=keep_sections,
     )
     known = field_groups()
     chosen = [known[g] for g in known if g in {*DEFAULT_GROUPS, *groups}]

@@ -68,6 +68,7 @@ def read_catalog(
     resource_sections: Iterable[str] | None = None,
     skip_sections: Iterable[str] = (),
     only_sections: Iterable[str] = (),
+    keep_sections: Iterable[str] = (),
 ) -> Catalog:
     """Read one catalog source: a local path or an http(s) URL, its format detected from content.
 
@@ -75,7 +76,8 @@ def read_catalog(
     that extends or overrides it; `resource_sections` replaces the list of awesome-list sections
     that are not tools (by default: `DEFAULT_RESOURCE_SECTIONS`, and sections recognised by
     their words, see `catalog.sections`; a list given here is the whole rule); `skip_sections`
-    and `only_sections` are `--skip-section` and `--only-section` (case-insensitive).
+    and `only_sections` are `--skip-section` and `--only-section`, `keep_sections` the sections
+    `--keep-section` reads as tools whatever their words (case-insensitive).
     Unreadable sources raise `CatalogError`; lines that look like entries but cannot be read
     come back in `Catalog.problems`, the sections not read in `Catalog.skipped`.
     """
@@ -86,6 +88,7 @@ def read_catalog(
         resource_sections=resource_sections,
         skip_sections=skip_sections,
         only_sections=only_sections,
+        keep_sections=keep_sections,
     )
 
 
@@ -97,6 +100,7 @@ def read_catalogs(
     resource_sections: Iterable[str] | None = None,
     skip_sections: Iterable[str] = (),
     only_sections: Iterable[str] = (),
+    keep_sections: Iterable[str] = (),
 ) -> Catalog:
     """Read several sources into one catalog (same repository in two lists = one tool).
 
@@ -106,7 +110,7 @@ def read_catalogs(
     if not sources:
         raise CatalogError("no catalog source given")
     mapping = load_stage_map(taxonomy, stage_map)
-    options = _options(resource_sections, skip_sections, only_sections)
+    options = _options(resource_sections, skip_sections, only_sections, keep_sections)
     results: list[ReaderResult] = []
     digests: list[str] = []
     for source in sources:
@@ -129,11 +133,15 @@ def read_catalogs(
 
 
 def _options(
-    resource_sections: Iterable[str] | None, skip: Iterable[str], only: Iterable[str]
+    resource_sections: Iterable[str] | None,
+    skip: Iterable[str],
+    only: Iterable[str],
+    keep: Iterable[str] = (),
 ) -> ReadOptions:
     options = ReadOptions(
         skip_sections=frozenset(section_key(s) for s in skip),
         only_sections=frozenset(section_key(s) for s in only),
+        keep_sections=frozenset(section_key(s) for s in keep),
     )
     if resource_sections is None:
         return options

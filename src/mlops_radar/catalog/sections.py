@@ -120,6 +120,7 @@ class SectionRules:
     skip: frozenset[str] = frozenset()
     only: frozenset[str] = frozenset()
     by_words: bool = True
+    keep: frozenset[str] = frozenset()  # --keep-section: read as tools whatever their words
 
     def reason_to_skip(self, name: str, *, inside_only: bool = False) -> str | None:
         """None when the section is read as tools; else why it is skipped.
@@ -133,6 +134,8 @@ class SectionRules:
             return "skipped by --skip-section"
         if self.only and not inside_only:
             return None if key in self.only else "not named by --only-section"
+        if key in self.keep:
+            return None
         if key in self.resource_sections:
             return "resource section (by name)"
         if self.by_words:
@@ -140,6 +143,10 @@ class SectionRules:
             if reason is not None:
                 return f"resource section: {reason}"
         return None
+
+    def kept(self, name: str) -> bool:
+        """Whether --keep-section names this section (read even under a skipped one)."""
+        return section_key(name) in self.keep and section_key(name) not in self.skip
 
     def covers_subsections(self, name: str) -> bool:
         """Whether skipping section `name` skips its subsections too: yes, unless the heading only

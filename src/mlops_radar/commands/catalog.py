@@ -7,6 +7,7 @@ plain `rich.text.Text` with control characters replaced, never as markup.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -66,6 +67,7 @@ Examples:
   mlops-radar catalog show FerramentasMLOps.ods --taxonomy amershi
   mlops-radar catalog show README.md --stage-map my-stages.yaml --strict
   mlops-radar catalog show other-list.md --skip-section "Other Awesome Lists"
+  mlops-radar catalog show selfhosted.md --keep-section "Polls and Events"
 """,
 )
 @click.argument("source")
@@ -97,6 +99,7 @@ def show(
     strict: bool,
     skip_sections: tuple[str, ...],
     only_sections: tuple[str, ...],
+    keep_sections: tuple[str, ...],
     as_json: bool,
 ) -> None:
     """Read SOURCE (a path or an http(s) URL) and list its tools by category.
@@ -111,6 +114,7 @@ def show(
         stage_map=stage_map,
         skip_sections=skip_sections,
         only_sections=only_sections,
+        keep_sections=keep_sections,
     )
     if strict and result.problems:
         for problem in result.problems:
@@ -141,12 +145,19 @@ def diff(
     new: str,
     skip_sections: tuple[str, ...],
     only_sections: tuple[str, ...],
+    keep_sections: tuple[str, ...],
     as_json: bool,
 ) -> None:
     """Tools added, removed, moved between categories and relinked from OLD to NEW."""
+    read = functools.partial(
+        read_catalog,
+        skip_sections=skip_sections,
+        only_sections=only_sections,
+        keep_sections=keep_sections,
+    )
     changes = diff_catalogs(
-        read_catalog(old, skip_sections=skip_sections, only_sections=only_sections),
-        read_catalog(new, skip_sections=skip_sections, only_sections=only_sections),
+        read(old),
+        read(new),
     )
     if as_json:
         dump_json(changes.as_dict())
@@ -195,6 +206,7 @@ def map_stages(
     write_to: Path | None,
     skip_sections: tuple[str, ...],
     only_sections: tuple[str, ...],
+    keep_sections: tuple[str, ...],
     as_json: bool,
 ) -> None:
     """Propose stages for the categories of SOURCE that the taxonomy does not map.
@@ -212,6 +224,7 @@ def map_stages(
         stage_map=stage_map,
         skip_sections=skip_sections,
         only_sections=only_sections,
+        keep_sections=keep_sections,
     )
     descriptions = mapper.stage_descriptions(taxonomy, stage_map)
     proposals = mapper.propose_for_catalog(result, mapping, descriptions)
@@ -293,7 +306,10 @@ def _skipped_line(result: Catalog) -> str:
         )
         parts.append(f"{reason}: {shown}")
     total = sum(entries.values())
-    return f"skipped, not read as tools ({total} entries): " + "; ".join(parts)
+    line = f"skipped, not read as tools ({total} entries): " + "; ".join(parts)
+    if any(s.reason.startswith("resource section") and s.entries for s in result.skipped):
+        line += " (--keep-section NAME reads one as tools)"
+    return line
 
 
 def _tool_table(title: str, tools: Iterable[ToolEntry]) -> Table:

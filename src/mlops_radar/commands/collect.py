@@ -268,6 +268,7 @@ def collect_command(
     catalogs: tuple[str, ...],
     skip_sections: tuple[str, ...],
     only_sections: tuple[str, ...],
+    keep_sections: tuple[str, ...],
     db_url: str | None,
     api_url: str,
     token_env: str,
@@ -312,6 +313,7 @@ def collect_command(
             groups=chosen,
             skip_sections=skip_sections,
             only_sections=only_sections,
+            keep_sections=keep_sections,
         )
         _announce(opened, err, catalogs)
         result = _run(store, opened, api_url, token, config, err, chosen, max_missing)

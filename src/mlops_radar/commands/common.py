@@ -64,9 +64,18 @@ policy_option = click.option(
 
 
 def section_options(func: F) -> F:
-    """`--skip-section NAME` and `--only-section NAME` (repeatable, case-insensitive), for every
-    command that reads a catalog: the command gets `skip_sections` and `only_sections` tuples,
-    to give to `read_catalog(s)`."""
+    """`--skip-section NAME`, `--only-section NAME` and `--keep-section NAME` (repeatable,
+    case-insensitive), for every command that reads a catalog: the command gets
+    `skip_sections`, `only_sections` and `keep_sections` tuples, to give to `read_catalog(s)`."""
+    func = click.option(
+        "--keep-section",
+        "keep_sections",
+        multiple=True,
+        metavar="NAME",
+        help="Read this section as tools although its words look like resources (a section "
+        "the output lists as skipped, e.g. 'Polls and Events'), beside all the others "
+        "(repeatable, case-insensitive).",
+    )(func)
     func = click.option(
         "--only-section",
         "only_sections",

@@ -53,19 +53,25 @@ class ReadOptions:
     """Options a reader may use; section names are compared case-insensitively.
 
     `resource_sections` names sections that are not tools; `resource_words` also recognises
-    them by their words (`catalog.sections`); `skip_sections` and `only_sections` come from
-    `--skip-section` and `--only-section` (keys of `catalog.sections.section_key`).
+    them by their words (`catalog.sections`); `skip_sections`, `only_sections` and
+    `keep_sections` come from `--skip-section`, `--only-section` and `--keep-section` (keys of
+    `catalog.sections.section_key`).
     """
 
     resource_sections: frozenset[str] = frozenset(s.casefold() for s in DEFAULT_RESOURCE_SECTIONS)
     skip_sections: frozenset[str] = frozenset()
     only_sections: frozenset[str] = frozenset()
     resource_words: bool = True
+    keep_sections: frozenset[str] = frozenset()  # --keep-section
 
     def section_rules(self) -> SectionRules:
         """The rules deciding which sections hold tools."""
         return SectionRules(
-            self.resource_sections, self.skip_sections, self.only_sections, self.resource_words
+            self.resource_sections,
+            self.skip_sections,
+            self.only_sections,
+            self.resource_words,
+            self.keep_sections,
         )
 
 

@@ -214,7 +214,7 @@ class _Scanner:
         title = re.sub(r"\s+#+$", "", title).strip()
         self.category = None
         self.skipping = False
-        if self.skip_level is not None and level > self.skip_level:
+        if self.skip_level is not None and level > self.skip_level and not self.rules.kept(title):
             if title:
                 self._skip(number, title, f"inside the skipped section {self.skip_title!r}")
             return
