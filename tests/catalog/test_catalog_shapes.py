@@ -485,3 +485,8 @@ def test_keep_section_reads_a_section_its_words_would_skip(tmp_path: Path) -> No
         "--skip-section", "polls and events",
     )  # fmt: skip
     assert "Polls and Events" not in {c["name"] for c in json.loads(out)["categories"]}
+
+
+def test_a_headings_trailing_colon_is_not_part_of_the_category() -> None:
+    text = "## LLM Evaluation:\n\n* [Eval](https://github.com/acme/eval) - Evaluates.\n"
+    assert [e.categories for e in read_markdown(text).entries] == [("LLM Evaluation",)]

@@ -211,7 +211,9 @@ class _Scanner:
     def _heading(self, number: int, level: int, title: str) -> None:
         first = not self.seen_heading
         self.seen_heading = True
-        title = re.sub(r"\s+#+$", "", title).strip()
+        # closing hashes ("## Monitoring ##") and a trailing colon ("## LLM Evaluation:") are
+        # not part of the category's name
+        title = re.sub(r"\s+#+$", "", title).strip().rstrip(":：").rstrip()
         self.category = None
         self.skipping = False
         if self.skip_level is not None and level > self.skip_level and not self.rules.kept(title):
