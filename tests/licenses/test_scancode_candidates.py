@@ -200,3 +200,17 @@ def test_the_tables_count_and_filter_like_scancodes_first_step() -> None:
     assert tables.shortlist([1, 5, 0], {0, 3}, 10, False, 0.8) == [3, 0]  # matchable only
     assert tables.shortlist([1, 5, 0], set(range(6)), 1, False, 0.8) == [2]
     assert tables.shortlist([1, 5, 0], set(range(6)), 0, False, 0.8) == []
+
+
+def test_a_failure_of_the_route_falls_back_to_scancodes_own(
+    index: Any, tables: CandidateTables, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = _altered("MIT")
+    plain = _matches(index, text)
+
+    def broken(self: CandidateTables, *args: Any) -> list[int]:
+        raise AttributeError("an index not shaped as in ScanCode 32.5")
+
+    monkeypatch.setattr(CandidateTables, "shortlist", broken)
+    with accelerated(tables):
+        assert _matches(index, text) == plain

@@ -67,7 +67,11 @@ class ScanCodeDetector:
         self._exact_first = exact_first
         self._tables = None
         if accelerate and scancode_candidates.available():
-            self._tables = scancode_candidates.CandidateTables(self._index)
+            try:
+                self._tables = scancode_candidates.CandidateTables(self._index)
+            except (AttributeError, TypeError, ValueError):
+                # the index is not shaped as in the verified release: ScanCode's own route
+                self._tables = None
         if exact_first:
             self.name = "scancode-fast"
         elif not accelerate:

@@ -223,6 +223,16 @@ def _compute_candidates(*args: Any, **kwargs: Any) -> Any:
     tables = _ACTIVE.get()
     if tables is None:
         return original(*args, **kwargs)
+    try:
+        return _shortlisted(original, tables, args, kwargs)
+    except (AttributeError, IndexError, KeyError, TypeError):
+        # ScanCode's internals are not as verified after all: its own route, same answers
+        return original(*args, **kwargs)
+
+
+def _shortlisted(
+    original: Any, tables: CandidateTables, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> Any:
     bound = _SIGNATURE[0].bind(*args, **kwargs)
     bound.apply_defaults()
     call = bound.arguments
