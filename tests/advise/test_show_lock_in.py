@@ -26,6 +26,7 @@ dependencies = ["boto3>=1.28", "pyyaml"]
 
 [project.optional-dependencies]
 gcs = ["gcsfs>=2023.1"]
+test = ["s3fs>=2023.1", "pytest"]
 """
 PLAIN = '[project]\nname = "plain"\ndependencies = ["requests"]\n'
 REPOS = [
@@ -66,14 +67,23 @@ def _show(db: str, tool: str, *extra: str) -> Any:
 
 def test_hard_dependency_and_extra_are_shown(db: str) -> None:
     found = _show(db, "acme/cloudy", "--json")["lock_in"]
-    assert sorted((t["package"], t["kind"], t["extra"], t["cloud"]) for t in found) == [
-        ("boto3", "hard", None, "AWS"),
-        ("gcsfs", "extra", "gcs", "Google Cloud"),
+    assert sorted(
+        (t["package"], t["kind"], t["extra"], t["cloud"], t["developer"]) for t in found
+    ) == [
+        ("boto3", "hard", None, "AWS", False),
+        ("gcsfs", "extra", "gcs", "Google Cloud", False),
+        ("s3fs", "extra", "test", "AWS", True),  # its [test] extra is for its developers
     ]
     text = _show(db, "acme/cloudy")
     assert "cloud lock-in (declared)" in text
-    assert "boto3 (always)" in text
-    assert "gcsfs (extra gcs)" in text
+    # one row per package: two ties to AWS are both shown
+    rows = [" ".join(line.replace("│", " ").split()) for line in text.splitlines()]
+    for row in (
+        "boto3 AWS, always",
+        "gcsfs Google Cloud, extra gcs",
+        "s3fs AWS, developer extra test",
+    ):
+        assert any(r.endswith(row) for r in rows), row
 
 
 def test_no_cloud_sdk_is_an_empty_list_and_no_manifest_is_unknown(db: str) -> None:

@@ -23,9 +23,31 @@ from packaging.utils import canonicalize_name
 from mlops_radar.advise.errors import AdviseError
 from mlops_radar.textfiles import read_capped
 
-__all__ = ["CloudSdks", "LockIn", "extra_lock_in", "hard_lock_in", "load_cloud_sdks"]
+__all__ = [
+    "DEVELOPER_EXTRAS",
+    "CloudSdks",
+    "LockIn",
+    "developer_extra",
+    "extra_lock_in",
+    "hard_lock_in",
+    "load_cloud_sdks",
+]
 
 _EXTRA = re.compile(r"""extra\s*==\s*['"]([^'"]+)['"]""")
+# Extras a project keeps for its own developers (its tests, docs, linters), not options for its
+# users: kedro's [test] brings s3fs to test its S3 datasets, which ties no user to AWS.
+DEVELOPER_EXTRAS = frozenset(
+    ("test", "tests", "testing", "dev", "devel", "develop", "development", "docs", "doc",
+     "documentation", "lint", "linting", "linter", "typing", "mypy", "ci", "qa", "bench",
+     "benchmark", "benchmarks", "coverage", "style", "format", "formatting")
+)  # fmt: skip
+
+
+def developer_extra(name: str) -> bool:
+    """Whether an extra is for the project's own developers: a name of `DEVELOPER_EXTRAS`,
+    alone or first ("test", "Tests", "dev-all", "docs_build"), compared as PEP 685 does."""
+    normal = re.sub(r"[-_.]+", "-", name).lower()
+    return normal.split("-", 1)[0] in DEVELOPER_EXTRAS
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +78,11 @@ class LockIn:
     chain: tuple[str, ...] = ()
     extra: str | None = None
 
+    @property
+    def developer(self) -> bool:
+        """An extra for the project's own developers (its tests, docs), not its users."""
+        return self.extra is not None and developer_extra(self.extra)
+
     def as_json(self) -> dict[str, Any]:
         return {
             "tool": self.tool,
@@ -63,6 +90,7 @@ class LockIn:
             "package": self.package,
             "kind": self.kind,
             "extra": self.extra,
+            "developer": self.developer,
             "chain": list(self.chain),
         }
 

@@ -58,8 +58,9 @@ def _lock_lines(check: StackCheck) -> list[str]:
         if item.kind == "hard":
             hard.setdefault((item.tool, item.cloud), []).append(item)
         else:
+            whose = " (for its developers)" if item.developer else ""
             lines.append(
-                f"  {item.tool}: extra [{item.extra}] brings {item.package} ({item.cloud})"
+                f"  {item.tool}: extra [{item.extra}]{whose} brings {item.package} ({item.cloud})"
             )
     for (tool, cloud), items in hard.items():
         first = min(items, key=lambda i: (len(i.chain), i.package))
@@ -150,10 +151,19 @@ def _cloud_words(check: StackCheck | None) -> str:
     if check is None:
         return "lock-in unknown"
     hard = sorted({f"{i.package} ({i.cloud})" for i in check.lock_in if i.kind == "hard"})
-    extras = sorted({f"[{i.extra}]" for i in check.lock_in if i.kind == "extra"})
+    extras = [i for i in check.lock_in if i.kind == "extra"]
+    users = sorted({f"[{i.extra}]" for i in extras if not i.developer})
+    developers = sorted({f"[{i.extra}]" for i in extras if i.developer})
     if hard:
         return "needs " + ", ".join(hard)
-    return "no cloud SDK" + (f" (extras {' '.join(extras)} bring one)" if extras else "")
+    if users and developers:
+        return (
+            f"no cloud SDK (extras {' '.join(users)} bring one; its developers' "
+            f"{' '.join(developers)} too)"
+        )
+    if developers:
+        return f"no cloud SDK (only its developers' extras {' '.join(developers)} bring one)"
+    return "no cloud SDK" + (f" (extras {' '.join(users)} bring one)" if users else "")
 
 
 def verdict(candidate: Candidate) -> str:

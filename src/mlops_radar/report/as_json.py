@@ -198,7 +198,13 @@ def as_json(result: object, context: Context | None = None) -> Any:
             "lock_in": None
             if result.lock_in is None
             else [
-                {"cloud": t.cloud, "package": t.package, "kind": t.kind, "extra": t.extra}
+                {
+                    "cloud": t.cloud,
+                    "package": t.package,
+                    "kind": t.kind,
+                    "extra": t.extra,
+                    "developer": t.developer,
+                }
                 for t in result.lock_in
             ],
             "health": health_json(result),

@@ -33,7 +33,7 @@ from mlops_radar.report.evidence import evidence_line, load_evidence
 from mlops_radar.report.licenses import change_words, history_rows
 from mlops_radar.report.site_assets import SITE_CSS, SITE_JS, chart_bundle
 from mlops_radar.report.site_radar import PLACED_RINGS, Blip, layout, radar_svg
-from mlops_radar.report.words import gate_words, ring_words, signal_words
+from mlops_radar.report.words import extra_kind, gate_words, ring_words, signal_words
 
 __all__ = ["SIMULATED_NOTE", "SiteResult", "render_site", "safe_url", "script_json", "slug"]
 
@@ -701,7 +701,7 @@ class _Site:
             return "<h2>Cloud lock-in</h2><p>None declared: no cloud SDK in its manifests.</p>"
         items = "".join(
             f"<li>{_e(t.cloud)}: {_e(t.package)} "
-            + (f"(with the extra {_e(t.extra)})" if t.extra else "(always installed)")
+            + (f"(with the {extra_kind(t)} {_e(t.extra)})" if t.extra else "(always installed)")
             + "</li>"
             for t in ties
         )

@@ -352,6 +352,7 @@ class TerminalRenderer:
     def _tool(self, report: Any) -> None:
         from mlops_radar.report.values import json_value
         from mlops_radar.report.words import (
+            extra_kind,
             gate_words,
             quiet_words,
             ring_words,
@@ -386,8 +387,10 @@ class TerminalRenderer:
                 **({"quiet": quiet_words(why.quiet)} if why.quiet is not None else {}),
             }
         if report.lock_in is not None:
+            # one row per package: two ties to the same cloud (boto3 always, s3fs with an
+            # extra) are two rows
             sections["cloud lock-in (declared)"] = {
-                f"{t.cloud}": f"{t.package}" + (f" (extra {t.extra})" if t.extra else " (always)")
+                t.package: f"{t.cloud}, " + (f"{extra_kind(t)} {t.extra}" if t.extra else "always")
                 for t in report.lock_in
             } or {"none": "no cloud SDK in its manifests' requirements"}
         health = health_section(report)

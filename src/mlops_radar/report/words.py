@@ -329,3 +329,9 @@ def collection_warning(warning: Mapping[str, Any]) -> str:
             f"{warning.get('reason', 'no license detector')}"
         )
     return f"{code}: {', '.join(f'{k}={v}' for k, v in warning.items() if k != 'code')}"
+
+
+def extra_kind(tie: Any) -> str:
+    """What an extra bringing a cloud SDK is, in words: "developer extra" for one a project keeps
+    for its own tests or docs (`LockIn.developer`), else "extra"."""
+    return "developer extra" if getattr(tie, "developer", False) else "extra"
