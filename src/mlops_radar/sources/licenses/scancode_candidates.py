@@ -101,16 +101,15 @@ class CandidateTables:
         self._empty = lengths == 0
         self._vocabulary = int(self._tokens.max()) + 1 if len(self._tokens) else 0
         self._len_legalese = int(index.len_legalese)
-        self._length = [int(r.get_length(True)) for r in rules]
-        self._length_array = np.array(self._length, dtype=np.float64)
+        self._length = [int(r.get_length(True)) for r in rules]  # for the ranking's Python loop
+        self._length_array = np.array(self._length, dtype=np.float64)  # for numpy
         self._matchable: tuple[Any, np.ndarray] | None = None
         self._min_high = np.array([r.get_min_high_matched_length(True) for r in rules])
         self._min_matched = np.array([r.get_min_matched_length(True) for r in rules])
-        length = np.array(self._length, dtype=np.float64)
         minimum = np.array([r._minimum_containment or 0 for r in rules], dtype=np.float64)
         # containment < minimum  <=>  matched < minimum * length; a margin keeps float noise
         # on ScanCode's side of the line (its own test decides those rules)
-        self._min_contained = np.where(minimum > 0, minimum * length - 1e-6, 0.0)
+        self._min_contained = np.where(minimum > 0, minimum * self._length_array - 1e-6, 0.0)
 
     def _counts(self, tokens: list[int]) -> tuple[np.ndarray, np.ndarray]:
         size = max(self._vocabulary, max(tokens) + 1)
