@@ -6,6 +6,7 @@ non-license files, files per second after loading, load time, install size (the 
 the dependencies mlops-radar does not already need), and a per-kind table of right answers.
 
 Run: python benchmarks/licenses.py [--shipped] [--detectors scancode-plain,scancode,askalono]
+[--no-cyseq]
 `scancode-plain` (ScanCode's own candidate route) is the baseline: each table gives every
 detector's files per CPU-second as a ratio to its rate measured in the same run.
 Without --shipped the canonical texts come from the npm package spdx-license-list (npm pack into
@@ -15,6 +16,10 @@ Targets for the default detector: detection >= 99%, precision >= 99%, >= 20 file
 `--all-spdx` reads the canonical text of every SPDX license the npm package ships (about 700,
 deprecated ids aside) once each: texts the corpus's 27 licenses do not cover, to see how a
 detector does on licenses nobody tuned it for.
+
+ScanCode aligns sequences with cyseq (its authors' compiled copy of `licensedcode.seq`) when it
+is installed; `--no-cyseq` hides it for the run, to measure what it brings (the first line
+printed says which alignment ran).
 
 `--installed` measures speed on real license files instead: the LICENSE*, LICENCE*, COPYING* and
 UNLICENSE files of the Python distributions installed beside this interpreter (what projects
@@ -260,6 +265,14 @@ def show(results: list[Result], cases: list[Case], console: Console) -> None:
     console.print(kinds)
 
 
+def _alignment() -> str:
+    try:
+        from mlops_radar.sources.licenses.scancode import alignment
+    except ImportError:
+        return "ScanCode not installed"
+    return alignment()
+
+
 _LICENSE_NAME = re.compile(r"(LICEN[CS]E|COPYING|UNLICENSE)", re.IGNORECASE)
 
 
@@ -423,7 +436,15 @@ def main() -> None:
         action="store_true",
         help="every SPDX license's canonical text once (needs npm) instead of the corpus",
     )
+    parser.add_argument(
+        "--no-cyseq",
+        action="store_true",
+        help="hide cyseq for this run: ScanCode aligns in pure Python, as without the extra",
+    )
     args = parser.parse_args()
+    if args.no_cyseq:
+        sys.modules["cyseq"] = None  # type: ignore[assignment]  # its import now fails
+    print(f"ScanCode's sequence alignment: {_alignment()}")
     if args.installed:
         run_installed(args.detectors.split(","), Console(width=160))
         return

@@ -12,6 +12,7 @@ If a ScanCode release changes its first ranking step, they fail: re-verify the r
 from __future__ import annotations
 
 import random
+import sys
 import time
 from typing import Any
 
@@ -195,11 +196,62 @@ def test_the_tables_count_and_filter_like_scancodes_first_step() -> None:
     matched, high = tables._counts([1, 5, 0])
     assert matched.tolist() == [1, 0, 2, 2, 3, 0]  # empty rules, the last one too, count 0
     assert high.tolist() == [1, 0, 1, 2, 2, 0]
-    # rule 4 holds 3 of its 4 tokens, under its 90% coverage; rule 2 ranks above rule 0 and 3
-    assert tables.shortlist([1, 5, 0], set(range(6)), 10, False, 0.8) == [2, 3, 0]
-    assert tables.shortlist([1, 5, 0], {0, 3}, 10, False, 0.8) == [3, 0]  # matchable only
+    # rule 4 holds 3 of its 4 tokens, under its 90% coverage; rule 2 ranks above 3, 3 above 0
+    assert tables.shortlist([1, 5, 0], set(range(6)), 10, False, 0.8) == [0, 2, 3]
+    assert tables.shortlist([1, 5, 0], {0, 3}, 10, False, 0.8) == [0, 3]  # matchable only
+    assert tables.shortlist([1, 5, 0], set(range(6)), 2, False, 0.8) == [2, 3]
     assert tables.shortlist([1, 5, 0], set(range(6)), 1, False, 0.8) == [2]
     assert tables.shortlist([1, 5, 0], set(range(6)), 0, False, 0.8) == []
+    assert tables.shortlist([99, -1], set(range(6)), 10, False, 0.8) == []  # tokens in no rule
+
+
+def _first_step(
+    rules: list[_Rule], sets: list[set[int]], tokens: list[int], keep: int, high: bool, bar: float
+) -> list[int]:
+    """ScanCode 32.5's first ranking step restated rule by rule (`compare_token_sets`,
+    unique tokens): the filters, the score vector, and the `keep` best, ties by rule id."""
+    query = set(tokens)
+    ranked = []
+    for rid, (rule, rule_set) in enumerate(zip(rules, sets, strict=True)):
+        m = len(query & rule_set)
+        legal = len({t for t in query & rule_set if t < 10})
+        if not m or not legal or legal < rule.minimum_high:
+            continue
+        length = rule.get_length(True)
+        if rule._minimum_containment and m / length < rule._minimum_containment:
+            continue
+        resemblance = m / (len(query) + length - m)
+        containment = m / length
+        rounded_high = round(resemblance, 1) >= bar
+        full_high = resemblance >= bar
+        if high and not (rounded_high and full_high):
+            continue
+        rounded = (rounded_high, round(containment, 1), round(resemblance**2, 1), round(m / 20, 1))
+        ranked.append((rounded, (full_high, containment, resemblance**2, m), rid))
+    ranked.sort(reverse=True)
+    return sorted(rid for _, _, rid in ranked[:keep])
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_shortlist_is_the_first_steps_best_even_among_ties(seed: int) -> None:
+    """Many rules with the same rounded scores: the rules kept without ScanCode's arithmetic
+    (surely above the cut) and those it ranks (in doubt) still make exactly its best `keep`."""
+    from types import SimpleNamespace
+
+    rng = random.Random(seed)
+    sets = [set(rng.sample(range(40), rng.randint(1, 12))) for _ in range(400)]
+    rules = [
+        _Rule(len(s), minimum_high=rng.choice((1, 1, 2)), containment=rng.choice((0.0, 0.0, 0.5)))
+        for s in sets
+    ]
+    index = SimpleNamespace(sets_by_rid=sets, rules_by_rid=rules, len_legalese=10)
+    tables = CandidateTables(index)
+    tokens = rng.sample(range(40), rng.randint(3, 30))
+    everyone = set(range(len(rules)))
+    for keep in (1, 5, 30, 120, 500):
+        for high, bar in ((False, 0.8), (True, 0.3)):
+            expected = _first_step(rules, sets, tokens, keep, high, bar)
+            assert tables.shortlist(tokens, everyone, keep, high, bar) == expected, (keep, high)
 
 
 def test_a_failure_of_the_route_falls_back_to_scancodes_own(
@@ -214,3 +266,23 @@ def test_a_failure_of_the_route_falls_back_to_scancodes_own(
     monkeypatch.setattr(CandidateTables, "shortlist", broken)
     with accelerated(tables):
         assert _matches(index, text) == plain
+
+
+def test_the_compiled_alignment_gives_scancodes_python_matches(
+    shipped_corpus: list[Case], index: Any, tables: CandidateTables, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ScanCode aligns with cyseq (its authors' compiled `licensedcode.seq`) when it can import
+    it: on texts only approximate matching finds, the matches are those of its Python alignment."""
+    pytest.importorskip("cyseq")
+    from mlops_radar.sources.licenses.scancode import alignment
+
+    texts = [_altered(spdx) for spdx in _ALTERED] + _texts(shipped_corpus)[:3]
+    assert alignment().startswith("cyseq ")
+    with accelerated(tables):
+        compiled = [_matches(index, text) for text in texts]
+    monkeypatch.setitem(sys.modules, "cyseq", None)  # its import fails: ScanCode's fallback
+    assert alignment() == "Python"
+    with accelerated(tables):
+        python = [_matches(index, text) for text in texts]
+    assert all(compiled)
+    assert compiled == python

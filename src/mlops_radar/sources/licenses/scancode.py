@@ -14,13 +14,13 @@ import contextlib
 import hashlib
 import time
 import warnings
-from importlib.metadata import version
+from importlib.metadata import PackageNotFoundError, version
 from typing import Any
 
 from mlops_radar.sources.licenses import scancode_candidates
 from mlops_radar.sources.licenses.records import Finding
 
-__all__ = ["ScanCodeDetector", "load", "load_fast", "load_plain"]
+__all__ = ["ScanCodeDetector", "alignment", "load", "load_fast", "load_plain"]
 
 # Our names for the ScanCode keys that mean the same as the project's LicenseRefs.
 _OUR_REFS = {
@@ -52,6 +52,10 @@ class ScanCodeDetector:
     of ScanCode's approximate matching through `scancode_candidates`: the same matches for
     3.5-4.9x less CPU time (docs/licenses.md), on the ScanCode versions that route was verified
     on (elsewhere it is ScanCode's own route; `accelerated` says which).
+
+    The sequence alignment that follows is ScanCode's too: it takes `cyseq`, its authors'
+    compiled copy of `licensedcode.seq`, when that is installed (the `licenses` extra brings
+    it), else its pure-Python one; the same matches either way. `alignment` says which.
     """
 
     name = "scancode"
@@ -102,6 +106,11 @@ class ScanCodeDetector:
         """Whether approximate matching takes the faster candidate route (same matches)."""
         return self._tables is not None
 
+    @property
+    def alignment(self) -> str:
+        """Which of ScanCode's sequence alignments its matching takes (it chooses, not us)."""
+        return alignment()
+
     def forget(self) -> None:
         """Drop the texts remembered so far (the benchmark measures every file)."""
         self._seen.clear()
@@ -146,6 +155,19 @@ def _finding(match: Any) -> Finding | None:
     # ScanCode's own test for a whole license text (index.py, match_query), on the matched part
     whole = bool(rule.is_license_text) or (rule.length > 120 and match.coverage() > 90)
     return Finding(spdx, score, start, end, "license", rule.identifier, full_text=whole)
+
+
+def alignment() -> str:
+    """`cyseq VERSION` when ScanCode's matching can import it (it tries on every match), else
+    `Python`: `licensedcode.match_seq` falls back to its pure-Python `licensedcode.seq`."""
+    try:
+        import cyseq  # noqa: F401
+    except ImportError:
+        return "Python"
+    try:
+        return f"cyseq {version('cyseq')}"
+    except PackageNotFoundError:
+        return "cyseq"
 
 
 def load() -> ScanCodeDetector:

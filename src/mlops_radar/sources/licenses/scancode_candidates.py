@@ -58,7 +58,6 @@ _PARAMETERS = (
     "high_resemblance_threshold",
     "_use_bigrams",
 )
-_HIGH = np.int64(1) << np.int64(32)  # one gather counts all tokens (low bits) and high ones
 _MARGIN = 1e-7  # on values in tenths: far above float noise, far below a tenth
 _WHOLE_RADIX = np.int64(1) << np.int64(31)  # above any matched length / 2
 _ACTIVE: contextvars.ContextVar[CandidateTables | None] = contextvars.ContextVar(
@@ -95,11 +94,15 @@ class CandidateTables:
         rules = index.rules_by_rid
         chunks = [np.fromiter(s or (), dtype=np.int32) for s in sets]
         lengths = np.array([len(c) for c in chunks], dtype=np.int64)
-        self._tokens = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int32)
-        self._starts = np.zeros(len(chunks), dtype=np.int64)
-        np.cumsum(lengths[:-1], out=self._starts[1:])
-        self._empty = lengths == 0
-        self._vocabulary = int(self._tokens.max()) + 1 if len(self._tokens) else 0
+        tokens = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int32)
+        self._rules = len(chunks)
+        self._vocabulary = int(tokens.max()) + 1 if len(tokens) else 0
+        # the index inverted: for each token, the ids of the rules whose set holds it, so that
+        # a run's counts cost what its own tokens are worth, not a walk of all 2 million
+        order = np.argsort(tokens, kind="stable")
+        self._postings = np.repeat(np.arange(self._rules, dtype=np.int32), lengths)[order]
+        self._token_starts = np.zeros(self._vocabulary + 1, dtype=np.int64)
+        np.cumsum(np.bincount(tokens, minlength=self._vocabulary), out=self._token_starts[1:])
         self._len_legalese = int(index.len_legalese)
         self._length = [int(r.get_length(True)) for r in rules]  # for the ranking's Python loop
         self._length_array = np.array(self._length, dtype=np.float64)  # for numpy
@@ -112,21 +115,22 @@ class CandidateTables:
         self._min_contained = np.where(minimum > 0, minimum * self._length_array - 1e-6, 0.0)
 
     def _counts(self, tokens: list[int]) -> tuple[np.ndarray, np.ndarray]:
-        size = max(self._vocabulary, max(tokens) + 1)
-        weights = np.zeros(size, dtype=np.int64)
-        query = np.asarray(tokens, dtype=np.int64)
-        weights[query] = 1
-        weights[query[query < self._len_legalese]] += _HIGH
-        # a trailing 0 gives a rule with no token (even the last one) a start inside the array
-        values = np.append(np.take(weights, self._tokens), np.int64(0))
-        sums = np.add.reduceat(values, self._starts) if len(self._starts) else values[:0]
-        sums[self._empty] = 0
-        return sums & (_HIGH - 1), sums >> np.int64(32)
+        """Per rule, how many of the run's distinct tokens its set holds, and how many high ones."""
+        query = np.unique(np.asarray(tokens, dtype=np.int64))
+        query = query[(query >= 0) & (query < self._vocabulary)]  # others are in no rule
+        high = query[query < self._len_legalese]
+        low = query[query >= self._len_legalese]
+        starts, ends = self._token_starts, self._token_starts[1:]
+        slices = [self._postings[starts[t] : ends[t]] for t in (*high.tolist(), *low.tolist())]
+        rids = np.concatenate(slices) if slices else self._postings[:0]
+        high_total = int((ends[high] - starts[high]).sum())
+        matched = np.bincount(rids, minlength=self._rules)
+        return matched, np.bincount(rids[:high_total], minlength=self._rules)
 
     def _mask(self, matchable: Any) -> np.ndarray:
         """`matchable` (an intbitset of rule ids, the same object run after run) as a mask."""
         if self._matchable is None or self._matchable[0] is not matchable:
-            mask = np.zeros(len(self._starts), dtype=bool)
+            mask = np.zeros(self._rules, dtype=bool)
             ids = np.fromiter(matchable, dtype=np.int64)
             mask[ids[ids < len(mask)]] = True
             self._matchable = (matchable, mask)
@@ -134,15 +138,16 @@ class CandidateTables:
 
     def _beyond_doubt(
         self, rids: np.ndarray, matched: np.ndarray, query_length: int, keep: int, threshold: float
-    ) -> np.ndarray:
-        """`rids` less those `keep` others surely outrank.
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`rids` less those `keep` others surely outrank, with the bounds of the rest's keys.
 
         ScanCode's ranking starts with rounded values (resemblance >= threshold, containment,
         squared resemblance, matched length / 20, to one decimal). Each is bounded here from
         below and above, with a margin for rounding and float noise, and the bounds packed into
         one integer in the same lexicographic order: a rule whose upper bound is under the
         `keep`-th best lower bound is outranked by at least `keep` rules whatever the exact
-        values, so ScanCode would not keep it either.
+        values, so ScanCode would not keep it either. The bounds (lower, upper) of the rules
+        kept are returned beside them.
         """
         length = self._length_array[rids]
         m = matched.astype(np.float64)
@@ -162,8 +167,8 @@ class CandidateTables:
 
         lower, upper = packed(-_MARGIN), packed(_MARGIN)
         bar = np.partition(lower, len(lower) - keep)[len(lower) - keep]
-        kept: np.ndarray = rids[upper >= bar]
-        return kept
+        kept = upper >= bar
+        return rids[kept], lower[kept], upper[kept]
 
     def shortlist(
         self,
@@ -173,7 +178,14 @@ class CandidateTables:
         high_resemblance: bool,
         threshold: float,
     ) -> list[int]:
-        """The rule ids ScanCode's first step keeps for a run with these matchable `tokens`."""
+        """The rule ids ScanCode's first step keeps for a run with these matchable `tokens`.
+
+        In rule id order (ScanCode ranks them again). Only the rules whose place is in doubt go
+        through ScanCode's Python arithmetic: when the first step keeps every rule that passes
+        its filters, no ranking is needed; and a rule whose rounded key is surely above the
+        `keep`-th best one (its lower bound above the `keep`-th best upper bound) is kept
+        whatever the exact values.
+        """
         if keep <= 0:
             return []
         matched, high = self._counts(tokens)
@@ -186,8 +198,24 @@ class CandidateTables:
         )
         query_length = len(set(tokens))
         rids = np.flatnonzero(passing & self._mask(matchable))
-        if not high_resemblance and len(rids) > keep:
-            rids = self._beyond_doubt(rids, matched[rids], query_length, keep, threshold)
+        certain: list[int] = []
+        if high_resemblance:
+            # the same float division as ScanCode's: a rule under the threshold is dropped
+            m = matched[rids].astype(np.float64)
+            resemblance = m / (query_length + self._length_array[rids] - m)
+            rids = rids[resemblance >= threshold]
+        else:
+            if len(rids) <= keep:
+                return [int(rid) for rid in rids]
+            rids, lower, upper = self._beyond_doubt(
+                rids, matched[rids], query_length, keep, threshold
+            )
+            if len(rids) > keep:
+                top_upper = np.partition(upper, len(upper) - keep)[len(upper) - keep]
+                sure = lower > top_upper
+                certain = rids[sure].tolist()
+                rids = rids[~sure]
+                keep -= len(certain)
         counts = matched.tolist()
         ranked = []
         for rid in rids.tolist():
@@ -204,7 +232,7 @@ class CandidateTables:
             rounded = (rounded_high, round(containment, 1), round(amplified, 1), round(m / 20, 1))
             ranked.append((rounded, (full_high, containment, amplified, m), rid))
         ranked.sort(reverse=True)
-        return [rid for _, _, rid in ranked[:keep]]
+        return sorted(certain + [rid for _, _, rid in ranked[:keep]])
 
 
 @dataclass(frozen=True)
