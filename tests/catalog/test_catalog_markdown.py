@@ -184,3 +184,42 @@ def test_entry_like_lines_become_entries_or_problems(lines: list[str]) -> None:
     for number, line in enumerate(numbered, start=1):
         if re.fullmatch(r"[*-] \[[A-Za-z]+\]\(https://github\.com/a/b\) - desc", line):
             assert number in {entry.line for entry in result.entries}
+
+
+def test_a_category_name_read_in_several_places_is_qualified_by_its_headings() -> None:
+    text = "\n".join(
+        [
+            "# Awesome",
+            "## C",
+            "#### General-Purpose Machine Learning",
+            "* [Darknet](https://github.com/pjreddie/darknet) - a network framework.",
+            "#### Computer Vision",
+            "* [CCV](https://github.com/liuliu/ccv) - vision.",
+            "## Python",
+            "### Tools",
+            "#### General-Purpose Machine Learning",
+            "* [scikit-learn](https://github.com/scikit-learn/scikit-learn) - machine learning.",
+            "## Scala",
+            "### Tools",
+            "#### General-Purpose Machine Learning",
+            "* [Smile](https://github.com/haifengl/smile) - machine learning.",
+            "## Serving",
+            "### Serving",  # a subsection named as its section: the same place
+            "* [BentoML](https://github.com/bentoml/BentoML) - serving.",
+            "## Python",  # the same path again later in the file: the same category
+            "### Tools",
+            "#### General-Purpose Machine Learning",
+            "* [Orange](https://github.com/biolab/orange3) - data mining.",
+        ]
+    )
+    result = read_markdown(text)
+    categories = {e.name: e.categories for e in result.entries}
+    assert categories == {
+        "Darknet": ("C / General-Purpose Machine Learning",),
+        "CCV": ("Computer Vision",),  # found in one place: its name as written
+        # "Tools" is above both, so the nearest heading that tells them apart is the language
+        "scikit-learn": ("Python / Tools / General-Purpose Machine Learning",),
+        "Smile": ("Scala / Tools / General-Purpose Machine Learning",),
+        "BentoML": ("Serving",),
+        "Orange": ("Python / Tools / General-Purpose Machine Learning",),
+    }

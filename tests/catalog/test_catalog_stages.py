@@ -109,3 +109,11 @@ def test_user_file_errors(tmp_path: Path, text: str, message: str) -> None:
 def test_unknown_taxonomy() -> None:
     with pytest.raises(ConfigError, match="unknown taxonomy 'nope'"):
         load_stage_map("nope")
+
+
+def test_a_name_qualified_by_its_headings_takes_its_own_names_stages() -> None:
+    study = load_stage_map("study")
+    assert study.stages_of("Python / Feature Store") == ("Feature Store",)
+    assert study.stages_of("Python / Tools / Model Serving") == ("Model Serving",)
+    assert study.stages_of("Python / Unheard Of") == ()
+    assert not study.is_proposed("Python / Feature Store")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 __all__ = [
+    "HEADING_SEPARATOR",
     "Catalog",
     "CatalogWarning",
     "Category",
@@ -17,6 +18,10 @@ __all__ = [
     "SkippedSection",
     "ToolEntry",
 ]
+
+# Between the headings that qualify a category name read in several places of one list and the
+# name ("Python / Computer Vision"; catalog.readers.markdown); catalog.stages reads it back.
+HEADING_SEPARATOR = " / "
 
 
 class LinkKind(StrEnum):

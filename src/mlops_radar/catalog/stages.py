@@ -18,6 +18,7 @@ from types import MappingProxyType
 from typing import Any
 
 from mlops_radar.catalog.located_yaml import LocatedMap, load_located_yaml
+from mlops_radar.catalog.records import HEADING_SEPARATOR
 from mlops_radar.errors import ConfigError
 from mlops_radar.textfiles import read_capped
 
@@ -42,11 +43,20 @@ class StageMap:
     proposed: frozenset[str]  # category keys whose mapping is a proposal of ours
     aliases: Mapping[str, str]  # category_key -> category_key
 
-    def stages_of(self, category: str) -> tuple[str, ...]:
-        """Stages of one category, in pipeline order; () when unmapped."""
+    def _key(self, category: str) -> str:
+        """The mapping's key for a category. A name the Markdown reader qualified with the
+        headings above it ("Python / Computer Vision") that is not mapped itself is looked up
+        by its own last part."""
         key = category_key(category)
         key = self.aliases.get(key, key)
-        return self.mapping.get(key, ())
+        if key not in self.mapping and HEADING_SEPARATOR in key:
+            last = key.rsplit(HEADING_SEPARATOR, 1)[1]
+            key = self.aliases.get(last, last)
+        return key
+
+    def stages_of(self, category: str) -> tuple[str, ...]:
+        """Stages of one category, in pipeline order; () when unmapped."""
+        return self.mapping.get(self._key(category), ())
 
     def stages_for(self, categories: Iterable[str]) -> tuple[str, ...]:
         """Stages of a tool listed in `categories`: each once, in pipeline order. The one rule for
@@ -56,8 +66,7 @@ class StageMap:
 
     def is_proposed(self, category: str) -> bool:
         """True when the category's mapping is ours rather than the taxonomy's source."""
-        key = category_key(category)
-        return self.aliases.get(key, key) in self.proposed
+        return self._key(category) in self.proposed
 
 
 def load_stage_map(taxonomy: str = "study", user_file: Path | None = None) -> StageMap:

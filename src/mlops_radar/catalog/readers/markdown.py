@@ -9,7 +9,9 @@ What it knows:
   `catalog.sections` skips it (a resource section by its words, `--skip-section`,
   `--only-section`) or it lies under a skipped one (`# Resources` covers its `## Articles`); each
   skipped heading is a `SkippedSection` with the entries directly under it. Nested headings: the
-  deepest names the category.
+  deepest names the category; a name that recurs under different headings (awesome-machine-
+  learning's "General-Purpose Machine Learning" under each language) is qualified by the
+  nearest of them that tell its places apart ("C / General-Purpose Machine Learning").
 - table rows with a link and `<li>` lines are entries too (see `_table_row`); `<details>` is
   transparent.
 - entries: list items (`*`, `-`, `+`, `1.`), nested or not, whose first link that is not a badge
@@ -34,7 +36,7 @@ from mlops_radar.catalog.readers import (
     ReadOptions,
     SourceDocument,
 )
-from mlops_radar.catalog.records import LinkKind, Problem, SkippedSection
+from mlops_radar.catalog.records import HEADING_SEPARATOR, LinkKind, Problem, SkippedSection
 from mlops_radar.catalog.sections import SectionRules
 
 __all__ = ["MarkdownReader", "read_markdown"]
@@ -127,6 +129,9 @@ class _Scanner:
         self.in_comment = False
         self.seen_heading = False
         self.category: str | None = None
+        self.headings: list[tuple[int, str]] = []  # (level, title) of the headings open here
+        self.ancestors: tuple[str, ...] = ()  # the headings above the current category
+        self.paths: list[tuple[str, ...]] = []  # each entry's category's ancestors
         self.skip_level: int | None = None  # level of the skipped heading that covers this one
         self.skip_title = ""
         self.only_level: int | None = None  # level of the --only-section heading being read
@@ -159,6 +164,7 @@ class _Scanner:
         """The end of the text: a list item still waiting for a continuation is read as is."""
         if self.pending is not None:
             self._flush()
+        self.entries = _qualified(self.entries, self.paths)
 
     @staticmethod
     def _continues(line: str) -> bool:
@@ -214,6 +220,11 @@ class _Scanner:
         # closing hashes ("## Monitoring ##") and a trailing colon ("## LLM Evaluation:") are
         # not part of the category's name
         title = re.sub(r"\s+#+$", "", title).strip().rstrip(":：").rstrip()
+        while self.headings and self.headings[-1][0] >= level:
+            self.headings.pop()
+        ancestors = tuple(t for _, t in self.headings)
+        if title and not (first and level == 1):
+            self.headings.append((level, title))
         self.category = None
         self.skipping = False
         if self.skip_level is not None and level > self.skip_level and not self.rules.kept(title):
@@ -230,7 +241,7 @@ class _Scanner:
         if reason is None:
             if self.rules.only and not inside_only:
                 self.only_level = level
-            self.category = title
+            self.category, self.ancestors = title, ancestors
             return
         self._skip(number, title, reason)
         # an --only-section may lie under a section not named; a heading that only organises
@@ -295,10 +306,12 @@ class _Scanner:
             rest = [_plain(c) for c in cells[index + 1 :]]
             description = next((r for r in rest if r), None)
             if name and self.category is not None:
-                self.entries.append(
-                    RawEntry(name, (self.category,), dest, number, dest, description)
-                )
+                self._add(RawEntry(name, (self.category,), dest, number, dest, description))
             return
+
+    def _add(self, entry: RawEntry) -> None:
+        self.entries.append(entry)
+        self.paths.append(self.ancestors)
 
     def _count(self) -> None:
         last = self.skipped[-1]
@@ -330,9 +343,7 @@ class _Scanner:
         elif self.category is not None:
             description = _description(content[link.end :])
             source = _source_link(dest, links)
-            self.entries.append(
-                RawEntry(name, (self.category,), source or dest, number, dest, description)
-            )
+            self._add(RawEntry(name, (self.category,), source or dest, number, dest, description))
 
     def _problem(self, number: int, reason: str) -> None:
         if self.skipping:
@@ -347,6 +358,40 @@ _SOURCE_LABELS = frozenset(
      "open-source", "git", "src", "sources")
 )  # fmt: skip
 _CODE_KINDS = frozenset((LinkKind.REPO, LinkKind.SUBPATH, LinkKind.OTHER_FORGE))
+
+
+def _qualified(entries: list[RawEntry], paths: list[tuple[str, ...]]) -> list[RawEntry]:
+    """Entries whose category name recurs under different headings, named with the nearest of
+    those headings that tell the places apart; a name found in one place stays as it is."""
+    places: dict[str, set[tuple[str, ...]]] = {}
+    paths = [_place(e.categories[0], p) for e, p in zip(entries, paths, strict=True)]
+    for entry, path in zip(entries, paths, strict=True):
+        places.setdefault(entry.categories[0], set()).add(path)
+    names: dict[tuple[str, tuple[str, ...]], str] = {}
+    for name, found in places.items():
+        if len(found) < 2:
+            continue
+        depth = next(
+            k
+            for k in range(1, max(map(len, found)) + 1)
+            if len({p[-k:] for p in found}) == len(found)
+        )
+        for path in found:
+            names[name, path] = HEADING_SEPARATOR.join((*path[-depth:], name))
+    if not names:
+        return entries
+    return [
+        replace(e, categories=(names.get((e.categories[0], p), e.categories[0]),))
+        for e, p in zip(entries, paths, strict=True)
+    ]
+
+
+def _place(name: str, path: tuple[str, ...]) -> tuple[str, ...]:
+    """The headings above a category, less those of its own name (`## Tools` / `### Tools` is
+    one place)."""
+    while path and path[-1] == name:
+        path = path[:-1]
+    return path
 
 
 def _source_link(dest: str, links: list[_LinkSpan]) -> str | None:
