@@ -15,6 +15,7 @@ from mlops_radar.sources.licenses import (
     detect,
     load_detector,
 )
+from mlops_radar.sources.licenses.detection import file_expression
 
 
 def _file(path: str, text: str | bytes | None, **extra: object) -> dict[str, object]:
@@ -112,3 +113,21 @@ def test_a_detector_failing_on_one_file_is_that_files_problem() -> None:
 def test_an_unknown_detector_is_one_clear_error() -> None:
     with pytest.raises(DetectorError, match="unknown license detector 'nope'"):
         load_detector("nope")
+
+
+def _found(spdx: str, line: int, *, exact: bool = True, score: float = 1.0) -> Finding:
+    return Finding(spdx, score, line, line + 1, "license", "rule", exact=exact)
+
+
+def test_a_cut_text_is_the_license_its_first_lines_name_exactly() -> None:
+    title = _found("Apache-2.0", 1)
+    mention = _found("GPL-2.0-only", 40)
+    assert file_expression([title, mention], partial=True)[0] == "Apache-2.0"
+    assert file_expression([title, mention], partial=False)[0] == "Apache-2.0 AND GPL-2.0-only"
+    # a partial match at the top may be another license's beginning (BSD-4-Clause's is BSD-3's)
+    assert (
+        file_expression([_found("BSD-3-Clause", 2, exact=False, score=0.88)], partial=True)[0]
+        is None
+    )
+    assert file_expression([_found("MIT", 6)], partial=True)[0] is None  # not an opening
+    assert file_expression([_found("MIT", 1), _found("ISC", 1)], partial=True)[0] is None

@@ -7,6 +7,10 @@ a commercial option. Across files, the files' expressions are joined by AND (two
 files both apply unless a file says otherwise) and simplified (the same license twice is once).
 A file in which nothing is recognised adds nothing; when no file adds anything the answer is
 unknown (`Detection.expression` None), never a guess.
+
+A cut text (capped, or truncated by GitHub) keeps only whole license texts, and the license its
+first lines name exactly (`OPENING_LINES`: a title such as "Apache License Version 2.0"): the
+rest of its matches are fragments of what the missing tail would have shown.
 """
 
 from __future__ import annotations
@@ -30,6 +34,9 @@ _DEFAULT: list[Detector] = []
 # LGPL projects ship both (COPYING, COPYING.LESSER): the GPL-3.0 text found beside it says no more.
 _INCLUDES = {"LGPL-3.0-only": "GPL-3.0-only", "LGPL-3.0-or-later": "GPL-3.0-or-later"}
 _PARTIAL = frozenset({"capped", "truncated"})
+# A cut text whose first lines name one license (a title: "Apache License Version 2.0") is taken
+# for that license's text, cut: its tail, where the rest would be matched, is missing.
+OPENING_LINES = 5
 
 
 def _join(expressions: Iterable[str], operator: str) -> str | None:
@@ -49,14 +56,29 @@ def _kept(findings: list[Finding], partial: bool) -> list[Finding]:
     licenses = [f for f in findings if f.role == "license" and f.expression]
     licenses = [f for f in licenses if f.score >= MIN_SCORE]
     texts = {f.expression for f in licenses if f.full_text}
+    opening = _opening(licenses) if partial else []
     if partial or texts:
         # a whole text's short matches repeat it; a cut text's are fragments of what it held.
         # A title naming a license whose text holds the one matched (LGPL-3.0) still counts.
         licenses = [
-            f for f in licenses if f.full_text or _INCLUDES.get(f.expression or "") in texts
+            f
+            for f in licenses
+            if f.full_text or _INCLUDES.get(f.expression or "") in texts or f in opening
         ]
     markers = [f for f in findings if f.role != "license"]  # phrases: a score says little
     return sorted(licenses + markers, key=lambda f: (f.start_line, f.end_line))
+
+
+def _opening(licenses: list[Finding]) -> list[Finding]:
+    """The finding that opens a cut text, when it is an exact match (a title, a tag) of one
+    license within `OPENING_LINES`; a partial match there may be another license's beginning."""
+    if not licenses:
+        return []
+    first = min(licenses, key=lambda f: (f.start_line, -f.end_line))
+    if not first.exact or first.start_line > OPENING_LINES:
+        return []
+    rivals = {f.expression for f in licenses if f.start_line == first.start_line}
+    return [first] if len(rivals) == 1 else []
 
 
 def _without_included(expressions: list[str]) -> list[str]:

@@ -22,6 +22,7 @@ class Finding:
     role: Role = "license"
     rule: str | None = None  # the detector's rule or template that matched
     full_text: bool = False  # the match is a license's text, not a reference, notice or tag
+    exact: bool = False  # the detector's rule matched whole, word for word (a title, a tag)
 
 
 @dataclass(frozen=True, slots=True)

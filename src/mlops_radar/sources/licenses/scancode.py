@@ -37,6 +37,7 @@ APPROXIMATE_MAX_CHARS = 98_304
 DEADLINE_S = 20.0  # ScanCode's own per-text deadline: it answers what it matched by then
 EXACT_LEFT_TOKENS = 10  # scancode-fast: benchmarked at 5, 10, 20 (all right) and 40 (wrong)
 _REMEMBERED = 4096  # texts whose findings are kept: the same LICENSE recurs across repositories
+_EXACT_MATCHERS = frozenset({"1-hash", "1-spdx-id", "2-aho"})  # ScanCode's word-for-word ones
 
 
 class ScanCodeDetector:
@@ -50,8 +51,8 @@ class ScanCodeDetector:
 
     `accelerate` (on unless the `scancode-plain` detector is asked for) selects the candidates
     of ScanCode's approximate matching through `scancode_candidates`: the same matches for
-    3.5-4.9x less CPU time (docs/licenses.md), on the ScanCode versions that route was verified
-    on (elsewhere it is ScanCode's own route; `accelerated` says which).
+    5.0-5.4x less CPU time with cyseq (docs/licenses.md), on the ScanCode versions that route
+    was verified on (elsewhere it is ScanCode's own route; `accelerated` says which).
 
     The sequence alignment that follows is ScanCode's too: it takes `cyseq`, its authors'
     compiled copy of `licensedcode.seq`, when that is installed (the `licenses` extra brings
@@ -84,6 +85,8 @@ class ScanCodeDetector:
 
     def findings(self, text: str, *, partial: bool = False) -> list[Finding]:
         digest = hashlib.sha256(text.encode("utf-8", errors="replace")).digest()
+        if partial:  # scancode-fast reads a cut text otherwise
+            digest = hashlib.sha256(digest + b"cut").digest()
         if digest in self._seen:
             return list(self._seen[digest])
         matches = None
@@ -154,7 +157,10 @@ def _finding(match: Any) -> Finding | None:
         spdx = spdx.replace(theirs, ours)
     # ScanCode's own test for a whole license text (index.py, match_query), on the matched part
     whole = bool(rule.is_license_text) or (rule.length > 120 and match.coverage() > 90)
-    return Finding(spdx, score, start, end, "license", rule.identifier, full_text=whole)
+    exact = match.matcher in _EXACT_MATCHERS and match.coverage() == 100
+    return Finding(
+        spdx, score, start, end, "license", rule.identifier, full_text=whole, exact=exact
+    )
 
 
 def alignment() -> str:
