@@ -131,3 +131,15 @@ def test_a_cut_text_is_the_license_its_first_lines_name_exactly() -> None:
     )
     assert file_expression([_found("MIT", 6)], partial=True)[0] is None  # not an opening
     assert file_expression([_found("MIT", 1), _found("ISC", 1)], partial=True)[0] is None
+
+
+def test_a_cut_text_is_remembered_apart_from_the_same_text_read_whole() -> None:
+    """scancode-fast reads a cut text otherwise (approximate matching at once): a remembered
+    whole reading must not answer for it, nor the other way round."""
+    fast = load_detector("scancode-fast")
+    text = license_text("MIT").replace("<year>", "2020")
+    whole = fast.findings(text)
+    cut = fast.findings(text, partial=True)
+    assert fast.findings(text) == whole
+    assert fast.findings(text, partial=True) == cut
+    assert len(fast._seen) == 2  # type: ignore[attr-defined]

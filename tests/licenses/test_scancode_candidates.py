@@ -14,6 +14,7 @@ from __future__ import annotations
 import random
 import sys
 import time
+from collections import defaultdict
 from typing import Any
 
 import pytest
@@ -168,15 +169,28 @@ def test_the_default_detector_takes_the_route_on_a_verified_scancode() -> None:
 
 
 class _Rule:
-    """What the tables read of a ScanCode rule (a unit test of the tables alone)."""
+    """What the tables (and ScanCode's ranking) read of a rule: a unit test of the tables alone.
+    `length` counts its distinct tokens, `total` its tokens (ScanCode's `rule.length`)."""
 
-    def __init__(self, length: int, minimum_high: int = 1, containment: float = 0.0) -> None:
-        self.length = length
+    def __init__(
+        self,
+        length: int,
+        minimum_high: int = 1,
+        containment: float = 0.0,
+        *,
+        total: int | None = None,
+        expression: str = "mit",
+        identifier: str = "rule",
+    ) -> None:
+        self.unique_length = length
+        self.length = length if total is None else total
         self.minimum_high = minimum_high
         self._minimum_containment = containment
+        self.license_expression = expression
+        self.identifier = identifier
 
     def get_length(self, unique: bool) -> int:
-        return self.length
+        return self.unique_length if unique else self.length
 
     def get_min_high_matched_length(self, unique: bool) -> int:
         return self.minimum_high
@@ -190,7 +204,11 @@ def test_the_tables_count_and_filter_like_scancodes_first_step() -> None:
 
     rules = [_Rule(2), _Rule(0), _Rule(2), _Rule(3, minimum_high=2), _Rule(4, containment=0.9)]
     sets = [{1, 2}, set(), {0, 5}, {0, 1, 7}, {0, 1, 5, 8}]
-    index = SimpleNamespace(sets_by_rid=[*sets, set()], rules_by_rid=[*rules, _Rule(0)])
+    index = SimpleNamespace(
+        sets_by_rid=[*sets, set()],
+        msets_by_rid=[dict.fromkeys(s, 1) for s in [*sets, set()]],
+        rules_by_rid=[*rules, _Rule(0)],
+    )
     index.len_legalese = 3  # token ids 0-2 are legal words
     tables = CandidateTables(index)
     matched, high = tables._counts([1, 5, 0])
@@ -244,7 +262,10 @@ def test_the_shortlist_is_the_first_steps_best_even_among_ties(seed: int) -> Non
         _Rule(len(s), minimum_high=rng.choice((1, 1, 2)), containment=rng.choice((0.0, 0.0, 0.5)))
         for s in sets
     ]
-    index = SimpleNamespace(sets_by_rid=sets, rules_by_rid=rules, len_legalese=10)
+    msets = [dict.fromkeys(s, 1) for s in sets]
+    index = SimpleNamespace(
+        sets_by_rid=sets, msets_by_rid=msets, rules_by_rid=rules, len_legalese=10
+    )
     tables = CandidateTables(index)
     tokens = rng.sample(range(40), rng.randint(3, 30))
     everyone = set(range(len(rules)))
@@ -286,3 +307,58 @@ def test_the_compiled_alignment_gives_scancodes_python_matches(
         python = [_matches(index, text) for text in texts]
     assert all(compiled)
     assert compiled == python
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_route_answers_scancodes_own_ranking_even_among_duplicates(seed: int) -> None:
+    """ScanCode's own `compute_candidates` on a small index of many alike rules (tokens that
+    recur, few licenses, so duplicate groups and ties) is the reference: the route, which
+    shortlists the first step's best and then answers its second step (multisets, duplicate
+    groups, the final `top`), hands ScanCode's function the rules it returns the same way."""
+    from types import SimpleNamespace
+
+    from intbitset import intbitset
+    from licensedcode import match_set
+
+    rng = random.Random(seed)
+    msets: list[defaultdict[int, int]] = []  # ScanCode's multisets are defaultdicts
+    for _ in range(300):
+        tokens = rng.sample(range(30), rng.randint(1, 10))
+        msets.append(defaultdict(int, {t: rng.choice((1, 1, 2, 3)) for t in tokens}))
+    rules = [
+        _Rule(
+            len(m),
+            minimum_high=rng.choice((1, 1, 2)),
+            containment=rng.choice((0.0, 0.0, 0.4)),
+            total=sum(m.values()),
+            expression=rng.choice(("mit", "bsd-new", "apache-2.0")),
+            identifier=f"rule_{rid % 50}_{rid}",
+        )
+        for rid, m in enumerate(msets)
+    ]
+    index = SimpleNamespace(
+        sets_by_rid=[intbitset(list(m)) for m in msets],
+        msets_by_rid=msets,
+        rules_by_rid=rules,
+        len_legalese=8,
+    )
+    tables = CandidateTables(index)
+    scancode_candidates._install()
+    scancodes = scancode_candidates._ORIGINAL[0]
+    run = [*rng.choices(range(30), k=rng.randint(3, 40)), -1]  # -1: a token already matched
+    query_run = SimpleNamespace(matchable_tokens=lambda: run)
+    everyone = intbitset(range(len(rules)))
+    for top in (1, 3, 10, 40):
+        for high, bar in ((False, 0.8), (True, 0.3)):
+            arguments = {
+                "query_run": query_run,
+                "idx": index,
+                "matchable_rids": everyone,
+                "top": top,
+                "high_resemblance": high,
+                "high_resemblance_threshold": bar,
+            }
+            expected = [(scores, rid) for scores, rid, *_ in scancodes(**arguments)]
+            with accelerated(tables):
+                routed = match_set.compute_candidates(**arguments)
+            assert [(scores, rid) for scores, rid, *_ in routed] == expected, (top, high)

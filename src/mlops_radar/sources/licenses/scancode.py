@@ -51,7 +51,7 @@ class ScanCodeDetector:
 
     `accelerate` (on unless the `scancode-plain` detector is asked for) selects the candidates
     of ScanCode's approximate matching through `scancode_candidates`: the same matches for
-    5.0-5.4x less CPU time with cyseq (docs/licenses.md), on the ScanCode versions that route
+    5.3-7.7x less CPU time with cyseq (docs/licenses.md), on the ScanCode versions that route
     was verified on (elsewhere it is ScanCode's own route; `accelerated` says which).
 
     The sequence alignment that follows is ScanCode's too: it takes `cyseq`, its authors'

@@ -6,23 +6,26 @@ with each of about 30,000 rules' in pure Python (`compare_token_sets`), then kee
 `top * 10` for a second, finer ranking and the sequence alignment that follows.
 
 This module does not change which candidates come out. Before ScanCode's own function runs, it
-narrows the rules it is handed to those that can reach its first ranking:
+narrows the rules it is handed to those that its ranking keeps:
 
 1. Rules its first step would drop anyway, found for all rules at once with numpy (the same
    integer counts ScanCode computes one rule at a time): no token in common with the run, fewer
    legal ("high") tokens in common than the rule's minimum, fewer tokens than its minimum, or a
    containment under its minimum coverage. A run with no matchable token has no candidate.
 2. Of the rest, those surely outranked by `top * 10` others are dropped (numpy bounds on the
-   rounded scores), and the remainder ranked with ScanCode's own score vector (the same Python
-   arithmetic on the same integers, so the same floats and the same rounding; the rule id breaks
-   ties as in its sort): the `top * 10` its first step keeps.
+   rounded scores), those surely among them kept, and the remainder ranked with ScanCode's own
+   score vector (the same Python arithmetic on the same integers, so the same floats and the
+   same rounding; the rule id breaks ties as in its sort): the `top * 10` its first step keeps.
+3. Its second step on those (`CandidateTables.second_step`): the same comparison on token
+   multisets (numpy counts the occurrences in common, ScanCode's arithmetic scores them), one
+   rule of each group of duplicates, and the `top` best: the rules its answer holds.
 
 ScanCode's `compute_candidates` then runs unchanged on an index made of just those rules, in the
-same order (so that it need not walk all 30,000; their own ids are put back in its answer): its
-first step keeps the same rules in the same order, and its second step, duplicate filter and
-final ranking see exactly what they would have.
+same order (so that it need not walk all 30,000; their own ids are put back in its answer): both
+its steps keep every one of them, each is alone in its duplicate group, and its final ranking
+orders them as it would have, with the intersections it computes itself.
 
-The one assumption is that ScanCode's first step scores and filters as in its 32.5 release, which
+The one assumption is that ScanCode's two steps score and filter as in its 32.5 release, which
 is what this module reproduces: the route is only taken for the versions in `VERIFIED_VERSIONS`
 with the same function signature (anything else, and bigram multisets, which are not ScanCode's
 default, take ScanCode's own route), and the test suite compares both routes' matches on texts
@@ -87,7 +90,8 @@ def available() -> bool:
 
 
 class CandidateTables:
-    """Every rule's token set as one flat array, and the thresholds of ScanCode's first step."""
+    """Every rule's token set and multiset as flat arrays, and the thresholds of both of
+    ScanCode's ranking steps."""
 
     def __init__(self, index: Any) -> None:
         sets = index.sets_by_rid
@@ -113,6 +117,23 @@ class CandidateTables:
         # containment < minimum  <=>  matched < minimum * length; a margin keeps float noise
         # on ScanCode's side of the line (its own test decides those rules)
         self._min_contained = np.where(minimum > 0, minimum * self._length_array - 1e-6, 0.0)
+        # the second step's multisets (token -> occurrences in the rule), flat, and the values
+        # of its filters and duplicate groups, per rule
+        msets = [m or {} for m in index.msets_by_rid]
+        sizes = np.array([len(m) for m in msets], dtype=np.int64)
+        self._mset_starts = np.zeros(len(msets) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=self._mset_starts[1:])
+        total = int(self._mset_starts[-1])
+        self._mset_tokens = np.fromiter((t for m in msets for t in m), dtype=np.int32, count=total)
+        self._mset_counts = np.fromiter(
+            (c for m in msets for c in m.values()), dtype=np.int32, count=total
+        )
+        self._multi_length = [int(r.get_length(False)) for r in rules]
+        self._multi_min_high = [r.get_min_high_matched_length(False) for r in rules]
+        self._multi_min_matched = [r.get_min_matched_length(False) for r in rules]
+        self._minimum = [r._minimum_containment for r in rules]
+        self._group = [(r.license_expression, r.length) for r in rules]
+        self._identifier = [r.identifier for r in rules]
 
     def _counts(self, tokens: list[int]) -> tuple[np.ndarray, np.ndarray]:
         """Per rule, how many of the run's distinct tokens its set holds, and how many high ones."""
@@ -234,6 +255,76 @@ class CandidateTables:
         ranked.sort(reverse=True)
         return sorted(certain + [rid for _, _, rid in ranked[:keep]])
 
+    def second_step(
+        self,
+        tokens: list[int],
+        rids: list[int],
+        top: int,
+        high_resemblance: bool,
+        threshold: float,
+    ) -> list[int]:
+        """The rule ids ScanCode's second step answers, of the first step's `rids`, in id order.
+
+        ScanCode compares the run's token multiset with each of `rids`' (the occurrences of a
+        token in both: the smaller count), filters and scores them as in the first step but
+        with occurrences, keeps one rule of each group of duplicates (same license expression,
+        rounded scores and rule length: the best full scores, then the greatest identifier),
+        and ranks what is left to keep `top`. The counts are numpy's, the filters and scores
+        ScanCode's own Python arithmetic on the same integers. Handed just these rules,
+        ScanCode's function keeps them all, each alone in its group, in the same order.
+        """
+        if not rids or top <= 0:
+            return []
+        chosen = np.asarray(sorted(rids), dtype=np.int64)
+        query = np.asarray(tokens, dtype=np.int64)
+        occurrences = np.bincount(query[query >= 0], minlength=self._vocabulary)
+        starts = self._mset_starts[chosen]
+        sizes = self._mset_starts[chosen + 1] - starts
+        offsets = np.repeat(starts - np.cumsum(sizes) + sizes, sizes) + np.arange(sizes.sum())
+        rule_tokens = self._mset_tokens[offsets]
+        known = rule_tokens < len(occurrences)
+        both = np.minimum(self._mset_counts[offsets], occurrences[np.where(known, rule_tokens, 0)])
+        both = np.where(known, both, 0)
+        owner = np.repeat(np.arange(len(chosen)), sizes)
+        matched_all = np.bincount(owner, weights=both, minlength=len(chosen))
+        high_weights = np.where(rule_tokens < self._len_legalese, both, 0)
+        high_all = np.bincount(owner, weights=high_weights, minlength=len(chosen))
+        query_length = len(tokens)
+        best: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+        counted = zip(
+            chosen.tolist(),
+            matched_all.astype(np.int64).tolist(),
+            high_all.astype(np.int64).tolist(),
+            strict=True,
+        )
+        for rid, m, h in counted:
+            # match_set.compare_token_sets on multisets, in the same arithmetic
+            if not m or not h or h < self._multi_min_high[rid] or m < self._multi_min_matched[rid]:
+                continue
+            length = self._multi_length[rid]
+            resemblance = m / (query_length + length - m)
+            containment = m / length
+            amplified = resemblance**2
+            minimum = self._minimum[rid]
+            if minimum and containment < minimum:
+                continue
+            rounded = (
+                round(resemblance, 1) >= threshold,
+                round(containment, 1),
+                round(amplified, 1),
+                round(m / 20, 1),
+            )
+            full = (resemblance >= threshold, containment, amplified, m)
+            if high_resemblance and not (rounded[0] and full[0]):
+                continue
+            expression, rule_length = self._group[rid]
+            group = (expression, *rounded, rule_length)  # match_set.filter_dupes' group key
+            rank = (full, self._identifier[rid])
+            if group not in best or rank > best[group][0]:
+                best[group] = (rank, (rounded, full), rid)
+        ranked = sorted(((scores, rid) for _, scores, rid in best.values()), reverse=True)
+        return sorted(rid for _, rid in ranked[:top])
+
 
 @dataclass(frozen=True)
 class _Shortlisted:
@@ -270,12 +361,15 @@ def _shortlisted(
         return []  # an empty token set intersects no rule: ScanCode's answer too
     from intbitset import intbitset
 
-    shortlist = tables.shortlist(
+    first = tables.shortlist(
         tokens,
         call["matchable_rids"],
         call["top"] * 10,
         call["high_resemblance"],
         call["high_resemblance_threshold"],
+    )
+    shortlist = tables.second_step(
+        tokens, first, call["top"], call["high_resemblance"], call["high_resemblance_threshold"]
     )
     # ScanCode's function walks every rule of the index it is given: hand it one made of the
     # shortlisted rules only, numbered in the same order, and put their own ids back after
