@@ -240,18 +240,11 @@ class CandidateTables:
         counts = matched.tolist()
         ranked = []
         for rid in rids.tolist():
-            # match_set.compare_token_sets' first-step score vector, in the same arithmetic
             m = counts[rid]
-            length = self._length[rid]
-            resemblance = m / (query_length + length - m)
-            containment = m / length
-            amplified = resemblance**2
-            rounded_high = round(resemblance, 1) >= threshold
-            full_high = resemblance >= threshold
-            if high_resemblance and not (rounded_high and full_high):
+            rounded, full = _score_vectors(m, query_length, self._length[rid], threshold)
+            if high_resemblance and not (rounded[0] and full[0]):
                 continue
-            rounded = (rounded_high, round(containment, 1), round(amplified, 1), round(m / 20, 1))
-            ranked.append((rounded, (full_high, containment, amplified, m), rid))
+            ranked.append((rounded, full, rid))
         ranked.sort(reverse=True)
         return sorted(certain + [rid for _, _, rid in ranked[:keep]])
 
@@ -298,23 +291,14 @@ class CandidateTables:
             strict=True,
         )
         for rid, m, h in counted:
-            # match_set.compare_token_sets on multisets, in the same arithmetic
+            # match_set.compare_token_sets' filters on multisets
             if not m or not h or h < self._multi_min_high[rid] or m < self._multi_min_matched[rid]:
                 continue
             length = self._multi_length[rid]
-            resemblance = m / (query_length + length - m)
-            containment = m / length
-            amplified = resemblance**2
             minimum = self._minimum[rid]
-            if minimum and containment < minimum:
+            if minimum and m / length < minimum:
                 continue
-            rounded = (
-                round(resemblance, 1) >= threshold,
-                round(containment, 1),
-                round(amplified, 1),
-                round(m / 20, 1),
-            )
-            full = (resemblance >= threshold, containment, amplified, m)
+            rounded, full = _score_vectors(m, query_length, length, threshold)
             if high_resemblance and not (rounded[0] and full[0]):
                 continue
             expression, rule_length = self._group[rid]
@@ -324,6 +308,24 @@ class CandidateTables:
                 best[group] = (rank, (rounded, full), rid)
         ranked = sorted(((scores, rid) for _, scores, rid in best.values()), reverse=True)
         return sorted(rid for _, rid in ranked[:top])
+
+
+def _score_vectors(
+    matched: int, query_length: int, length: int, threshold: float
+) -> tuple[tuple[bool, float, float, float], tuple[bool, float, float, int]]:
+    """match_set.compare_token_sets' two score vectors (rounded, full), in the same arithmetic
+    on the same integers (so the same floats): highly resemblant, containment, squared
+    resemblance, matched length. Both ranking steps sort on them."""
+    resemblance = matched / (query_length + length - matched)
+    containment = matched / length
+    amplified = resemblance**2
+    rounded = (
+        round(resemblance, 1) >= threshold,
+        round(containment, 1),
+        round(amplified, 1),
+        round(matched / 20, 1),
+    )
+    return rounded, (resemblance >= threshold, containment, amplified, matched)
 
 
 @dataclass(frozen=True)
