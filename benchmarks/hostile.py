@@ -207,6 +207,13 @@ def md_link_openers_lines() -> bytes:
     return MD_HEAD + line * (9 * 2**20 // len(line))
 
 
+def md_closed_openers() -> bytes:
+    """As `md_link_openers_lines`, each line ending in `)`: every `[](` may still be a link,
+    so each destination is read (within the scan budget)."""
+    line = b"* " + b"[](" * 1330 + b")\n"
+    return MD_HEAD + line * (9 * 2**20 // len(line))
+
+
 def md_link_openers_line() -> bytes:
     return MD_HEAD + b"* " + b"[](" * (9 * 2**20 // 3) + b"\n"
 
@@ -377,13 +384,15 @@ CASES = (
     Case("md 9 MB line, unclosed <!--", "markdown", "comment.md", md_unclosed_comment, "read"),
     Case("md 9 MB of <!--", "markdown", "openers.md", md_comment_openers, "read"),
     Case("md lines of 1,330 [](", "markdown", "links.md", md_link_openers_lines, "read"),
+    Case("md lines of 1,330 [](, then )", "markdown", "closed.md", md_closed_openers, "read"),
     Case("md one 9 MB line of [](", "markdown", "link.md", md_link_openers_line, "read"),
     Case("md heading, 9 MB of spaces", "markdown", "heading.md", md_heading_spaces, "read"),
     Case("md lines of 150 <a href>", "markdown", "anchors.md", md_anchor_openers, "read"),
     Case("md heading of 3M '<a '", "markdown", "tags.md", md_tag_openers, "read"),
     Case("md 4M [ then 4M ]", "markdown", "brackets.md", md_brackets, "read"),
     Case("md heading, 8 MB of *_", "markdown", "emphasis.md", md_emphasis, "read"),
-    # these two hold more entries than MAX_ENTRIES (50,000): refused, after reading them
+    # these two hold more entries than MAX_ENTRIES (50,000): refused once the reader has
+    # read 50,001 of them (it stops there)
     Case("md control characters", "markdown", "control.md", md_control_chars),
     Case("md 9 MB of entries", "markdown", "big.md", md_many_lines),
     Case("md 2M code fences", "markdown", "fences.md", md_fences, "read"),

@@ -246,5 +246,5 @@ def test_more_entries_than_a_list_may_have_is_one_line(tmp_path) -> None:
     path = tmp_path / "list.md"
     entry = "* [a](https://github.com/o/a) - A.\n"
     path.write_text("# L\n\n## C\n\n" + entry * 50_001)
-    with pytest.raises(CatalogError, match=r"list\.md: 50,001 entries, more than a tool list"):
+    with pytest.raises(CatalogError, match=r"list\.md: more than 50,000 entries, more than a tool"):
         read_catalog(str(path))

@@ -162,14 +162,14 @@ def _read_one(source: str, options: ReadOptions) -> tuple[ReaderResult, str]:
     with open_source(source) as document:
         reader = detect_reader(document)
         try:
-            result = reader.read(document, options)
+            result = reader.read(document, replace(options, max_entries=MAX_ENTRIES))
         except CatalogError as exc:
             if document.path is not None and str(document.path) != source:
                 raise CatalogError(str(exc).replace(str(document.path), source)) from exc
             raise
-        if len(result.entries) > MAX_ENTRIES:
-            raise CatalogError(f"{source}: {len(result.entries):,} entries, more than a tool list "
-                               f"may have ({MAX_ENTRIES:,})")  # fmt: skip
+        if len(result.entries) > MAX_ENTRIES:  # a reader may have stopped at MAX_ENTRIES + 1
+            raise CatalogError(f"{source}: more than {MAX_ENTRIES:,} entries, more than a tool "
+                               "list may have")  # fmt: skip
         return result, hashlib.sha256(document.data).hexdigest()
 
 

@@ -63,6 +63,9 @@ class ReadOptions:
     only_sections: frozenset[str] = frozenset()
     resource_words: bool = True
     keep_sections: frozenset[str] = frozenset()  # --keep-section
+    # a reader may stop once it has read more entries than this (the source is then refused:
+    # a 9 MB list of 170,000 entries took 9 s to read in full only to be refused)
+    max_entries: int | None = None
 
     def section_rules(self) -> SectionRules:
         """The rules deciding which sections hold tools."""

@@ -106,9 +106,13 @@ def read_markdown(
     if resource_sections is not None:
         options = replace(options, resource_sections=resource_sections)
     scanner = _Scanner(options.section_rules())
+    cap = options.max_entries
     for number, line in enumerate(_LINE_BREAK.split(text), start=1):
         scanner.feed(number, line)
-    scanner.finish()
+        if cap is not None and len(scanner.entries) > cap:
+            break  # more than a list may have: the caller refuses it, the rest need not be read
+    else:
+        scanner.finish()
     return ReaderResult(
         entries=tuple(scanner.entries),
         problems=tuple(scanner.problems),
@@ -138,7 +142,9 @@ class _Scanner:
         self.skipping = False  # the current section is skipped: count its entries, no problems
         self.original = ""  # the line being read, as written (for problems)
         # a list item with no link yet: (line, content, nested, original, continuation lines)
-        self.pending: tuple[int, str, bool, str, int] | None = None
+        # an item waiting for its link on a later line: (line number, content, nested, the
+        # original line, continuation lines so far, the links of the content as it stands)
+        self.pending: tuple[int, str, bool, str, int, list[_LinkSpan] | None] | None = None
 
     def feed(self, number: int, line: str) -> None:
         if self.pending is not None:
@@ -179,19 +185,19 @@ class _Scanner:
 
     def _continue(self, line: str) -> None:
         assert self.pending is not None
-        number, content, nested, original, lines = self.pending
+        number, content, nested, original, lines, _ = self.pending
         content = f"{content} {line.strip()}"
-        self.pending = (number, content, nested, original, lines + 1)  # problems: line 1
+        self.pending = (number, content, nested, original, lines + 1, None)  # problems: line 1
         full = len(content) > _MAX_ENTRY_CHARS or lines + 1 >= _MAX_CONTINUATION_LINES
         if full or _first_link(_anchors_as_links(content)) is not None:
             self._flush()
 
     def _flush(self) -> None:
         assert self.pending is not None
-        number, content, nested, original, _ = self.pending
+        number, content, nested, original, _, links = self.pending
         self.pending = None
         current, self.original = self.original, original
-        self._item(number, content, nested=nested, waited=True)
+        self._item(number, content, nested=nested, waited=True, links=links)
         self.original = current
 
     def _skipped(self, line: str) -> bool:
@@ -270,16 +276,29 @@ class _Scanner:
             return
         self._item(number, item.group(2), nested=bool(item.group(1)))
 
-    def _item(self, number: int, content: str, *, nested: bool, waited: bool = False) -> None:
+    def _item(
+        self,
+        number: int,
+        content: str,
+        *,
+        nested: bool,
+        waited: bool = False,
+        links: list[_LinkSpan] | None = None,
+    ) -> None:
+        """A list item's content; `links`, where given, are those of `content` read before
+        (an item that waited for a next line which did not continue it): the scan of a line's
+        links is most of the time a hostile line costs, so it is done once."""
         if len(content) > _MAX_ENTRY_CHARS:
             self._problem(number, f"list item longer than {_MAX_ENTRY_CHARS} characters")
             return
         converted = _anchors_as_links(content)
-        if not waited and _first_link(converted) is None:
+        if links is None:
+            links = _links(converted)
+        if not waited and not any(not span.image for span in links):
             # its link may be on the next line: read the item when its paragraph ends
-            self.pending = (number, content, nested, self.original, 0)
+            self.pending = (number, content, nested, self.original, 0, links)
             return
-        self._entry(number, converted, nested)
+        self._entry(number, converted, nested, links)
 
     def _table_row(self, number: int, row: str) -> None:
         """A table row whose cells hold a link: the first such cell's link names the tool,
@@ -317,8 +336,8 @@ class _Scanner:
         last = self.skipped[-1]
         self.skipped[-1] = replace(last, entries=last.entries + 1)
 
-    def _entry(self, number: int, content: str, nested: bool) -> None:
-        links = _links(content)
+    def _entry(self, number: int, content: str, nested: bool, links: list[_LinkSpan]) -> None:
+        """One list item read as an entry; `links` are `_links(content)`."""
         link = next((span for span in links if not span.image), None)
         if self.skipping:
             if link is not None and not link.dest.strip().startswith("#"):
@@ -506,10 +525,15 @@ def _links(text: str) -> list[_LinkSpan]:
     thousands of unclosed `[](` stops being read for links instead of costing quadratic time.
     """
     spans: list[_LinkSpan] = []
+    i = text.find("[")
+    # a link closes with ")": none after the last one (a line of unclosed `[](`, or of
+    # `[x](` cells, has none at all), so from there no label needs its destination read
+    last_paren = text.rfind(")")
+    if i == -1 or last_paren == -1:
+        return spans
     pairs = _bracket_pairs(text)
     budget = _Budget(text)
-    i = text.find("[")
-    while i != -1 and budget.left > 0:
+    while i != -1 and i < last_paren and budget.left > 0:
         span = _scan_link(text, i, pairs, budget)
         if span is None:
             i = text.find("[", i + 1)
