@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 import socket
+import sys
 import tarfile
 import threading
 import zipfile
@@ -111,6 +112,13 @@ class _Server(ThreadingHTTPServer):
         256  # the default 5 drops the resolvers' parallel connections (SYN retries)
     )
     daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # a client that hangs up mid-answer (it read a wheel's size from the headers and left)
+        # is what real servers see all day: not an error worth a traceback
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Quiet(SimpleHTTPRequestHandler):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from localindex import hanging_index, osv_server
@@ -498,13 +500,41 @@ def test_a_tool_at_its_newest_is_not_held_back(target: Target, cache: Cache) -> 
     assert result.held_back == ()
 
 
+def _rows(cache: Cache, kind: str) -> int:
+    with sqlite3.connect(cache.path) as db:
+        return int(db.execute("SELECT count(*) FROM entries WHERE kind = ?", (kind,)).fetchone()[0])
+
+
 def test_why_a_tool_is_held_back_is_cached(target: Target, cache: Cache) -> None:
     first = _check(target, cache, "alpha", "beta")
-    entries = list((cache.folder / "held-back").glob("*.json"))
-    assert len(entries) == 1
+    assert _rows(cache, "held-back") == 1
     assert _check(target, cache, "alpha", "beta").held_back == first.held_back
-    entries[0].write_text("{not json", encoding="utf-8")  # a broken entry is a miss
+    with sqlite3.connect(cache.path) as db:  # a broken entry is a miss
+        db.execute("UPDATE entries SET value = '{not json' WHERE kind = 'held-back'")
     assert _check(target, cache, "alpha", "beta").held_back == first.held_back
+
+
+def test_the_matrix_pairs_are_cached_and_give_the_same_matrix(
+    target: Target, cache: Cache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from mlops_radar.advise import stack
+
+    ran: list[list[str]] = []
+    real = stack.resolve
+
+    def counted(lines: list[str], *args: Any, **kwargs: Any) -> Any:
+        ran.append(list(lines))
+        return real(lines, *args, **kwargs)  # the real resolver, only counted
+
+    monkeypatch.setattr(stack, "resolve", counted)
+    first = _check(target, cache, "alpha", "beta", "gamma")
+    assert not first.compatible
+    assert len(ran) == 4  # all three, then each pair
+    assert _rows(cache, "pair") == 3
+    ran.clear()
+    again = _check(target, cache, "alpha", "beta", "gamma")
+    assert again.matrix == first.matrix
+    assert ran == [["alpha", "beta", "gamma"]]  # only the main resolution ran again
 
 
 def test_requirements_from_a_pipe_and_an_endless_device(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ and its heavy dependencies.
 
 from __future__ import annotations
 
+import functools
 from collections import deque
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -66,6 +67,16 @@ def risky_constraint(requirement: Requirement) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=8192)
+def _requirement(text: str) -> Requirement | None:
+    """A Requires-Dist line parsed once per process (several tools' trees share most lines;
+    parsing was most of a warm footprint's time); None when it is not PEP 508."""
+    try:
+        return Requirement(text)
+    except InvalidRequirement:
+        return None
+
+
 def _depths(root: str, children: Mapping[str, tuple[str, ...]]) -> dict[str, int]:
     depth = {root: 0}
     queue = deque([root])
@@ -96,9 +107,8 @@ def _constraints(
     found: list[dict[str, str]] = []
     for name in sorted(tree):
         for text in releases[name].requires_dist or () if name in releases else ():
-            try:
-                requirement = Requirement(text)
-            except InvalidRequirement:
+            requirement = _requirement(text)
+            if requirement is None:
                 continue
             kind = risky_constraint(requirement)
             if not kind or canonicalize_name(requirement.name) not in picked:

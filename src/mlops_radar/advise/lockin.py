@@ -12,7 +12,7 @@ import re
 import tomllib
 from collections import deque
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -55,11 +55,20 @@ class CloudSdks:
     """Cloud key -> (display name, name patterns)."""
 
     clouds: dict[str, tuple[str, tuple[str, ...]]]
+    # each cloud's patterns as one expression (fnmatch's own translation), made on first use: a
+    # check asks for every package of every tool's closure
+    _matchers: dict[str, re.Pattern[str]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def cloud_of(self, package: str) -> str | None:
         name = canonicalize_name(package)
         for key, (_, patterns) in self.clouds.items():
-            if any(fnmatch.fnmatchcase(name, p) for p in patterns):
+            matcher = self._matchers.get(key)
+            if matcher is None:
+                matcher = re.compile("|".join(fnmatch.translate(p) for p in patterns) or "(?!)")
+                self._matchers[key] = matcher
+            if matcher.match(name):
                 return key
         return None
 

@@ -37,23 +37,36 @@ class _RangeFile(io.RawIOBase):
     """A read-only, seekable view of a remote file: each read of bytes not yet fetched is one
     range request (at least `TAIL` bytes, so zipfile's small reads share one request)."""
 
-    def __init__(self, client: httpx.Client, url: str) -> None:
+    def __init__(
+        self, client: httpx.Client, url: str, *, max_requests: int, max_whole: int
+    ) -> None:
         super().__init__()
         self._client = client
         self._url = url
+        self._max_requests = max_requests
+        self._max_whole = max_whole
         self._chunks: list[tuple[int, bytes]] = []
         self._position = 0
         self.requests = 0
+        self.size: int | None = None  # known from the first answer on
+
+    def open(self) -> None:
+        """The first request: the file's end (or, where ranges are ignored, the whole file)."""
         self.size = self._first()
 
     def _get(self, header: str) -> tuple[int, str, bytes]:
         """(status, Content-Range, body) of one request; the body is streamed and given up on
         past what was asked for (a 206) or `MAX_WHOLE` (a 200 that ignored the range)."""
-        if self.requests >= MAX_REQUESTS:
+        if self.requests >= self._max_requests:
             raise _TooManyReads
         self.requests += 1
         with self._client.stream("GET", self._url, headers={"Range": header}) as answer:
-            limit = MAX_WHOLE if answer.status_code == 200 else MAX_READ + TAIL
+            limit = self._max_whole if answer.status_code == 200 else MAX_READ + TAIL
+            if answer.status_code == 200:
+                declared = answer.headers.get("content-length", "")
+                if declared.isdigit() and int(declared) > limit:
+                    self.size = int(declared)  # too large to read whole, but its size is said
+                    raise _TooManyReads
             body = bytearray()
             for piece in answer.iter_bytes():
                 body += piece
@@ -74,7 +87,7 @@ class _RangeFile(io.RawIOBase):
         return total
 
     def _fetch(self, start: int, length: int) -> None:
-        if length > MAX_READ:
+        if length > MAX_READ or self.size is None:
             raise _TooManyReads
         end = min(self.size, start + max(length, TAIL)) - 1
         status, ranged, body = self._get(f"bytes={start}-{end}")
@@ -99,12 +112,12 @@ class _RangeFile(io.RawIOBase):
         return self._position
 
     def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self.size}[whence]
+        base = {io.SEEK_SET: 0, io.SEEK_CUR: self._position, io.SEEK_END: self.size or 0}[whence]
         self._position = max(0, base + offset)
         return self._position
 
     def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
-        length = min(len(buffer), max(0, self.size - self._position))
+        length = min(len(buffer), max(0, (self.size or 0) - self._position))
         if length == 0:
             return 0
         data = self._cached(self._position, length)
@@ -124,13 +137,26 @@ class RemoteWheel(NamedTuple):
     size: int | None
 
 
-def remote_wheel_metadata(client: httpx.Client, url: str) -> RemoteWheel:
+def remote_wheel_metadata(
+    client: httpx.Client,
+    url: str,
+    *,
+    max_requests: int | None = None,
+    max_whole: int | None = None,
+) -> RemoteWheel:
     """The METADATA of the wheel at `url`, read with range requests, and the wheel's size;
     metadata None when the server refuses ranges, the file is not a wheel, or reading it would
-    pass the module's caps."""
-    remote: _RangeFile | None = None
+    pass the caps: at most `max_requests` requests (default `MAX_REQUESTS`; 1: only what the
+    file's end holds), and a server that ignores ranges read whole only up to `max_whole` bytes
+    (default `MAX_WHOLE`; past it the answer's Content-Length still gives the size)."""
+    remote = _RangeFile(
+        client,
+        url,
+        max_requests=MAX_REQUESTS if max_requests is None else max_requests,
+        max_whole=MAX_WHOLE if max_whole is None else max_whole,
+    )
     try:
-        remote = _RangeFile(client, url)
+        remote.open()
         with zipfile.ZipFile(io.BufferedReader(remote, buffer_size=TAIL)) as wheel:
             member = next(
                 (
@@ -156,4 +182,4 @@ def remote_wheel_metadata(client: httpx.Client, url: str) -> RemoteWheel:
         RuntimeError,  # encrypted
     ):
         pass
-    return RemoteWheel(None, None if remote is None else remote.size)
+    return RemoteWheel(None, remote.size)

@@ -34,9 +34,10 @@ from mlops_radar.advise.uvlog import OnSelected, Selected
 __all__ = ["CheckOptions", "HeldBack", "PairResult", "StackCheck", "check_stack"]
 
 PARALLEL = 4
-# why a tool is held back (a resolution with its newest release pinned) is kept this long: the
-# index's new releases can change it, as they change OSV's answers
-HELD_BACK_MAX_AGE = 24 * 3600.0
+# the resolutions that explain the main one (each pair of the matrix; why a tool is held back,
+# its newest release pinned) are kept this long: the index's new releases can change them, as
+# they change OSV's answers. The main resolution is never cached.
+EXPLAINING_MAX_AGE = 24 * 3600.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,16 +135,43 @@ def _lines(wanted: Sequence[Wanted]) -> list[str]:
     return [w.text for w in wanted]
 
 
+def _cached_resolve(
+    lines: Sequence[str], target: Target, options: CheckOptions, cache: Cache, kind: str
+) -> tuple[bool, str, float]:
+    """(installs, the resolver's message, seconds it ran) for a resolution that only explains
+    the main one (a pair of the matrix, a held-back tool's newest release), cached
+    `EXPLAINING_MAX_AGE`. The resolver's own answer is kept, not our reading of it: a later
+    version of `explain` reads a cached answer as it reads a fresh one."""
+    key = (
+        target.public_index_url,
+        target.python,
+        target.platform,
+        str(target.allow_builds),
+        options.resolver,
+        *lines,
+    )
+    cached = cache.get(kind, key, max_age=EXPLAINING_MAX_AGE)
+    if isinstance(cached, dict) and isinstance(cached.get("ok"), bool):
+        return cached["ok"], str(cached.get("message", "")), 0.0
+    again = resolve(list(lines), target, resolver=options.resolver)
+    cache.put(kind, key, {"ok": again.ok, "message": again.message})
+    return again.ok, again.message, again.seconds
+
+
 def _pairs(
-    tools: Sequence[Wanted], stack: Sequence[Wanted], target: Target, options: CheckOptions
+    tools: Sequence[Wanted],
+    stack: Sequence[Wanted],
+    target: Target,
+    options: CheckOptions,
+    cache: Cache,
 ) -> tuple[list[PairResult], float]:
     pairs = list(itertools.combinations(tools, 2))
 
     def one(pair: tuple[Wanted, Wanted]) -> tuple[PairResult, float]:
         wanted = [*pair, *stack]
-        result = resolve(_lines(wanted), target, resolver=options.resolver)
-        conflict = None if result.ok else explain(result.message, wanted, _lines(pair))
-        return PairResult(pair[0].text, pair[1].text, result.ok, conflict), result.seconds
+        ok, message, seconds = _cached_resolve(_lines(wanted), target, options, cache, "pair")
+        conflict = None if ok else explain(message, wanted, _lines(pair))
+        return PairResult(pair[0].text, pair[1].text, ok, conflict), seconds
 
     with ThreadPoolExecutor(max_workers=PARALLEL) as pool:
         done = list(pool.map(one, pairs))
@@ -200,26 +228,12 @@ def _held_back(
             Requirement(f"{tool.requirement.name}{extras}=={newest}"), tool.origin, tool.tool
         )
         wanted = [pinned if w is tool else w for w in tools] + list(stack)
-        key = (
-            target.public_index_url,
-            target.python,
-            target.platform,
-            str(target.allow_builds),
-            options.resolver,
-            *_lines(wanted),
-        )
-        # the resolver's own answer is kept, not our reading of it: a later version of
-        # `explain` reads a cached answer as it reads a fresh one
-        cached = cache.get("held-back", key, max_age=HELD_BACK_MAX_AGE)
-        if isinstance(cached, dict) and isinstance(cached.get("ok"), bool):
-            ok, message, seconds = cached["ok"], str(cached.get("message", "")), 0.0
-        else:
-            try:
-                again = resolve(_lines(wanted), target, resolver=options.resolver)
-            except AdviseError as exc:  # the check's answer stands; only the why is unknown
-                return HeldBack(tool.name, picked, newest, None, str(exc)), 0.0
-            ok, message, seconds = again.ok, again.message, again.seconds
-            cache.put("held-back", key, {"ok": ok, "message": message})
+        try:
+            ok, message, seconds = _cached_resolve(
+                _lines(wanted), target, options, cache, "held-back"
+            )
+        except AdviseError as exc:  # the check's answer stands; only the why is unknown
+            return HeldBack(tool.name, picked, newest, None, str(exc)), 0.0
         conflict = None if ok else explain(message, wanted, [pinned.text])
         return HeldBack(tool.name, picked, newest, conflict), seconds
 
@@ -303,7 +317,7 @@ def _check(
         # a subset of satisfiable requirements is satisfiable: every pair installs, no need to ask
         matrix = [PairResult(a.text, b.text, True) for a, b in itertools.combinations(tools, 2)]
     elif len(tools) > 2:
-        matrix, pair_seconds = _pairs(tools, stack, target, options)
+        matrix, pair_seconds = _pairs(tools, stack, target, options, cache)
         spent += pair_seconds
     if not result.ok:
         conflict = explain(result.message, [*tools, *stack], _lines(tools))
