@@ -362,3 +362,29 @@ def test_the_route_answers_scancodes_own_ranking_even_among_duplicates(seed: int
             with accelerated(tables):
                 routed = match_set.compute_candidates(**arguments)
             assert [(scores, rid) for scores, rid, *_ in routed] == expected, (top, high)
+
+
+def test_the_digits_only_test_answers_as_scancodes_own(
+    shipped_corpus: list[Case], index: Any, tables: CandidateTables
+) -> None:
+    from licensedcode.query import QueryRun, build_query
+
+    with accelerated(tables):
+        _matches(index, "installs the replacement")
+    original = scancode_candidates._ORIGINAL_DIGITS[0]
+    assert QueryRun.is_digits_only is not original
+    texts = [*_texts(shipped_corpus), "2019 2020 2021\n1234 5678\n", "Copyright 2019 Jane\n"]
+    runs: list[Any] = []
+    for text in texts:
+        query = build_query(query_string=text, idx=index)
+        if query is not None:
+            runs += [*query.query_runs, query.whole_query_run()]
+            # runs that are only digits, and empty ones, cut from the query's own tokens
+            runs += [QueryRun(query, s, s + 2) for s in range(0, len(query.tokens) - 2, 5)]
+            runs.append(QueryRun(query, 0, None))
+    answers = [original(run) for run in runs]
+    assert True in answers  # the year-only text gives digit-only runs: both answers are seen
+    assert False in answers
+    with accelerated(tables):
+        assert [run.is_digits_only() for run in runs] == answers
+    assert [run.is_digits_only() for run in runs] == answers  # outside: ScanCode's own
