@@ -141,7 +141,6 @@ class _Scanner:
         self.only_level: int | None = None  # level of the --only-section heading being read
         self.skipping = False  # the current section is skipped: count its entries, no problems
         self.original = ""  # the line being read, as written (for problems)
-        # a list item with no link yet: (line, content, nested, original, continuation lines)
         # an item waiting for its link on a later line: (line number, content, nested, the
         # original line, continuation lines so far, the links of the content as it stands)
         self.pending: tuple[int, str, bool, str, int, list[_LinkSpan] | None] | None = None
