@@ -33,6 +33,9 @@ only approximate matching finds. Measured in docs/licenses.md ("Speed").
 
 The route is taken only inside `accelerated(tables)`, a context the detector opens around each
 match: the replacement installed in `licensedcode.match_set` passes every other call through.
+So does the second one, `licensedcode.query.QueryRun.is_digits_only`, which inside the context
+gives ScanCode's answer at the run's first token that is not a digit instead of building a set
+of the whole run on each call (`_is_digits_only`).
 """
 
 from __future__ import annotations
